@@ -1,0 +1,158 @@
+package io.camelmcp.gateway.config;
+
+import java.net.URI;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.spring.boot.CamelContextConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.info.BuildProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.beans.factory.ObjectProvider;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.camelmcp.gateway.endpoint.McpReplies;
+import io.camelmcp.gateway.endpoint.McpSessions;
+import io.camelmcp.gateway.endpoint.McpTransport;
+import io.camelmcp.gateway.federation.ListAggregationStrategy;
+import io.camelmcp.gateway.federation.ToolsFederation;
+import io.camelmcp.gateway.health.RegistryHealthIndicator;
+import io.camelmcp.gateway.health.ServersEndpoint;
+import io.camelmcp.gateway.protocol.JsonRpc;
+import io.camelmcp.gateway.registry.DiscoveryService;
+import io.camelmcp.gateway.registry.ServerRegistration;
+import io.camelmcp.gateway.registry.ServerRegistry;
+import io.camelmcp.gateway.session.InMemorySessionStore;
+import io.camelmcp.gateway.session.SessionStore;
+import io.camelmcp.gateway.upstream.UpstreamClient;
+import io.camelmcp.gateway.upstream.UpstreamSessions;
+
+/**
+ * Wires the beans the routes call by name ({@code mcpTransport}, {@code mcpSessions}, {@code mcpTools}, …).
+ * Routes say what happens; these beans say how.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(GatewayProperties.class)
+public class GatewayConfiguration {
+
+    public static final String STATIC_SOURCE = "static";
+
+    @Bean
+    JsonRpc jsonRpc(ObjectMapper mapper, GatewayProperties props) {
+        return new JsonRpc(mapper, props.getMaxRequestSize().toBytes());
+    }
+
+    @Bean
+    JsonNode gatewayInfo(ObjectMapper mapper, ObjectProvider<BuildProperties> build) {
+        ObjectNode info = mapper.createObjectNode();
+        info.put("name", "camel-mcp-gateway");
+        info.put("title", "Camel MCP Gateway");
+        BuildProperties b = build.getIfAvailable();
+        info.put("version", b != null ? b.getVersion() : "dev");
+        return info;
+    }
+
+    @Bean
+    SessionStore sessionStore() {
+        return new InMemorySessionStore();
+    }
+
+    @Bean(destroyMethod = "close")
+    UpstreamClient upstreamClient(GatewayProperties props) {
+        return new UpstreamClient(props.getUpstream().getConnectTimeout());
+    }
+
+    @Bean
+    UpstreamSessions upstreamSessions(UpstreamClient client, SessionStore store, JsonRpc json, JsonNode gatewayInfo) {
+        return new UpstreamSessions(client, store, json, gatewayInfo);
+    }
+
+    @Bean
+    ServerRegistry serverRegistry(GatewayProperties props) {
+        ServerRegistry registry = new ServerRegistry();
+        List<ServerRegistration> configured = props.getServers().stream()
+                .map(s -> new ServerRegistration(s.getName(), toUri(s.getUrl()), s.getPrefix(), s.getHeaders(), STATIC_SOURCE))
+                .toList();
+        registry.reconcile(STATIC_SOURCE, configured);
+        return registry;
+    }
+
+    private static URI toUri(String url) {
+        try {
+            return url == null ? null : URI.create(url.trim());
+        } catch (IllegalArgumentException e) {
+            return null; // reported by the registry as an invalid registration
+        }
+    }
+
+    @Bean
+    DiscoveryService discoveryService(ServerRegistry registry, UpstreamSessions sessions, UpstreamClient client,
+                                      JsonRpc json, GatewayProperties props) {
+        return new DiscoveryService(registry, sessions, client, json, props.getDiscovery().getInterval(),
+                props.getDiscovery().getRetryInterval(), props.getUpstream().getListTimeout());
+    }
+
+    @Bean
+    McpTransport mcpTransport(JsonRpc json, GatewayProperties props) {
+        return new McpTransport(json, props.getAllowedOrigins(), props.getMaxRequestSize().toBytes());
+    }
+
+    @Bean
+    McpSessions mcpSessions(SessionStore store, UpstreamSessions upstreams, ServerRegistry registry, JsonRpc json,
+                            JsonNode gatewayInfo, GatewayProperties props) {
+        return new McpSessions(store, upstreams, registry, json, gatewayInfo, props.getSessionIdleTimeout());
+    }
+
+    @Bean
+    McpReplies mcpReplies(JsonRpc json) {
+        return new McpReplies(json);
+    }
+
+    @Bean
+    ToolsFederation mcpTools(ServerRegistry registry, UpstreamSessions upstreams, JsonRpc json, GatewayProperties props) {
+        return new ToolsFederation(registry, upstreams, json, props.getUpstream().getListTimeout(),
+                props.getUpstream().getRequestTimeout());
+    }
+
+    /** The aggregation strategy every list fan-out route shares. */
+    @Bean
+    ListAggregationStrategy mcpListAggregation() {
+        return new ListAggregationStrategy();
+    }
+
+    /**
+     * Fan-out branches block on upstream I/O: one virtual thread each, no pool to exhaust. Bound in Camel's
+     * registry only: as a Spring Executor bean it would switch off Spring Boot's own task executor, which
+     * platform-http runs requests on.
+     */
+    @Bean
+    CamelContextConfiguration mcpFanOutExecutor() {
+        return new CamelContextConfiguration() {
+            @Override
+            public void beforeApplicationStart(CamelContext context) {
+                ExecutorService fanOut = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("mcp-fanout-", 0).factory());
+                context.getRegistry().bind("mcpFanOutExecutor", ExecutorService.class, fanOut);
+            }
+
+            @Override
+            public void afterApplicationStart(CamelContext context) {
+            }
+        };
+    }
+
+    @Bean
+    RegistryHealthIndicator mcpRegistryHealthIndicator(ServerRegistry registry) {
+        return new RegistryHealthIndicator(registry);
+    }
+
+    @Bean
+    ServersEndpoint mcpServersEndpoint(ServerRegistry registry) {
+        return new ServersEndpoint(registry);
+    }
+}

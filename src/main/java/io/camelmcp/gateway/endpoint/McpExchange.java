@@ -1,0 +1,19 @@
+package io.camelmcp.gateway.endpoint;
+
+/** Names of the exchange properties the /mcp routes pass between steps. */
+public final class McpExchange {
+    /** {@link RequestContext}: what the transport check learned from the HTTP request. */
+    public static final String CONTEXT = "mcpContext";
+    /** {@link io.camelmcp.gateway.protocol.JsonRpcMessage}: the parsed message. */
+    public static final String MESSAGE = "mcpMessage";
+    /** JSON-RPC method of the message (null for responses); what the endpoint route dispatches on. */
+    public static final String METHOD = "mcpMethod";
+    /** REQUEST, NOTIFICATION or RESPONSE. */
+    public static final String KIND = "mcpKind";
+    /** {@link io.camelmcp.gateway.session.GatewaySession} of the request. */
+    public static final String SESSION = "mcpSession";
+    /** {@link io.camelmcp.gateway.registry.RegistrySnapshot.Route}: the server owning the called tool. */
+    public static final String TARGET = "mcpTarget";
+
+    private McpExchange() {}
+}

@@ -1,0 +1,64 @@
+package io.camelmcp.gateway.endpoint;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.camelmcp.gateway.protocol.ErrorCodes;
+import io.camelmcp.gateway.protocol.JsonRpc;
+import io.camelmcp.gateway.protocol.JsonRpcMessage;
+import io.camelmcp.gateway.protocol.McpException;
+
+/** The answers of the endpoint route that need no upstream, and the rendering of every error. */
+public class McpReplies {
+
+    private static final Logger LOG = LoggerFactory.getLogger(McpReplies.class);
+
+    private final JsonRpc json;
+
+    public McpReplies(JsonRpc json) {
+        this.json = json;
+    }
+
+    /** Notifications and responses from the client: accepted, no body. */
+    public void accepted(Exchange exchange) {
+        Replies.empty(exchange, 202);
+    }
+
+    public void pong(Exchange exchange, @ExchangeProperty(McpExchange.MESSAGE) JsonRpcMessage msg) {
+        Replies.json(exchange, 200, json.write(json.result(msg.id(), json.object())));
+    }
+
+    public void methodNotFound(@ExchangeProperty(McpExchange.MESSAGE) JsonRpcMessage msg) {
+        throw McpException.rpc(ErrorCodes.METHOD_NOT_FOUND, "Method not found: " + msg.method(), msg.id());
+    }
+
+    /** GET /mcp: this gateway does not offer a standalone server-to-client stream yet. */
+    public void getNotAllowed(Exchange exchange) {
+        Replies.empty(exchange, 405);
+        exchange.getMessage().setHeader("Allow", "POST, DELETE");
+    }
+
+    /** Renders the exception that ended the exchange: its HTTP status and a JSON-RPC error. */
+    public void error(Exchange exchange) {
+        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        McpException mcp = e instanceof McpException m ? m : null;
+        if (mcp == null) {
+            LOG.error("Unexpected failure handling an MCP request", e);
+            JsonRpcMessage msg = exchange.getProperty(McpExchange.MESSAGE, JsonRpcMessage.class);
+            mcp = McpException.rpc(ErrorCodes.INTERNAL_ERROR, "Internal error", msg == null ? null : msg.id());
+        }
+        if (mcp.requestId() == null && mcp.httpStatus() == 200) {
+            JsonRpcMessage msg = exchange.getProperty(McpExchange.MESSAGE, JsonRpcMessage.class);
+            if (msg != null) {
+                mcp = mcp.withRequestId(msg.id());
+            }
+        }
+        exchange.getMessage().removeHeaders("*"); // the request's headers must not be echoed back
+        ObjectNode body = json.error(mcp.requestId(), mcp.code(), mcp.getMessage(), mcp.data());
+        Replies.json(exchange, mcp.httpStatus(), json.write(body));
+    }
+}

@@ -1,0 +1,133 @@
+package io.camelmcp.gateway.endpoint;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.camelmcp.gateway.protocol.ErrorCodes;
+import io.camelmcp.gateway.protocol.JsonRpc;
+import io.camelmcp.gateway.protocol.JsonRpcMessage;
+import io.camelmcp.gateway.protocol.McpException;
+import io.camelmcp.gateway.protocol.McpVersions;
+import io.camelmcp.gateway.registry.RegistrySnapshot;
+import io.camelmcp.gateway.registry.ServerRegistry;
+import io.camelmcp.gateway.session.GatewaySession;
+import io.camelmcp.gateway.session.SessionStore;
+import io.camelmcp.gateway.session.UpstreamSession;
+import io.camelmcp.gateway.upstream.UpstreamSessions;
+
+/** The session lifecycle of /mcp: initialize, lookup on every request, DELETE, idle expiry. */
+public class McpSessions {
+
+    private static final Logger LOG = LoggerFactory.getLogger(McpSessions.class);
+
+    private final SessionStore store;
+    private final UpstreamSessions upstreams;
+    private final ServerRegistry registry;
+    private final JsonRpc json;
+    private final JsonNode serverInfo;
+    private final Duration idleTimeout;
+    private final SecureRandom random = new SecureRandom();
+
+    public McpSessions(SessionStore store, UpstreamSessions upstreams, ServerRegistry registry, JsonRpc json,
+                       JsonNode serverInfo, Duration idleTimeout) {
+        this.store = store;
+        this.upstreams = upstreams;
+        this.registry = registry;
+        this.json = json;
+        this.serverInfo = serverInfo;
+        this.idleTimeout = idleTimeout;
+    }
+
+    /** Answers initialize with the gateway's own capabilities and a new session. Upstreams are not contacted. */
+    public void initialize(Exchange exchange, @ExchangeProperty(McpExchange.MESSAGE) JsonRpcMessage msg) {
+        if (!msg.isRequest()) {
+            throw McpException.http(400, ErrorCodes.INVALID_REQUEST, "Invalid Request: initialize must be a request with an id");
+        }
+        ObjectNode params = msg.paramsObject();
+        JsonNode requested = params.get("protocolVersion");
+        JsonNode capabilities = params.get("capabilities");
+        JsonNode clientInfo = params.get("clientInfo");
+        if (requested == null || !requested.isTextual()) {
+            throw McpException.rpc(ErrorCodes.INVALID_PARAMS, "Invalid params: \"protocolVersion\" must be a string", msg.id());
+        }
+        if (capabilities != null && !capabilities.isObject()) {
+            throw McpException.rpc(ErrorCodes.INVALID_PARAMS, "Invalid params: \"capabilities\" must be an object", msg.id());
+        }
+        if (clientInfo != null && !clientInfo.isObject()) {
+            throw McpException.rpc(ErrorCodes.INVALID_PARAMS, "Invalid params: \"clientInfo\" must be an object", msg.id());
+        }
+        String version = McpVersions.negotiate(requested.textValue());
+        GatewaySession session = new GatewaySession(newSessionId(), version,
+                capabilities == null ? json.object() : capabilities, clientInfo, Instant.now());
+        store.create(session);
+
+        ObjectNode result = json.object();
+        result.put("protocolVersion", version);
+        ObjectNode caps = result.putObject("capabilities");
+        caps.putObject("tools");
+        result.set("serverInfo", serverInfo);
+        result.put("instructions", "Tools of several MCP servers, each name prefixed by its server's prefix.");
+        Replies.json(exchange, 200, json.write(json.result(msg.id(), result)));
+        exchange.getMessage().setHeader("Mcp-Session-Id", session.id());
+    }
+
+    /** Every request after initialize must name a live session: 400 without one, 404 for an unknown one. */
+    public void require(Exchange exchange, @ExchangeProperty(McpExchange.CONTEXT) RequestContext ctx) {
+        String id = ctx.sessionId();
+        if (id == null || id.isBlank()) {
+            throw McpException.http(400, ErrorCodes.TRANSPORT_ERROR, "Bad Request: missing Mcp-Session-Id header");
+        }
+        GatewaySession session = store.find(id);
+        if (session == null) {
+            throw McpException.http(404, ErrorCodes.TRANSPORT_ERROR, "Session not found: it has ended or expired; initialize a new one");
+        }
+        exchange.setProperty(McpExchange.SESSION, session);
+    }
+
+    /** DELETE /mcp: ends the session and, in the background, its upstream sessions. */
+    public void terminate(Exchange exchange, @ExchangeProperty(McpExchange.SESSION) GatewaySession session) {
+        List<UpstreamSession> ended = store.remove(session.id());
+        if (ended == null) {
+            throw McpException.http(404, ErrorCodes.TRANSPORT_ERROR, "Session not found");
+        }
+        closeUpstreams(ended);
+        Replies.empty(exchange, 200);
+    }
+
+    /** Run by the session-expiry timer route. */
+    public void expireIdle() {
+        Map<GatewaySession, List<UpstreamSession>> expired = store.expire(idleTimeout);
+        if (!expired.isEmpty()) {
+            LOG.info("Ended {} session(s) idle for more than {}", expired.size(), idleTimeout);
+            expired.values().forEach(this::closeUpstreams);
+        }
+    }
+
+    private void closeUpstreams(List<UpstreamSession> sessions) {
+        RegistrySnapshot snap = registry.snapshot();
+        for (UpstreamSession s : sessions) {
+            RegistrySnapshot.Entry server = snap.server(s.server());
+            if (server != null) {
+                upstreams.closeQuietly(server.registration(), List.of(s));
+            }
+        }
+    }
+
+    private String newSessionId() {
+        byte[] bytes = new byte[24]; // 192 bits from a CSPRNG, URL-safe visible ASCII
+        random.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+}

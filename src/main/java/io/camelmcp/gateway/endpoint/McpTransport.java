@@ -1,0 +1,108 @@
+package io.camelmcp.gateway.endpoint;
+
+import java.io.InputStream;
+import java.net.URI;
+import java.util.List;
+import java.util.Locale;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+import io.camelmcp.gateway.protocol.ErrorCodes;
+import io.camelmcp.gateway.protocol.JsonRpc;
+import io.camelmcp.gateway.protocol.JsonRpcMessage;
+import io.camelmcp.gateway.protocol.McpException;
+import io.camelmcp.gateway.protocol.McpVersions;
+
+/** The Streamable HTTP rules of /mcp that hold before a message is even read. */
+public class McpTransport {
+
+    private final JsonRpc json;
+    private final List<String> allowedOrigins;
+    private final long maxRequestBytes;
+
+    public McpTransport(JsonRpc json, List<String> allowedOrigins, long maxRequestBytes) {
+        this.json = json;
+        this.allowedOrigins = allowedOrigins;
+        this.maxRequestBytes = maxRequestBytes;
+    }
+
+    /** Origin, Accept, Content-Type, size and protocol version; records what later steps need. */
+    public void checkHeaders(Exchange exchange) {
+        Message in = exchange.getIn();
+        String method = in.getHeader(Exchange.HTTP_METHOD, String.class);
+        checkOrigin(in.getHeader("Origin", String.class));
+
+        String version = in.getHeader("MCP-Protocol-Version", String.class);
+        if (version != null && !McpVersions.isSupported(version)) {
+            throw McpException.http(400, ErrorCodes.TRANSPORT_ERROR, "Bad Request: unsupported MCP-Protocol-Version '"
+                    + version + "' (supported: " + String.join(", ", McpVersions.SUPPORTED) + ")");
+        }
+        String accept = in.getHeader("Accept", String.class);
+        if ("POST".equals(method)) {
+            if (!accepts(accept, "application/json") || !accepts(accept, "text/event-stream")) {
+                throw McpException.http(406, ErrorCodes.TRANSPORT_ERROR,
+                        "Not Acceptable: the Accept header must list both application/json and text/event-stream");
+            }
+            String contentType = in.getHeader(Exchange.CONTENT_TYPE, String.class);
+            if (contentType == null || !mediaType(contentType).equals("application/json")) {
+                throw McpException.http(415, ErrorCodes.TRANSPORT_ERROR,
+                        "Unsupported Media Type: the body must be application/json");
+            }
+            Long length = in.getHeader(Exchange.CONTENT_LENGTH, Long.class);
+            if (length != null && length > maxRequestBytes) {
+                throw McpException.http(413, ErrorCodes.INVALID_REQUEST,
+                        "Request body of " + length + " bytes exceeds the gateway's limit of " + maxRequestBytes);
+            }
+        }
+        String session = in.getHeader("Mcp-Session-Id", String.class);
+        exchange.setProperty(McpExchange.CONTEXT, new RequestContext(method, session, version));
+    }
+
+    /** Parses the body as one JSON-RPC message and records its method and kind for dispatching. */
+    public void readMessage(Exchange exchange) {
+        InputStream body = exchange.getIn().getBody(InputStream.class);
+        if (body == null) {
+            throw McpException.http(400, ErrorCodes.PARSE_ERROR, "Parse error: empty body");
+        }
+        JsonRpcMessage msg = json.parse(body);
+        exchange.setProperty(McpExchange.MESSAGE, msg);
+        exchange.setProperty(McpExchange.METHOD, msg.method());
+        exchange.setProperty(McpExchange.KIND, msg.kind().name());
+    }
+
+    private void checkOrigin(String origin) {
+        if (origin == null || allowedOrigins.contains("*") || allowedOrigins.contains(origin)) {
+            return;
+        }
+        try {
+            String host = URI.create(origin).getHost();
+            if (host != null && (host.equals("localhost") || host.equals("127.0.0.1") || host.equals("[::1]")
+                    || host.equals("::1"))) {
+                return;
+            }
+        } catch (IllegalArgumentException ignored) {
+            // a malformed Origin is not a local one
+        }
+        throw McpException.http(403, ErrorCodes.TRANSPORT_ERROR, "Forbidden: Origin '" + origin + "' is not allowed");
+    }
+
+    static boolean accepts(String accept, String type) {
+        if (accept == null) {
+            return false;
+        }
+        String major = type.substring(0, type.indexOf('/'));
+        for (String part : accept.split(",")) {
+            String mt = mediaType(part);
+            if (mt.equals(type) || mt.equals("*/*") || mt.equals(major + "/*")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String mediaType(String value) {
+        int semi = value.indexOf(';');
+        return (semi < 0 ? value : value.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,211 @@
+package io.camelmcp.gateway.federation;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+
+import io.camelmcp.gateway.endpoint.McpExchange;
+import io.camelmcp.gateway.endpoint.Replies;
+import io.camelmcp.gateway.protocol.ErrorCodes;
+import io.camelmcp.gateway.protocol.JsonRpc;
+import io.camelmcp.gateway.protocol.JsonRpcMessage;
+import io.camelmcp.gateway.protocol.McpException;
+import io.camelmcp.gateway.registry.RegistrySnapshot;
+import io.camelmcp.gateway.registry.ServerRegistry;
+import io.camelmcp.gateway.session.GatewaySession;
+import io.camelmcp.gateway.upstream.SseRelay;
+import io.camelmcp.gateway.upstream.UpstreamException;
+import io.camelmcp.gateway.upstream.UpstreamReply;
+import io.camelmcp.gateway.upstream.UpstreamSessions;
+
+/**
+ * The steps of the tools routes: which servers a list fans out to, how one server's tools are fetched,
+ * how the parts are merged under their prefixes, and how a call finds and reaches its owner.
+ */
+public class ToolsFederation {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ToolsFederation.class);
+    /** Stops a misbehaving upstream from paging forever. */
+    static final int MAX_PAGES = 1000;
+
+    private final ServerRegistry registry;
+    private final UpstreamSessions upstreams;
+    private final JsonRpc json;
+    private final Duration listTimeout;
+    private final Duration callTimeout;
+    /** Each skipped tool is logged once, not on every list. */
+    private final Set<String> reportedSkips = ConcurrentHashMap.newKeySet();
+
+    public ToolsFederation(ServerRegistry registry, UpstreamSessions upstreams, JsonRpc json,
+                           Duration listTimeout, Duration callTimeout) {
+        this.registry = registry;
+        this.upstreams = upstreams;
+        this.json = json;
+        this.listTimeout = listTimeout;
+        this.callTimeout = callTimeout;
+    }
+
+    /** The servers a list request fans out to: the ready ones, by name. */
+    public List<RegistrySnapshot.Entry> fanOutTargets(@ExchangeProperty(McpExchange.MESSAGE) JsonRpcMessage msg) {
+        if (msg.paramsObject().hasNonNull("cursor")) {
+            // the gateway answers whole lists and never hands out a cursor, so none can be valid
+            throw McpException.rpc(ErrorCodes.INVALID_PARAMS, "Invalid cursor", msg.id());
+        }
+        return registry.snapshot().readyServers();
+    }
+
+    /** One server's tools for this client, all pages; a failure leaves the server out, never the list. */
+    public ServerTools listTools(@ExchangeProperty(McpExchange.SESSION) GatewaySession session,
+                                 org.apache.camel.Message message) {
+        RegistrySnapshot.Entry server = message.getBody(RegistrySnapshot.Entry.class);
+        List<ObjectNode> tools = new ArrayList<>();
+        String cursor = null;
+        try {
+            for (int page = 0; page < MAX_PAGES; page++) {
+                ObjectNode req = json.object();
+                req.put("jsonrpc", "2.0");
+                req.put("id", upstreams.nextId("list"));
+                req.put("method", "tools/list");
+                if (cursor != null) {
+                    req.putObject("params").put("cursor", cursor);
+                }
+                JsonNode resp = upstreams.call(session, server.registration(), req, listTimeout);
+                if (resp.has("error")) {
+                    return failed(server, "tools/list error " + resp.get("error"));
+                }
+                JsonNode result = resp.path("result");
+                for (JsonNode t : result.path("tools")) {
+                    if (t instanceof ObjectNode o) {
+                        tools.add(o);
+                    }
+                }
+                JsonNode next = result.get("nextCursor");
+                if (next == null || !next.isTextual() || next.textValue().isEmpty()) {
+                    return new ServerTools(server, tools, null);
+                }
+                cursor = next.textValue();
+            }
+            return failed(server, "more than " + MAX_PAGES + " pages of tools");
+        } catch (UpstreamException e) {
+            return failed(server, e.getMessage());
+        }
+    }
+
+    private static ServerTools failed(RegistrySnapshot.Entry server, String why) {
+        LOG.warn("Left MCP server '{}' out of tools/list: {}", server.name(), why);
+        return ServerTools.failed(server, why);
+    }
+
+    /** Merges the per-server parts into the client's answer: prefixed names, servers by name, tools by name. */
+    public void toolsListResult(Exchange exchange, @ExchangeProperty(McpExchange.MESSAGE) JsonRpcMessage msg) {
+        @SuppressWarnings("unchecked")
+        List<ServerTools> parts = exchange.getMessage().getBody(List.class);
+        List<ServerTools> sorted = new ArrayList<>(parts == null ? List.of() : parts);
+        sorted.sort(Comparator.comparing(p -> p.server().name()));
+        ObjectNode result = json.object();
+        ArrayNode out = result.putArray("tools");
+        for (ServerTools part : sorted) {
+            String prefix = part.server().prefix();
+            List<ObjectNode> tools = new ArrayList<>(part.tools());
+            tools.sort(Comparator.comparing(t -> t.path("name").asText("")));
+            for (ObjectNode tool : tools) {
+                String upstreamName = tool.path("name").textValue();
+                String exposed = ToolNames.exposed(prefix, upstreamName);
+                if (exposed == null) {
+                    if (reportedSkips.add(part.server().name() + '\n' + upstreamName)) {
+                        LOG.warn("Tool '{}' of MCP server '{}' is not exposed: '{}' is not a valid tool name",
+                                upstreamName, part.server().name(), prefix + upstreamName);
+                    }
+                    continue;
+                }
+                ObjectNode copy = tool.deepCopy();
+                copy.set("name", TextNode.valueOf(exposed));
+                out.add(copy);
+            }
+        }
+        Replies.json(exchange, 200, json.write(json.result(msg.id(), result)));
+    }
+
+    /** Finds the server owning the called tool and rewrites the name to the server's own. */
+    public void routeToolCall(Exchange exchange, @ExchangeProperty(McpExchange.MESSAGE) JsonRpcMessage msg) {
+        JsonNode name = msg.paramsObject().get("name");
+        if (name == null || !name.isTextual()) {
+            throw McpException.rpc(ErrorCodes.INVALID_PARAMS, "Invalid params: \"name\" must be a string", msg.id());
+        }
+        JsonNode args = msg.paramsObject().get("arguments");
+        if (args != null && !args.isObject() && !args.isNull()) {
+            throw McpException.rpc(ErrorCodes.INVALID_PARAMS, "Invalid params: \"arguments\" must be an object", msg.id());
+        }
+        RegistrySnapshot.Route route = ToolNames.isValid(name.textValue())
+                ? registry.snapshot().route(name.textValue()) : null;
+        if (route == null) {
+            throw McpException.rpc(ErrorCodes.INVALID_PARAMS, "Unknown tool: " + name.textValue(), msg.id());
+        }
+        ((ObjectNode) msg.params()).put("name", route.upstreamName());
+        exchange.setProperty(McpExchange.TARGET, route);
+    }
+
+    /**
+     * Forwards the (renamed) request to the owning server in the client's upstream session and relays the
+     * answer: JSON passes through untouched (the id is the client's own), an SSE stream is relayed live.
+     */
+    public void forward(Exchange exchange, @ExchangeProperty(McpExchange.MESSAGE) JsonRpcMessage msg,
+                        @ExchangeProperty(McpExchange.SESSION) GatewaySession session,
+                        @ExchangeProperty(McpExchange.TARGET) RegistrySnapshot.Route route) {
+        RegistrySnapshot.Entry server = route.server();
+        UpstreamReply reply;
+        try {
+            reply = upstreams.send(session, server.registration(), json.write(msg.raw()), callTimeout);
+        } catch (UpstreamException e) {
+            LOG.warn("Call to MCP server '{}' failed: {}", server.name(), e.getMessage());
+            throw unavailable(msg, server, e.getMessage());
+        }
+        if (reply.status() == 200 && reply.isEventStream()) {
+            Replies.eventStream(exchange, new SseRelay(server.name(), reply.body(), msg.id(), json, null));
+            return;
+        }
+        byte[] body;
+        try {
+            body = reply.readAll();
+        } catch (IOException e) {
+            LOG.warn("Answer of MCP server '{}' broke off: {}", server.name(), e.toString());
+            throw unavailable(msg, server, "answer broke off: " + e.getMessage());
+        }
+        if (reply.status() == 200) {
+            Replies.json(exchange, 200, body);
+            return;
+        }
+        // a JSON-RPC error for this request is the upstream's answer, whatever its HTTP status
+        try {
+            JsonNode err = json.read(body);
+            if (err != null && err.has("error") && msg.id().equals(err.get("id"))) {
+                Replies.json(exchange, 200, body);
+                return;
+            }
+        } catch (IOException ignored) {
+            // not JSON: reported below
+        }
+        LOG.warn("MCP server '{}' answered HTTP {}", server.name(), reply.status());
+        throw unavailable(msg, server, "answered HTTP " + reply.status());
+    }
+
+    private static McpException unavailable(JsonRpcMessage msg, RegistrySnapshot.Entry server, String why) {
+        return McpException.rpc(ErrorCodes.UPSTREAM_UNAVAILABLE,
+                "MCP server '" + server.name() + "' is unavailable: " + why, msg.id(),
+                java.util.Map.of("server", server.name()));
+    }
+}

@@ -1,0 +1,45 @@
+package io.camelmcp.gateway.health;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+
+import io.camelmcp.gateway.registry.RegistrySnapshot;
+import io.camelmcp.gateway.registry.ServerRegistry;
+import io.camelmcp.gateway.registry.ServerStatus;
+
+/** {@code GET /actuator/mcpservers}: every registered server with its status, for operators. */
+@Endpoint(id = "mcpservers")
+public class ServersEndpoint {
+
+    private final ServerRegistry registry;
+
+    public ServersEndpoint(ServerRegistry registry) {
+        this.registry = registry;
+    }
+
+    @ReadOperation
+    public Map<String, Object> servers() {
+        List<Map<String, Object>> out = registry.snapshot().servers().stream().map(ServersEndpoint::describe).toList();
+        return Map.of("servers", out);
+    }
+
+    private static Map<String, Object> describe(RegistrySnapshot.Entry e) {
+        ServerStatus s = e.status();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", e.name());
+        m.put("url", e.registration().url().toString());
+        m.put("prefix", e.prefix());
+        m.put("source", e.registration().source());
+        m.put("ready", s.ready());
+        m.put("reason", s.reason());
+        m.put("message", s.message());
+        m.put("tools", s.toolCount());
+        m.put("skippedTools", s.skippedTools());
+        m.put("checkedAt", s.checkedAt() == null ? null : s.checkedAt().toString());
+        return m; // header values (credentials) are deliberately not shown
+    }
+}

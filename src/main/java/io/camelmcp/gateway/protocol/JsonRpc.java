@@ -1,0 +1,144 @@
+package io.camelmcp.gateway.protocol;
+
+import java.io.IOException;
+import java.io.InputStream;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * Parsing and writing of JSON-RPC 2.0 messages. One shared, thread-safe mapper; the request body is
+ * parsed once, straight from the HTTP input stream, with Jackson enforcing the size limit.
+ */
+public final class JsonRpc {
+
+    private final ObjectMapper mapper;
+    private final ObjectMapper boundedMapper;
+
+    public JsonRpc(ObjectMapper mapper, long maxDocumentBytes) {
+        this.mapper = mapper;
+        JsonFactory bounded = mapper.getFactory().copy();
+        bounded.setStreamReadConstraints(StreamReadConstraints.builder()
+                .maxDocumentLength(maxDocumentBytes)
+                .maxStringLength((int) Math.min(Integer.MAX_VALUE, maxDocumentBytes))
+                .build());
+        this.boundedMapper = new ObjectMapper(bounded);
+    }
+
+    public ObjectMapper mapper() { return mapper; }
+
+    public ObjectNode object() { return JsonNodeFactory.instance.objectNode(); }
+
+    /** Parses one message from a client. Any failure becomes the right JSON-RPC error and HTTP status. */
+    public JsonRpcMessage parse(InputStream body) {
+        JsonNode tree;
+        try (JsonParser parser = boundedMapper.createParser(body)) {
+            if (parser.nextToken() == null) {
+                throw McpException.http(400, ErrorCodes.PARSE_ERROR, "Parse error: empty body");
+            }
+            tree = boundedMapper.readTree(parser);
+            if (parser.nextToken() != null) {
+                throw McpException.http(400, ErrorCodes.PARSE_ERROR, "Parse error: trailing data after the JSON value");
+            }
+        } catch (StreamConstraintsException e) {
+            throw McpException.http(413, ErrorCodes.INVALID_REQUEST, "Request body exceeds the gateway's limit");
+        } catch (JsonProcessingException e) {
+            throw McpException.http(400, ErrorCodes.PARSE_ERROR, "Parse error: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw McpException.http(400, ErrorCodes.PARSE_ERROR, "Parse error: could not read the request body");
+        }
+        return validate(tree);
+    }
+
+    /** Checks the JSON-RPC 2.0 envelope and classifies the message. */
+    public JsonRpcMessage validate(JsonNode tree) {
+        if (tree.isArray()) {
+            throw McpException.http(400, ErrorCodes.INVALID_REQUEST,
+                    "Invalid Request: JSON-RPC batches are not supported; send one message per POST");
+        }
+        if (!(tree instanceof ObjectNode obj)) {
+            throw McpException.http(400, ErrorCodes.INVALID_REQUEST, "Invalid Request: a JSON-RPC message must be an object");
+        }
+        JsonNode id = obj.get("id");
+        if (!"2.0".equals(obj.path("jsonrpc").textValue())) {
+            throw McpException.http(400, ErrorCodes.INVALID_REQUEST, "Invalid Request: \"jsonrpc\" must be \"2.0\"")
+                    .withRequestId(validId(id) ? id : null);
+        }
+        JsonNode method = obj.get("method");
+        if (method != null) {
+            if (!method.isTextual() || method.textValue().isEmpty()) {
+                throw McpException.http(400, ErrorCodes.INVALID_REQUEST, "Invalid Request: \"method\" must be a non-empty string")
+                        .withRequestId(validId(id) ? id : null);
+            }
+            JsonNode params = obj.get("params");
+            if (params != null && !params.isObject()) {
+                throw McpException.http(400, ErrorCodes.INVALID_REQUEST, "Invalid Request: \"params\" must be an object")
+                        .withRequestId(validId(id) ? id : null);
+            }
+            if (id == null) {
+                return new JsonRpcMessage(JsonRpcMessage.Kind.NOTIFICATION, null, method.textValue(), params, obj);
+            }
+            if (!validId(id)) {
+                throw McpException.http(400, ErrorCodes.INVALID_REQUEST, "Invalid Request: \"id\" must be a string or an integer");
+            }
+            return new JsonRpcMessage(JsonRpcMessage.Kind.REQUEST, id, method.textValue(), params, obj);
+        }
+        boolean hasResult = obj.has("result");
+        boolean hasError = obj.has("error");
+        if (hasResult == hasError || !validId(id)) {
+            throw McpException.http(400, ErrorCodes.INVALID_REQUEST,
+                    "Invalid Request: not a request, notification or response");
+        }
+        return new JsonRpcMessage(JsonRpcMessage.Kind.RESPONSE, id, null, null, obj);
+    }
+
+    private static boolean validId(JsonNode id) {
+        return id != null && (id.isTextual() || id.isIntegralNumber());
+    }
+
+    public ObjectNode result(JsonNode id, JsonNode result) {
+        ObjectNode out = object();
+        out.put("jsonrpc", "2.0");
+        out.set("id", id);
+        out.set("result", result);
+        return out;
+    }
+
+    public ObjectNode error(JsonNode id, int code, String message, Object data) {
+        ObjectNode out = object();
+        out.put("jsonrpc", "2.0");
+        out.set("id", id); // null id is written as JSON null, as JSON-RPC requires when the id is unknown
+        ObjectNode err = out.putObject("error");
+        err.put("code", code);
+        err.put("message", message);
+        if (data != null) {
+            err.set("data", mapper.valueToTree(data));
+        }
+        return out;
+    }
+
+    public byte[] write(JsonNode node) {
+        try {
+            return mapper.writeValueAsBytes(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise a JSON tree", e);
+        }
+    }
+
+    public JsonNode read(byte[] bytes) throws IOException {
+        return mapper.readTree(bytes);
+    }
+
+    public JsonNode read(String text) throws IOException {
+        return mapper.readTree(text);
+    }
+
+}

@@ -1,0 +1,16 @@
+package io.camelmcp.gateway.registry;
+
+import java.net.URI;
+import java.util.Map;
+
+/**
+ * One upstream MCP server as registered (statically, by Kubernetes or by the REST API): an immutable value.
+ * {@code source} says where it came from, for status and logs.
+ */
+public record ServerRegistration(String name, URI url, String prefix, Map<String, String> headers, String source) {
+
+    public ServerRegistration {
+        prefix = prefix == null ? "" : prefix;
+        headers = headers == null ? Map.of() : Map.copyOf(headers);
+    }
+}

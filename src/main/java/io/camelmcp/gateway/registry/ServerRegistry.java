@@ -1,0 +1,123 @@
+package io.camelmcp.gateway.registry;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Holds the current {@link RegistrySnapshot}. Sources (static config, Kubernetes, REST) hand in their
+ * registrations; {@link #reconcile} validates them and publishes the next snapshot, keeping the status
+ * of servers whose registration did not change. Writers are serialised; readers never lock.
+ */
+public class ServerRegistry {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ServerRegistry.class);
+    private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9_.-]*");
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
+
+    private final AtomicReference<RegistrySnapshot> current = new AtomicReference<>(RegistrySnapshot.EMPTY);
+    private final Map<String, List<ServerRegistration>> bySource = new HashMap<>();
+    private final List<Consumer<RegistrySnapshot>> listeners = new CopyOnWriteArrayList<>();
+
+    public RegistrySnapshot snapshot() {
+        return current.get();
+    }
+
+    public void addListener(Consumer<RegistrySnapshot> listener) {
+        listeners.add(listener);
+    }
+
+    /** Replaces everything one source registered, then recomputes the snapshot. */
+    public synchronized void reconcile(String source, List<ServerRegistration> registrations) {
+        bySource.put(source, List.copyOf(registrations));
+        publish(recompute());
+    }
+
+    /** Records what a probe found; ignored when the server was meanwhile removed or re-registered. */
+    public synchronized void updateStatus(ServerRegistration probed, ServerStatus status) {
+        RegistrySnapshot snap = current.get();
+        RegistrySnapshot.Entry entry = snap.server(probed.name());
+        if (entry == null || !entry.registration().equals(probed)) {
+            return;
+        }
+        List<RegistrySnapshot.Entry> entries = new ArrayList<>(snap.servers());
+        entries.replaceAll(e -> e.name().equals(probed.name()) ? new RegistrySnapshot.Entry(e.registration(), status) : e);
+        publish(new RegistrySnapshot(entries, snap.generation() + 1));
+    }
+
+    private RegistrySnapshot recompute() {
+        RegistrySnapshot previous = current.get();
+        List<ServerRegistration> all = new ArrayList<>();
+        bySource.values().forEach(all::addAll);
+        Map<String, Integer> nameCount = new HashMap<>();
+        Map<String, Integer> prefixCount = new HashMap<>();
+        for (ServerRegistration r : all) {
+            nameCount.merge(r.name(), 1, Integer::sum);
+            prefixCount.merge(r.prefix(), 1, Integer::sum);
+        }
+        List<RegistrySnapshot.Entry> entries = new ArrayList<>();
+        Set<String> seen = new java.util.HashSet<>();
+        for (ServerRegistration r : all) {
+            if (!seen.add(r.name())) {
+                continue; // reported once below with the first of the duplicates
+            }
+            String problem = problem(r, all.size(), nameCount, prefixCount);
+            ServerStatus status;
+            if (problem != null) {
+                LOG.warn("MCP server '{}' ({}) not served: {}", r.name(), r.source(), problem);
+                status = ServerStatus.invalid(problem);
+            } else {
+                RegistrySnapshot.Entry before = previous.server(r.name());
+                status = before != null && before.registration().equals(r)
+                        && !ServerStatus.REASON_INVALID.equals(before.status().reason())
+                        ? before.status() : ServerStatus.pending();
+            }
+            entries.add(new RegistrySnapshot.Entry(r, status));
+        }
+        return new RegistrySnapshot(entries, previous.generation() + 1);
+    }
+
+    private static String problem(ServerRegistration r, int total, Map<String, Integer> names, Map<String, Integer> prefixes) {
+        if (r.name() == null || !NAME.matcher(r.name()).matches()) {
+            return "name must match " + NAME.pattern();
+        }
+        if (names.get(r.name()) > 1) {
+            return "name '" + r.name() + "' is registered more than once";
+        }
+        if (r.url() == null || r.url().getScheme() == null
+                || !(r.url().getScheme().equals("http") || r.url().getScheme().equals("https"))
+                || r.url().getHost() == null) {
+            return "url must be an absolute http(s) URL";
+        }
+        if (!PREFIX.matcher(r.prefix()).matches()) {
+            return "prefix '" + r.prefix() + "' may only contain A-Z a-z 0-9 _ - .";
+        }
+        if (r.prefix().isEmpty() && total > 1) {
+            return "the empty prefix is only allowed when a single server is registered";
+        }
+        if (prefixes.get(r.prefix()) > 1) {
+            return "prefix '" + r.prefix() + "' is used by more than one server";
+        }
+        return null;
+    }
+
+    private void publish(RegistrySnapshot next) {
+        current.set(next);
+        for (Consumer<RegistrySnapshot> l : listeners) {
+            try {
+                l.accept(next);
+            } catch (RuntimeException e) {
+                LOG.warn("registry listener failed", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package io.camelmcp.gateway.upstream;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Function;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.camelmcp.gateway.protocol.ErrorCodes;
+import io.camelmcp.gateway.protocol.JsonRpc;
+
+/**
+ * The client's side of an upstream SSE answer, as an InputStream that the HTTP layer copies and flushes
+ * chunk by chunk: each read pulls the next upstream event, so progress and log notifications reach the
+ * client as they happen, with no buffering and no extra thread. The stream ends after the response to
+ * the request; if the upstream stops before that, the client gets a JSON-RPC error for its request
+ * instead of a silent end.
+ */
+public final class SseRelay extends InputStream {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SseRelay.class);
+
+    private final String server;
+    private final SseReader upstream;
+    private final JsonNode requestId;
+    private final JsonRpc json;
+    /** Rewrites a message on its way to the client; null drops it. */
+    private final Function<JsonNode, JsonNode> transform;
+
+    private byte[] chunk = new byte[0];
+    private int pos;
+    private boolean done;
+
+    public SseRelay(String server, InputStream upstreamBody, JsonNode requestId, JsonRpc json,
+                    Function<JsonNode, JsonNode> transform) {
+        this.server = server;
+        this.upstream = new SseReader(upstreamBody);
+        this.requestId = requestId;
+        this.json = json;
+        this.transform = transform;
+    }
+
+    @Override
+    public int read() throws IOException {
+        byte[] one = new byte[1];
+        int n = read(one, 0, 1);
+        return n < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+        while (pos >= chunk.length) {
+            if (done) {
+                return -1;
+            }
+            fill();
+        }
+        int n = Math.min(len, chunk.length - pos);
+        System.arraycopy(chunk, pos, b, off, n);
+        pos += n;
+        return n;
+    }
+
+    private void fill() {
+        pos = 0;
+        SseEvent event;
+        try {
+            event = upstream.next();
+        } catch (IOException e) {
+            LOG.warn("Stream from upstream '{}' broke before the response to {}: {}", server, requestId, e.toString());
+            finishWithError("Upstream server '" + server + "' stream broke: " + e.getMessage());
+            return;
+        }
+        if (event == null) {
+            LOG.warn("Upstream '{}' ended its stream without answering request {}", server, requestId);
+            finishWithError("Upstream server '" + server + "' closed the stream without a response");
+            return;
+        }
+        if (!event.isMessage()) {
+            chunk = new byte[0]; // priming events, retry hints: about the upstream connection, not the client's
+            return;
+        }
+        JsonNode msg;
+        try {
+            msg = json.read(event.data());
+        } catch (IOException e) {
+            LOG.warn("Upstream '{}' sent an SSE event that is not JSON; dropped", server);
+            chunk = new byte[0];
+            return;
+        }
+        boolean isOurResponse = msg != null && !msg.has("method") && requestId.equals(msg.get("id"));
+        JsonNode out = transform == null ? msg : transform.apply(msg);
+        chunk = out == null ? new byte[0] : frame(json.write(out));
+        if (isOurResponse) {
+            done = true;
+            closeUpstream();
+        }
+    }
+
+    private void finishWithError(String message) {
+        chunk = frame(json.write(json.error(requestId, ErrorCodes.UPSTREAM_UNAVAILABLE, message, null)));
+        done = true;
+        closeUpstream();
+    }
+
+    private static byte[] frame(byte[] data) {
+        // serialised JSON has no raw newlines, so one data line carries it
+        byte[] head = "event: message\ndata: ".getBytes(StandardCharsets.US_ASCII);
+        byte[] out = new byte[head.length + data.length + 2];
+        System.arraycopy(head, 0, out, 0, head.length);
+        System.arraycopy(data, 0, out, head.length, data.length);
+        out[out.length - 2] = '\n';
+        out[out.length - 1] = '\n';
+        return out;
+    }
+
+    private void closeUpstream() {
+        try {
+            upstream.close();
+        } catch (IOException ignored) {
+            // already gone
+        }
+    }
+
+    @Override
+    public void close() {
+        done = true;
+        closeUpstream();
+    }
+}

@@ -1,0 +1,234 @@
+package io.camelmcp.gateway.upstream;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.camelmcp.gateway.protocol.JsonRpc;
+import io.camelmcp.gateway.protocol.McpVersions;
+import io.camelmcp.gateway.registry.ServerRegistration;
+import io.camelmcp.gateway.session.GatewaySession;
+import io.camelmcp.gateway.session.SessionStore;
+import io.camelmcp.gateway.session.UpstreamSession;
+
+/**
+ * MCP sessions towards upstream servers: opened lazily, one per (gateway session, server), kept in the
+ * {@link SessionStore}; an upstream that has forgotten its session is re-initialised transparently, once.
+ */
+public class UpstreamSessions {
+
+    private static final Logger LOG = LoggerFactory.getLogger(UpstreamSessions.class);
+
+    private final UpstreamClient client;
+    private final SessionStore store;
+    private final JsonRpc json;
+    private final JsonNode gatewayInfo;
+    /** Single flight: concurrent first requests of one session to one server share one initialize. */
+    private final ConcurrentHashMap<String, CompletableFuture<UpstreamSession>> opening = new ConcurrentHashMap<>();
+    private final AtomicLong ids = new AtomicLong();
+
+    public UpstreamSessions(UpstreamClient client, SessionStore store, JsonRpc json, JsonNode gatewayInfo) {
+        this.client = client;
+        this.store = store;
+        this.json = json;
+        this.gatewayInfo = gatewayInfo;
+    }
+
+    /** A fresh id for a request the gateway itself sends upstream. */
+    public String nextId(String purpose) {
+        return "gw-" + purpose + "-" + ids.incrementAndGet();
+    }
+
+    /**
+     * Opens an MCP session with a server: initialize, then notifications/initialized.
+     * Capabilities are those the gateway can relay for its client.
+     */
+    public UpstreamSession open(ServerRegistration server, JsonNode capabilities, JsonNode clientInfo, Duration timeout)
+            throws UpstreamException {
+        ObjectNode req = json.object();
+        req.put("jsonrpc", "2.0");
+        req.put("id", nextId("init"));
+        req.put("method", "initialize");
+        ObjectNode params = req.putObject("params");
+        params.put("protocolVersion", McpVersions.LATEST);
+        params.set("capabilities", capabilities == null ? json.object() : capabilities);
+        params.set("clientInfo", clientInfo == null || !clientInfo.isObject() ? gatewayInfo : clientInfo);
+
+        UpstreamReply reply = client.post(server, null, json.write(req), timeout);
+        JsonNode response = readResponse(server, reply, req.get("id"));
+        if (response.has("error")) {
+            throw new UpstreamException(server.name(), "initialize failed: " + response.get("error"), reply.status(), null);
+        }
+        String version = response.path("result").path("protocolVersion").asText(null);
+        if (!McpVersions.isSupported(version)) {
+            throw new UpstreamException(server.name(), "upstream speaks unsupported protocol version " + version, 0, null);
+        }
+        UpstreamSession session = new UpstreamSession(server.name(), reply.sessionId(), version);
+
+        ObjectNode initialized = json.object();
+        initialized.put("jsonrpc", "2.0");
+        initialized.put("method", "notifications/initialized");
+        UpstreamReply ack = client.post(server, session, json.write(initialized), timeout);
+        ack.discard();
+        if (ack.status() / 100 != 2) {
+            throw new UpstreamException(server.name(), "notifications/initialized refused with HTTP " + ack.status(), ack.status(), null);
+        }
+        return session;
+    }
+
+    /** The upstream session of a gateway session with a server, opened on first use. */
+    public UpstreamSession sessionFor(GatewaySession gs, ServerRegistration server, Duration timeout)
+            throws UpstreamException {
+        UpstreamSession existing = store.upstream(gs.id(), server.name());
+        if (existing != null) {
+            return existing;
+        }
+        String key = gs.id() + '\n' + server.name();
+        CompletableFuture<UpstreamSession> mine = new CompletableFuture<>();
+        CompletableFuture<UpstreamSession> running = opening.putIfAbsent(key, mine);
+        if (running != null) {
+            return await(server, running);
+        }
+        try {
+            UpstreamSession opened = open(server, upstreamCapabilities(gs), gs.clientInfo(), timeout);
+            if (!store.putUpstream(gs.id(), opened)) {
+                closeQuietly(server, List.of(opened)); // the client ended its session meanwhile
+            }
+            mine.complete(opened);
+            return opened;
+        } catch (UpstreamException | RuntimeException e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            opening.remove(key, mine);
+        }
+    }
+
+    /**
+     * What the gateway declares to an upstream on behalf of its client. Server-to-client requests
+     * (elicitation, sampling, roots) are not relayed yet, so none are declared: an upstream must not
+     * send what the gateway cannot deliver.
+     */
+    private JsonNode upstreamCapabilities(GatewaySession gs) {
+        return json.object();
+    }
+
+    /**
+     * Sends a message in the client's upstream session. A 404 (or server-everything's 400 "session not
+     * found") for a session we hold means the upstream forgot it: re-initialise once and resend.
+     */
+    public UpstreamReply send(GatewaySession gs, ServerRegistration server, byte[] body, Duration timeout)
+            throws UpstreamException {
+        UpstreamSession session = sessionFor(gs, server, timeout);
+        UpstreamReply reply = client.post(server, session, body, timeout);
+        if (session.sessionId() != null && isExpiredSession(reply)) {
+            LOG.info("Upstream '{}' no longer knows session {}; re-initialising", server.name(), shortId(session.sessionId()));
+            store.removeUpstream(gs.id(), session);
+            session = sessionFor(gs, server, timeout);
+            reply = client.post(server, session, body, timeout);
+        }
+        return reply;
+    }
+
+    private static boolean isExpiredSession(UpstreamReply reply) {
+        if (reply.status() == 404) {
+            reply.discard();
+            return true;
+        }
+        if (reply.status() == 400) {
+            // TypeScript-SDK servers (server-everything) answer 400 "Bad Request: No valid session ID provided"
+            try {
+                String text = new String(reply.readAll(), StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
+                return text.contains("session");
+            } catch (IOException e) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /** Sends a request the gateway itself makes in the client's upstream session and returns the response object. */
+    public JsonNode call(GatewaySession gs, ServerRegistration server, ObjectNode request, Duration timeout)
+            throws UpstreamException {
+        UpstreamReply reply = send(gs, server, json.write(request), timeout);
+        return readResponse(server, reply, request.get("id"));
+    }
+
+    /** Reads the JSON-RPC response to {@code id} from a JSON or SSE answer; other messages are skipped. */
+    public JsonNode readResponse(ServerRegistration server, UpstreamReply reply, JsonNode id) throws UpstreamException {
+        try {
+            if (reply.status() != 200) {
+                byte[] body = reply.readAll();
+                throw new UpstreamException(server.name(), "HTTP " + reply.status() + " "
+                        + new String(body, 0, Math.min(body.length, 200), StandardCharsets.UTF_8), reply.status(), null);
+            }
+            if (reply.isEventStream()) {
+                try (SseReader events = new SseReader(reply.body())) {
+                    SseEvent e;
+                    while ((e = events.next()) != null) {
+                        if (!e.isMessage()) {
+                            continue;
+                        }
+                        JsonNode msg = json.read(e.data());
+                        if (!msg.has("method") && id.equals(msg.get("id"))) {
+                            return msg;
+                        }
+                    }
+                }
+                throw new UpstreamException(server.name(), "stream ended before the response", 200, null);
+            }
+            JsonNode msg = json.read(reply.readAll());
+            if (msg == null || !id.equals(msg.get("id"))) {
+                throw new UpstreamException(server.name(), "answer is not the response to " + id, 200, null);
+            }
+            return msg;
+        } catch (IOException e) {
+            reply.discard();
+            throw new UpstreamException(server.name(), "unreadable answer: " + e.getMessage(), reply.status(), e);
+        }
+    }
+
+    /** Ends upstream sessions in the background (DELETE), e.g. when the client ended its session. */
+    public void closeQuietly(ServerRegistration server, List<UpstreamSession> sessions) {
+        for (UpstreamSession s : sessions) {
+            Thread.ofVirtual().name("mcp-close-" + server.name()).start(() -> {
+                try {
+                    client.delete(server, s, Duration.ofSeconds(5));
+                } catch (UpstreamException e) {
+                    LOG.debug("Closing session on '{}' failed: {}", server.name(), e.getMessage());
+                }
+            });
+        }
+    }
+
+    private static UpstreamSession await(ServerRegistration server, CompletableFuture<UpstreamSession> f)
+            throws UpstreamException {
+        try {
+            return f.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UpstreamException u) {
+                throw u;
+            }
+            throw new UpstreamException(server.name(), "initialize failed: " + e.getCause(), 0, e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UpstreamException(server.name(), "interrupted", 0, e);
+        }
+    }
+
+    static String shortId(String id) {
+        return id.length() <= 8 ? id : id.substring(0, 8) + "…";
+    }
+}
