@@ -1,0 +1,75 @@
+package io.camelmcp.gateway.support;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real {@code @modelcontextprotocol/server-everything} (pinned in test-peers/package.json) in its own
+ * node process on a free port, started directly with node so that stopping it stops the server.
+ */
+public final class ServerEverything implements AutoCloseable {
+
+    private static final Path ENTRY = Path.of("test-peers/node_modules/@modelcontextprotocol/server-everything/dist/index.js");
+
+    private final Process process;
+    private final int port;
+
+    private ServerEverything(Process process, int port) {
+        this.process = process;
+        this.port = port;
+    }
+
+    public static ServerEverything start() throws IOException, InterruptedException {
+        if (!Files.exists(ENTRY)) {
+            throw new IllegalStateException(ENTRY + " is missing: run 'npm ci --prefix test-peers' (the Maven build does it)");
+        }
+        int port = freePort();
+        ProcessBuilder pb = new ProcessBuilder("node", ENTRY.toString(), "streamableHttp").redirectErrorStream(true);
+        pb.environment().put("PORT", Integer.toString(port));
+        Process p = pb.start();
+        CountDownLatch listening = new CountDownLatch(1);
+        Thread.ofVirtual().start(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    if (line.contains("listening on port")) {
+                        listening.countDown();
+                    }
+                }
+            } catch (IOException ignored) {
+                // process ended
+            }
+        });
+        if (!listening.await(30, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IllegalStateException("server-everything did not start on port " + port);
+        }
+        return new ServerEverything(p, port);
+    }
+
+    public int port() { return port; }
+
+    public String url() { return "http://127.0.0.1:" + port + "/mcp"; }
+
+    public static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            s.setReuseAddress(true);
+            return s.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(5, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+    }
+}
