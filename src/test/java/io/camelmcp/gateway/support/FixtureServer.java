@@ -1,0 +1,122 @@
+package io.camelmcp.gateway.support;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.catalina.Context;
+import org.apache.catalina.Wrapper;
+import org.apache.catalina.startup.Tomcat;
+
+import io.modelcontextprotocol.json.McpJsonDefaults;
+import io.modelcontextprotocol.server.McpServer;
+import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
+import io.modelcontextprotocol.server.McpSyncServer;
+import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
+import io.modelcontextprotocol.spec.McpSchema;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import io.modelcontextprotocol.spec.McpSchema.ProgressNotification;
+import io.modelcontextprotocol.spec.McpSchema.Tool;
+
+/**
+ * An in-process MCP server built with the official MCP Java SDK (Streamable HTTP servlet transport on an
+ * embedded Tomcat, free port), for the cases server-everything cannot play: slow, dying, oddly named.
+ */
+public final class FixtureServer implements AutoCloseable {
+
+    private final Tomcat tomcat;
+    private final McpSyncServer server;
+    private final int port;
+
+    private FixtureServer(Tomcat tomcat, McpSyncServer server, int port) {
+        this.tomcat = tomcat;
+        this.server = server;
+        this.port = port;
+    }
+
+    public String url() { return "http://127.0.0.1:" + port + "/mcp"; }
+
+    public int port() { return port; }
+
+    public static Builder builder(String name) { return new Builder(name); }
+
+    public static final class Builder {
+        private final String name;
+        private final List<SyncToolSpecification> tools = new ArrayList<>();
+
+        Builder(String name) { this.name = name; }
+
+        /** A tool answering with one text, computed from the arguments. */
+        public Builder tool(String toolName, java.util.function.Function<Map<String, Object>, String> body) {
+            tools.add(SyncToolSpecification.builder()
+                    .tool(Tool.builder().name(toolName).description(toolName)
+                            .inputSchema(McpJsonDefaults.getMapper(), "{\"type\":\"object\"}").build())
+                    .callHandler((ex, req) -> CallToolResult.builder()
+                            .addTextContent(body.apply(req.arguments() == null ? Map.of() : req.arguments())).build())
+                    .build());
+            return this;
+        }
+
+        /** A tool that reports progress once (so its answer is an open SSE stream) and then runs {@code action}. */
+        public Builder streamingTool(String toolName, Runnable action) {
+            tools.add(SyncToolSpecification.builder()
+                    .tool(Tool.builder().name(toolName).description(toolName)
+                            .inputSchema(McpJsonDefaults.getMapper(), "{\"type\":\"object\"}").build())
+                    .callHandler((ex, req) -> {
+                        if (req.progressToken() != null) {
+                            ex.progressNotification(new ProgressNotification(req.progressToken(), 0, 1.0, "started"));
+                        }
+                        action.run();
+                        return CallToolResult.builder().addTextContent(toolName + " done").build();
+                    })
+                    .build());
+            return this;
+        }
+
+        public FixtureServer start() throws Exception {
+            HttpServletStreamableServerTransportProvider transport = HttpServletStreamableServerTransportProvider.builder()
+                    .jsonMapper(McpJsonDefaults.getMapper())
+                    .mcpEndpoint("/mcp")
+                    .build();
+            McpSyncServer server = McpServer.sync(transport)
+                    .serverInfo(name, "1.0.0")
+                    .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
+                    .strictToolNameValidation(false) // we want servers with names the gateway must refuse
+                    .tools(tools)
+                    .build();
+            Path base = Files.createTempDirectory("fixture-" + name);
+            Tomcat tomcat = new Tomcat();
+            tomcat.setBaseDir(base.toString());
+            tomcat.setPort(0);
+            tomcat.getConnector();
+            Context ctx = tomcat.addContext("", base.toString());
+            Wrapper w = Tomcat.addServlet(ctx, "mcp", transport);
+            w.setAsyncSupported(true); // SSE answers use request.startAsync()
+            ctx.addServletMappingDecoded("/mcp", "mcp");
+            tomcat.start();
+            return new FixtureServer(tomcat, server, tomcat.getConnector().getLocalPort());
+        }
+    }
+
+    /** Stops abruptly: open connections are cut, as when a server process dies. */
+    public void kill() {
+        try {
+            tomcat.stop();
+            tomcat.destroy();
+        } catch (Exception ignored) {
+            // already stopping
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.close();
+        } catch (RuntimeException ignored) {
+            // best effort
+        }
+        kill();
+    }
+}
