@@ -4,6 +4,7 @@ import java.net.URI;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
@@ -30,6 +31,7 @@ import io.camelmcp.gateway.registry.ServerRegistration;
 import io.camelmcp.gateway.registry.ServerRegistry;
 import io.camelmcp.gateway.session.InMemorySessionStore;
 import io.camelmcp.gateway.session.SessionStore;
+import io.camelmcp.gateway.upstream.SseRelay;
 import io.camelmcp.gateway.upstream.UpstreamClient;
 import io.camelmcp.gateway.upstream.UpstreamSessions;
 
@@ -115,9 +117,16 @@ public class GatewayConfiguration {
     }
 
     @Bean
-    ToolsFederation mcpTools(ServerRegistry registry, UpstreamSessions upstreams, JsonRpc json, GatewayProperties props) {
-        return new ToolsFederation(registry, upstreams, json, props.getUpstream().getListTimeout(),
-                props.getUpstream().getRequestTimeout());
+    ToolsFederation mcpTools(ServerRegistry registry, UpstreamSessions upstreams, JsonRpc json, DiscoveryService discovery,
+                             GatewayProperties props) {
+        // one daemon thread fires the deadlines of all relayed streams; it only closes sockets. Cancelled
+        // deadlines (the usual case) leave the queue at once instead of lingering for the full timeout.
+        ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1,
+                Thread.ofPlatform().name("mcp-deadlines").daemon().factory());
+        timers.setRemoveOnCancelPolicy(true);
+        return new ToolsFederation(registry, upstreams, json, discovery, props.getUpstream().getListTimeout(),
+                new SseRelay.Deadline(timers, props.getUpstream().getRequestTimeout(),
+                        props.getUpstream().getMaxRequestDuration()));
     }
 
     /** The aggregation strategy every list fan-out route shares. */

@@ -52,8 +52,13 @@ public class GatewayProperties {
     public static class Upstream {
         /** TCP connect timeout towards upstream servers. */
         private Duration connectTimeout = Duration.ofSeconds(5);
-        /** Time an upstream has to start answering a request (headers); a stream may then run longer. */
+        /**
+         * Time an upstream has to answer a call; restarted by each progress notification, so a tool that
+         * reports progress may run up to {@code max-request-duration}.
+         */
         private Duration requestTimeout = Duration.ofMinutes(5);
+        /** Upper bound for one call, however much progress it reports. */
+        private Duration maxRequestDuration = Duration.ofMinutes(30);
         /** Time an upstream has to answer one list request during a fan-out before it is left out. */
         private Duration listTimeout = Duration.ofSeconds(10);
 
@@ -61,6 +66,8 @@ public class GatewayProperties {
         public void setConnectTimeout(Duration connectTimeout) { this.connectTimeout = connectTimeout; }
         public Duration getRequestTimeout() { return requestTimeout; }
         public void setRequestTimeout(Duration requestTimeout) { this.requestTimeout = requestTimeout; }
+        public Duration getMaxRequestDuration() { return maxRequestDuration; }
+        public void setMaxRequestDuration(Duration maxRequestDuration) { this.maxRequestDuration = maxRequestDuration; }
         public Duration getListTimeout() { return listTimeout; }
         public void setListTimeout(Duration listTimeout) { this.listTimeout = listTimeout; }
     }

@@ -24,6 +24,7 @@ import io.camelmcp.gateway.protocol.ErrorCodes;
 import io.camelmcp.gateway.protocol.JsonRpc;
 import io.camelmcp.gateway.protocol.JsonRpcMessage;
 import io.camelmcp.gateway.protocol.McpException;
+import io.camelmcp.gateway.registry.DiscoveryService;
 import io.camelmcp.gateway.registry.RegistrySnapshot;
 import io.camelmcp.gateway.registry.ServerRegistry;
 import io.camelmcp.gateway.session.GatewaySession;
@@ -47,16 +48,20 @@ public class ToolsFederation {
     private final JsonRpc json;
     private final Duration listTimeout;
     private final Duration callTimeout;
+    private final SseRelay.Deadline deadline;
+    private final DiscoveryService discovery;
     /** Each skipped tool is logged once, not on every list. */
     private final Set<String> reportedSkips = ConcurrentHashMap.newKeySet();
 
     public ToolsFederation(ServerRegistry registry, UpstreamSessions upstreams, JsonRpc json,
-                           Duration listTimeout, Duration callTimeout) {
+                           DiscoveryService discovery, Duration listTimeout, SseRelay.Deadline deadline) {
         this.registry = registry;
         this.upstreams = upstreams;
         this.json = json;
         this.listTimeout = listTimeout;
-        this.callTimeout = callTimeout;
+        this.callTimeout = deadline.timeout();
+        this.deadline = deadline;
+        this.discovery = discovery;
     }
 
     /** The servers a list request fans out to: the ready ones, by name. */
@@ -172,10 +177,26 @@ public class ToolsFederation {
             reply = upstreams.send(session, server.registration(), json.write(msg.raw()), callTimeout);
         } catch (UpstreamException e) {
             LOG.warn("Call to MCP server '{}' failed: {}", server.name(), e.getMessage());
+            if (e.isTimeout()) {
+                upstreams.cancel(session, server.registration(), msg.id(), "gateway timeout");
+            }
+            discovery.suspect(server.registration());
             throw unavailable(msg, server, e.getMessage());
         }
         if (reply.status() == 200 && reply.isEventStream()) {
-            Replies.eventStream(exchange, new SseRelay(server.name(), reply.body(), msg.id(), json, null));
+            Replies.eventStream(exchange, new SseRelay(server.name(), reply.body(), msg.id(), json, null, deadline,
+                    new SseRelay.Failures() {
+                        @Override
+                        public void timedOut() {
+                            upstreams.cancel(session, server.registration(), msg.id(), "gateway timeout");
+                            discovery.suspect(server.registration());
+                        }
+
+                        @Override
+                        public void broke() {
+                            discovery.suspect(server.registration());
+                        }
+                    }));
             return;
         }
         byte[] body;

@@ -74,6 +74,14 @@ public class DiscoveryService {
         due.keySet().retainAll(current);
     }
 
+    /** A call to the server just failed at the connection level: probe it now rather than at its interval. */
+    public void suspect(ServerRegistration server) {
+        Instant when = due.get(server);
+        if (when != null && when != Instant.MAX && due.replace(server, when, Instant.MIN)) {
+            probeDue();
+        }
+    }
+
     /** Probes one server now and records the outcome in the registry. */
     public ServerStatus probe(ServerRegistration server) {
         ServerStatus before = statusOf(server);

@@ -3,6 +3,10 @@ package io.camelmcp.gateway.upstream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import org.slf4j.Logger;
@@ -31,17 +35,68 @@ public final class SseRelay extends InputStream {
     /** Rewrites a message on its way to the client; null drops it. */
     private final Function<JsonNode, JsonNode> transform;
 
+    private final InputStream upstreamBody;
+    private final Deadline deadline;
+    private final Failures failures;
+    private final long maxNanos;
+
     private byte[] chunk = new byte[0];
     private int pos;
     private boolean done;
+    private volatile boolean timedOut;
+    private ScheduledFuture<?> timer;
+
+    /**
+     * How long the relay waits for the response: {@code timeout} from the start and again from each
+     * progress notification (as the lifecycle spec allows), never longer than {@code max} in all.
+     */
+    public record Deadline(ScheduledExecutorService scheduler, Duration timeout, Duration max) {}
+
+    /** What the owner of the relay wants done when the upstream lets the request down. */
+    public interface Failures {
+        /** The deadline passed: the upstream should be told to stop. */
+        void timedOut();
+
+        /** The stream broke or ended without the response: the upstream may be gone. */
+        void broke();
+    }
 
     public SseRelay(String server, InputStream upstreamBody, JsonNode requestId, JsonRpc json,
-                    Function<JsonNode, JsonNode> transform) {
+                    Function<JsonNode, JsonNode> transform, Deadline deadline, Failures failures) {
         this.server = server;
+        this.upstreamBody = upstreamBody;
         this.upstream = new SseReader(upstreamBody);
         this.requestId = requestId;
         this.json = json;
         this.transform = transform;
+        this.deadline = deadline;
+        this.failures = failures;
+        this.maxNanos = System.nanoTime() + deadline.max().toNanos();
+        arm();
+    }
+
+    /** (Re)starts the timer; when it fires the upstream body is closed, which ends the blocked read. */
+    private synchronized void arm() {
+        if (timer != null) {
+            timer.cancel(false);
+        }
+        long left = Math.min(deadline.timeout().toNanos(), maxNanos - System.nanoTime());
+        timer = deadline.scheduler().schedule(this::expire, Math.max(0, left), TimeUnit.NANOSECONDS);
+    }
+
+    private void expire() {
+        timedOut = true;
+        try {
+            upstreamBody.close();
+        } catch (IOException ignored) {
+            // closing is all we want
+        }
+    }
+
+    private synchronized void disarm() {
+        if (timer != null) {
+            timer.cancel(false);
+        }
     }
 
     @Override
@@ -71,13 +126,26 @@ public final class SseRelay extends InputStream {
         try {
             event = upstream.next();
         } catch (IOException e) {
+            if (timedOut) {
+                LOG.warn("Upstream '{}' did not answer request {} in time; cancelled", server, requestId);
+                finishWithError("Upstream server '" + server + "' did not answer within " + deadline.timeout());
+                failures.timedOut();
+                return;
+            }
             LOG.warn("Stream from upstream '{}' broke before the response to {}: {}", server, requestId, e.toString());
             finishWithError("Upstream server '" + server + "' stream broke: " + e.getMessage());
+            failures.broke();
+            return;
+        }
+        if (event == null && timedOut) {
+            finishWithError("Upstream server '" + server + "' did not answer within " + deadline.timeout());
+            failures.timedOut();
             return;
         }
         if (event == null) {
             LOG.warn("Upstream '{}' ended its stream without answering request {}", server, requestId);
             finishWithError("Upstream server '" + server + "' closed the stream without a response");
+            failures.broke();
             return;
         }
         if (!event.isMessage()) {
@@ -93,6 +161,9 @@ public final class SseRelay extends InputStream {
             return;
         }
         boolean isOurResponse = msg != null && !msg.has("method") && requestId.equals(msg.get("id"));
+        if (msg != null && "notifications/progress".equals(msg.path("method").asText())) {
+            arm();
+        }
         JsonNode out = transform == null ? msg : transform.apply(msg);
         chunk = out == null ? new byte[0] : frame(json.write(out));
         if (isOurResponse) {
@@ -119,6 +190,7 @@ public final class SseRelay extends InputStream {
     }
 
     private void closeUpstream() {
+        disarm();
         try {
             upstream.close();
         } catch (IOException ignored) {

@@ -14,6 +14,12 @@ public class UpstreamException extends Exception {
 
     public String server() { return server; }
 
+    /** The upstream did not answer in time (as opposed to refusing or failing). */
+    public boolean isTimeout() {
+        return getCause() instanceof java.net.http.HttpTimeoutException
+                && !(getCause() instanceof java.net.http.HttpConnectTimeoutException);
+    }
+
     /** The upstream's HTTP status, or 0 when there was no HTTP answer. */
     public int httpStatus() { return httpStatus; }
 }

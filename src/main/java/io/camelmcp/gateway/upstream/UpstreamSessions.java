@@ -200,6 +200,31 @@ public class UpstreamSessions {
         }
     }
 
+    /**
+     * Tells the upstream that the gateway stopped waiting for a request (notifications/cancelled), in the
+     * background, in the session the request went out in; never opens a session for it.
+     */
+    public void cancel(GatewaySession gs, ServerRegistration server, JsonNode requestId, String reason) {
+        UpstreamSession session = store.upstream(gs.id(), server.name());
+        if (session == null) {
+            return;
+        }
+        ObjectNode note = json.object();
+        note.put("jsonrpc", "2.0");
+        note.put("method", "notifications/cancelled");
+        ObjectNode params = note.putObject("params");
+        params.set("requestId", requestId);
+        params.put("reason", reason);
+        byte[] body = json.write(note);
+        Thread.ofVirtual().name("mcp-cancel-" + server.name()).start(() -> {
+            try {
+                client.post(server, session, body, Duration.ofSeconds(5)).discard();
+            } catch (UpstreamException e) {
+                LOG.debug("Cancelling {} on '{}' failed: {}", requestId, server.name(), e.getMessage());
+            }
+        });
+    }
+
     /** Ends upstream sessions in the background (DELETE), e.g. when the client ended its session. */
     public void closeQuietly(ServerRegistration server, List<UpstreamSession> sessions) {
         for (UpstreamSession s : sessions) {

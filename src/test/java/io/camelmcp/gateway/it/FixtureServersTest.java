@@ -1,0 +1,207 @@
+package io.camelmcp.gateway.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.camelmcp.gateway.support.CuttableProxy;
+import io.camelmcp.gateway.support.FixtureServer;
+import io.camelmcp.gateway.support.RawMcpClient;
+import io.camelmcp.gateway.support.ServerEverything;
+
+/**
+ * Upstreams that misbehave, played by MCP Java SDK servers: slow, dying mid-call, down from the start,
+ * and one whose tool names cannot be exposed. The gateway must answer precisely and keep serving.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class FixtureServersTest {
+
+    static final String LONG_NAME = "n".repeat(126); // 130 characters once prefixed with "odd_"
+
+    static FixtureServer fast;
+    static FixtureServer slow;
+    static FixtureServer dying;
+    static CuttableProxy dyingLink;
+    static FixtureServer odd;
+    static int downPort;
+
+    @LocalServerPort
+    int port;
+
+    @DynamicPropertySource
+    static void servers(DynamicPropertyRegistry registry) throws Exception {
+        fast = FixtureServer.builder("fast").tool("hello", args -> "hello " + args.getOrDefault("who", "world")).start();
+        slow = FixtureServer.builder("slow").tool("sleep", args -> {
+            sleep(((Number) args.get("ms")).longValue());
+            return "woke up";
+        }).start();
+        // "dying" is reached through a relay that the tool cuts while its answer is streaming, as a crash would
+        dying = FixtureServer.builder("dying").streamingTool("die", () -> {
+            Thread.ofVirtual().start(() -> { sleep(300); dyingLink.cut(); });
+            sleep(10_000);
+        }).start();
+        dyingLink = new CuttableProxy(dying.port());
+        odd = FixtureServer.builder("odd").tool("fine", a -> "fine").tool("tool with space", a -> "spaced")
+                .tool(LONG_NAME, a -> "long").start();
+        downPort = ServerEverything.freePort();
+
+        registry.add("mcp.gateway.demo.enabled", () -> "false");
+        String[][] servers = {
+            {"fast", fast.url(), "fast_"}, {"slow", slow.url(), "slow_"}, {"dying", "http://127.0.0.1:" + dyingLink.port() + "/mcp", "dying_"},
+            {"odd", odd.url(), "odd_"}, {"down", "http://127.0.0.1:" + downPort + "/mcp", "down_"}};
+        for (int i = 0; i < servers.length; i++) {
+            String[] s = servers[i];
+            registry.add("mcp.gateway.servers[" + i + "].name", () -> s[0]);
+            registry.add("mcp.gateway.servers[" + i + "].url", () -> s[1]);
+            registry.add("mcp.gateway.servers[" + i + "].prefix", () -> s[2]);
+        }
+        registry.add("mcp.gateway.upstream.request-timeout", () -> "2s");
+        registry.add("mcp.gateway.upstream.list-timeout", () -> "2s");
+        registry.add("mcp.gateway.discovery.retry-interval", () -> "1s");
+    }
+
+    @AfterAll
+    static void stop() {
+        for (FixtureServer f : new FixtureServer[] {fast, slow, dying, odd}) {
+            f.close();
+        }
+    }
+
+    RawMcpClient client() throws Exception {
+        RawMcpClient c = new RawMcpClient("http://127.0.0.1:" + port + "/mcp");
+        c.initialize("2025-11-25");
+        return c;
+    }
+
+    @Test
+    void aServerDownAtStartIsReportedNotReadyWhileTheOthersListAndCall() throws Exception {
+        JsonNode down = awaitServer("down", s -> !s.path("reason").asText().equals("Pending"));
+        assertThat(down.path("ready").asBoolean()).isFalse();
+        assertThat(down.path("reason").asText()).isEqualTo("UpstreamUnreachable");
+        assertThat(down.path("message").asText()).contains("connection refused");
+        assertThat(awaitServer("fast", s -> s.path("ready").asBoolean()).path("tools").asInt()).isEqualTo(1);
+
+        HttpResponse<String> readiness = get("/actuator/health/readiness");
+        assertThat(readiness.statusCode()).isEqualTo(200);
+        assertThat(readiness.body()).contains("\"down\"").contains("UpstreamUnreachable");
+
+        RawMcpClient c = client();
+        List<String> names = toolNames(c);
+        assertThat(names).contains("fast_hello").noneMatch(n -> n.startsWith("down_"));
+        assertThat(text(c.request(2, "tools/call", "{\"name\":\"fast_hello\",\"arguments\":{\"who\":\"gateway\"}}")))
+                .isEqualTo("hello gateway");
+
+        JsonNode err = c.request(3, "tools/call", "{\"name\":\"down_anything\",\"arguments\":{}}").path("error");
+        assertThat(err.path("code").asInt()).isEqualTo(-32001);
+        assertThat(err.path("message").asText()).contains("'down'").contains("connection refused");
+    }
+
+    @Test
+    void toolsWhoseGatewayNameWouldBeInvalidAreLeftOutAndReported() throws Exception {
+        JsonNode status = awaitServer("odd", s -> s.path("ready").asBoolean());
+        assertThat(status.path("tools").asInt()).isEqualTo(1);
+        List<String> skipped = new ArrayList<>();
+        status.path("skippedTools").forEach(n -> skipped.add(n.asText()));
+        assertThat(skipped).containsExactlyInAnyOrder("tool with space", LONG_NAME);
+
+        RawMcpClient c = client();
+        assertThat(toolNames(c)).contains("odd_fine").noneMatch(n -> n.startsWith("odd_") && !n.equals("odd_fine"));
+        JsonNode err = c.request(4, "tools/call", "{\"name\":\"odd_tool with space\",\"arguments\":{}}").path("error");
+        assertThat(err.path("code").asInt()).isEqualTo(-32602);
+    }
+
+    @Test
+    void aSlowServerTimesOutWithAClearErrorWithoutHoldingUpOtherCalls() throws Exception {
+        awaitServer("slow", s -> s.path("ready").asBoolean());
+        RawMcpClient c = client();
+        long start = System.nanoTime();
+        CompletableFuture<JsonNode> slowCall = CompletableFuture.supplyAsync(() -> {
+            try {
+                return c.request(5, "tools/call", "{\"name\":\"slow_sleep\",\"arguments\":{\"ms\":8000}}");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        // meanwhile, in the same session, another server answers at once
+        assertThat(text(c.request(6, "tools/call", "{\"name\":\"fast_hello\",\"arguments\":{}}"))).isEqualTo("hello world");
+        assertThat(slowCall).isNotDone();
+
+        JsonNode err = slowCall.get().path("error");
+        long tookMs = (System.nanoTime() - start) / 1_000_000;
+        assertThat(err.path("code").asInt()).isEqualTo(-32001);
+        assertThat(err.path("message").asText()).contains("'slow'").contains("PT2S");
+        assertThat(tookMs).isLessThan(7000); // the gateway gave up at its timeout, not when the tool finished
+    }
+
+    @Test
+    void aServerThatDiesMidCallGivesTheClientAnErrorNotAHang() throws Exception {
+        awaitServer("dying", s -> s.path("ready").asBoolean());
+        RawMcpClient c = client();
+        HttpResponse<String> r = c.post("{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":\"tools/call\",\"params\":{\"name\":\"dying_die\","
+                + "\"arguments\":{},\"_meta\":{\"progressToken\":\"d\"}}}", java.util.Map.of());
+        List<JsonNode> messages = RawMcpClient.messages(r);
+        JsonNode last = messages.get(messages.size() - 1);
+        assertThat(last.path("id").asInt()).isEqualTo(8);
+        assertThat(last.path("error").path("code").asInt()).isEqualTo(-32001);
+        assertThat(last.path("error").path("message").asText()).contains("'dying'").contains("broke");
+        assertThat(messages.get(0).path("method").asText()).isEqualTo("notifications/progress"); // what came before the crash
+
+        // and the gateway goes on serving the others, and reports the dead one
+        assertThat(text(c.request(9, "tools/call", "{\"name\":\"fast_hello\",\"arguments\":{}}"))).isEqualTo("hello world");
+        assertThat(awaitServer("dying", s -> !s.path("ready").asBoolean()).path("reason").asText()).isEqualTo("UpstreamUnreachable");
+    }
+
+    private JsonNode awaitServer(String name, java.util.function.Predicate<JsonNode> condition) {
+        JsonNode[] found = new JsonNode[1];
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            for (JsonNode s : RawMcpClient.JSON.readTree(get("/actuator/mcpservers").body()).path("servers")) {
+                if (s.path("name").asText().equals(name) && condition.test(s)) {
+                    found[0] = s;
+                    return true;
+                }
+            }
+            return false;
+        });
+        return found[0];
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static List<String> toolNames(RawMcpClient c) throws Exception {
+        List<String> names = new ArrayList<>();
+        c.request(1, "tools/list", null).path("result").path("tools").forEach(t -> names.add(t.path("name").asText()));
+        return names;
+    }
+
+    private static String text(JsonNode response) {
+        return response.path("result").path("content").get(0).path("text").asText();
+    }
+
+    static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
