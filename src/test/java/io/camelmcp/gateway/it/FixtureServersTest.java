@@ -40,6 +40,7 @@ class FixtureServersTest {
     static FixtureServer dying;
     static CuttableProxy dyingLink;
     static FixtureServer odd;
+    static FixtureServer plain;
     static int downPort;
 
     @LocalServerPort
@@ -60,12 +61,13 @@ class FixtureServersTest {
         dyingLink = new CuttableProxy(dying.port());
         odd = FixtureServer.builder("odd").tool("fine", a -> "fine").tool("tool with space", a -> "spaced")
                 .tool(LONG_NAME, a -> "long").start();
+        plain = FixtureServer.statelessJson("plain", "upper", args -> String.valueOf(args.get("s")).toUpperCase());
         downPort = ServerEverything.freePort();
 
         registry.add("mcp.gateway.demo.enabled", () -> "false");
         String[][] servers = {
             {"fast", fast.url(), "fast_"}, {"slow", slow.url(), "slow_"}, {"dying", "http://127.0.0.1:" + dyingLink.port() + "/mcp", "dying_"},
-            {"odd", odd.url(), "odd_"}, {"down", "http://127.0.0.1:" + downPort + "/mcp", "down_"}};
+            {"odd", odd.url(), "odd_"}, {"plain", plain.url(), "plain_"}, {"down", "http://127.0.0.1:" + downPort + "/mcp", "down_"}};
         for (int i = 0; i < servers.length; i++) {
             String[] s = servers[i];
             registry.add("mcp.gateway.servers[" + i + "].name", () -> s[0]);
@@ -79,7 +81,8 @@ class FixtureServersTest {
 
     @AfterAll
     static void stop() {
-        for (FixtureServer f : new FixtureServer[] {fast, slow, dying, odd}) {
+        dyingLink.close();
+        for (FixtureServer f : new FixtureServer[] {fast, slow, dying, odd, plain}) {
             f.close();
         }
     }
@@ -111,6 +114,20 @@ class FixtureServersTest {
         JsonNode err = c.request(3, "tools/call", "{\"name\":\"down_anything\",\"arguments\":{}}").path("error");
         assertThat(err.path("code").asInt()).isEqualTo(-32001);
         assertThat(err.path("message").asText()).contains("'down'").contains("connection refused");
+    }
+
+    @Test
+    void aStatelessServerAnsweringPlainJsonIsFederatedToo() throws Exception {
+        awaitServer("plain", s -> s.path("ready").asBoolean());
+        RawMcpClient c = client();
+        assertThat(toolNames(c)).contains("plain_upper", "fast_hello");
+        HttpResponse<String> r = c.post("{\"jsonrpc\":\"2.0\",\"id\":\"str-id\",\"method\":\"tools/call\","
+                + "\"params\":{\"name\":\"plain_upper\",\"arguments\":{\"s\":\"shout\"}}}", java.util.Map.of());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("content-type").orElse("")).startsWith("application/json");
+        JsonNode body = RawMcpClient.JSON.readTree(r.body());
+        assertThat(body.path("id").asText()).isEqualTo("str-id");
+        assertThat(text(body)).isEqualTo("SHOUT");
     }
 
     @Test

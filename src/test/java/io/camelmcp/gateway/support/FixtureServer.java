@@ -13,7 +13,10 @@ import org.apache.catalina.startup.Tomcat;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
+import io.modelcontextprotocol.server.McpStatelessServerFeatures;
+import io.modelcontextprotocol.server.McpStatelessSyncServer;
 import io.modelcontextprotocol.server.McpSyncServer;
+import io.modelcontextprotocol.server.transport.HttpServletStatelessServerTransport;
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
@@ -27,10 +30,10 @@ import io.modelcontextprotocol.spec.McpSchema.Tool;
 public final class FixtureServer implements AutoCloseable {
 
     private final Tomcat tomcat;
-    private final McpSyncServer server;
+    private final AutoCloseable server;
     private final int port;
 
-    private FixtureServer(Tomcat tomcat, McpSyncServer server, int port) {
+    private FixtureServer(Tomcat tomcat, AutoCloseable server, int port) {
         this.tomcat = tomcat;
         this.server = server;
         this.port = port;
@@ -86,18 +89,47 @@ public final class FixtureServer implements AutoCloseable {
                     .strictToolNameValidation(false) // we want servers with names the gateway must refuse
                     .tools(tools)
                     .build();
-            Path base = Files.createTempDirectory("fixture-" + name);
-            Tomcat tomcat = new Tomcat();
-            tomcat.setBaseDir(base.toString());
-            tomcat.setPort(0);
-            tomcat.getConnector();
-            Context ctx = tomcat.addContext("", base.toString());
-            Wrapper w = Tomcat.addServlet(ctx, "mcp", transport);
-            w.setAsyncSupported(true); // SSE answers use request.startAsync()
-            ctx.addServletMappingDecoded("/mcp", "mcp");
-            tomcat.start();
-            return new FixtureServer(tomcat, server, tomcat.getConnector().getLocalPort());
+            Tomcat tomcat = serve(name, transport);
+            return new FixtureServer(tomcat, server::close, tomcat.getConnector().getLocalPort());
         }
+    }
+
+    /**
+     * A stateless server (no Mcp-Session-Id) that answers every request with plain application/json:
+     * the other half of what an upstream may do. One tool, text in, text out.
+     */
+    public static FixtureServer statelessJson(String name, String toolName,
+                                              java.util.function.Function<Map<String, Object>, String> body) throws Exception {
+        HttpServletStatelessServerTransport transport = HttpServletStatelessServerTransport.builder()
+                .jsonMapper(McpJsonDefaults.getMapper())
+                .messageEndpoint("/mcp")
+                .build();
+        McpStatelessSyncServer server = McpServer.sync(transport)
+                .serverInfo(name, "1.0.0")
+                .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
+                .tools(McpStatelessServerFeatures.SyncToolSpecification.builder()
+                        .tool(Tool.builder().name(toolName).description(toolName)
+                                .inputSchema(McpJsonDefaults.getMapper(), "{\"type\":\"object\"}").build())
+                        .callHandler((ctx, req) -> CallToolResult.builder()
+                                .addTextContent(body.apply(req.arguments() == null ? Map.of() : req.arguments())).build())
+                        .build())
+                .build();
+        Tomcat tomcat = serve(name, transport);
+        return new FixtureServer(tomcat, server::close, tomcat.getConnector().getLocalPort());
+    }
+
+    private static Tomcat serve(String name, jakarta.servlet.Servlet servlet) throws Exception {
+        Path base = Files.createTempDirectory("fixture-" + name);
+        Tomcat tomcat = new Tomcat();
+        tomcat.setBaseDir(base.toString());
+        tomcat.setPort(0);
+        tomcat.getConnector();
+        Context ctx = tomcat.addContext("", base.toString());
+        Wrapper w = Tomcat.addServlet(ctx, "mcp", servlet);
+        w.setAsyncSupported(true); // SSE answers use request.startAsync()
+        ctx.addServletMappingDecoded("/mcp", "mcp");
+        tomcat.start();
+        return tomcat;
     }
 
     /** Stops abruptly: open connections are cut, as when a server process dies. */
@@ -114,7 +146,7 @@ public final class FixtureServer implements AutoCloseable {
     public void close() {
         try {
             server.close();
-        } catch (RuntimeException ignored) {
+        } catch (Exception ignored) {
             // best effort
         }
         kill();
