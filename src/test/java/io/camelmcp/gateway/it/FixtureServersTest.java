@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -21,6 +22,8 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.camelmcp.gateway.session.SessionStore;
+import io.camelmcp.gateway.session.UpstreamSession;
 import io.camelmcp.gateway.support.CuttableProxy;
 import io.camelmcp.gateway.support.FixtureServer;
 import io.camelmcp.gateway.support.RawMcpClient;
@@ -45,6 +48,9 @@ class FixtureServersTest {
 
     @LocalServerPort
     int port;
+
+    @Autowired
+    SessionStore sessions;
 
     @DynamicPropertySource
     static void servers(DynamicPropertyRegistry registry) throws Exception {
@@ -117,6 +123,22 @@ class FixtureServersTest {
     }
 
     @Test
+    void anUpstreamAnswering404ForAForgottenSessionIsReinitialisedOnce() throws Exception {
+        awaitServer("fast", s -> s.path("ready").asBoolean());
+        RawMcpClient c = client();
+        assertThat(text(c.request(1, "tools/call", "{\"name\":\"fast_hello\",\"arguments\":{}}"))).isEqualTo("hello world");
+        UpstreamSession before = sessions.upstream(c.sessionId(), "fast");
+        // the Java SDK server forgets the session (DELETE) and from then on answers 404 for it, as the spec says
+        HttpResponse<Void> deleted = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(fast.url()))
+                .header("Mcp-Session-Id", before.sessionId()).DELETE().build(), HttpResponse.BodyHandlers.discarding());
+        assertThat(deleted.statusCode()).isEqualTo(200);
+
+        assertThat(text(c.request(2, "tools/call", "{\"name\":\"fast_hello\",\"arguments\":{\"who\":\"again\"}}")))
+                .isEqualTo("hello again");
+        assertThat(sessions.upstream(c.sessionId(), "fast").sessionId()).isNotEqualTo(before.sessionId());
+    }
+
+    @Test
     void aStatelessServerAnsweringPlainJsonIsFederatedToo() throws Exception {
         awaitServer("plain", s -> s.path("ready").asBoolean());
         RawMcpClient c = client();
@@ -128,6 +150,7 @@ class FixtureServersTest {
         JsonNode body = RawMcpClient.JSON.readTree(r.body());
         assertThat(body.path("id").asText()).isEqualTo("str-id");
         assertThat(text(body)).isEqualTo("SHOUT");
+        assertThat(sessions.upstream(c.sessionId(), "plain").sessionId()).isNull(); // the server gave none
     }
 
     @Test
