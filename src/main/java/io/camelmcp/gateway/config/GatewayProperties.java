@@ -29,6 +29,16 @@ public class GatewayProperties {
 
     private final Discovery discovery = new Discovery();
 
+    private final Demo demo = new Demo();
+
+    public static class Demo {
+        /** Serve and register the two bundled demo servers (clock_, calc_) from this process. */
+        private boolean enabled = false;
+
+        public boolean isEnabled() { return enabled; }
+        public void setEnabled(boolean enabled) { this.enabled = enabled; }
+    }
+
     public static class Server {
         /** Unique name, used in logs, status and health. */
         private String name;
@@ -94,4 +104,5 @@ public class GatewayProperties {
     public void setSessionIdleTimeout(Duration sessionIdleTimeout) { this.sessionIdleTimeout = sessionIdleTimeout; }
     public Upstream getUpstream() { return upstream; }
     public Discovery getDiscovery() { return discovery; }
+    public Demo getDemo() { return demo; }
 }

@@ -58,7 +58,7 @@ class FixtureServersTest {
         slow = FixtureServer.builder("slow").tool("sleep", args -> {
             sleep(((Number) args.get("ms")).longValue());
             return "woke up";
-        }).start();
+        }).streamingTool("stall", () -> sleep(8000)).progressTool("steady", 4, 1000).start();
         // "dying" is reached through a relay that the tool cuts while its answer is streaming, as a crash would
         dying = FixtureServer.builder("dying").streamingTool("die", () -> {
             Thread.ofVirtual().start(() -> { sleep(300); dyingLink.cut(); });
@@ -188,6 +188,35 @@ class FixtureServersTest {
         assertThat(err.path("code").asInt()).isEqualTo(-32001);
         assertThat(err.path("message").asText()).contains("'slow'").contains("PT2S");
         assertThat(tookMs).isLessThan(7000); // the gateway gave up at its timeout, not when the tool finished
+    }
+
+    @Test
+    void aStreamThatStallsAfterItsFirstEventIsCutAtTheDeadline() throws Exception {
+        awaitServer("slow", s -> s.path("ready").asBoolean());
+        RawMcpClient c = client();
+        long start = System.nanoTime();
+        HttpResponse<String> r = c.post("{\"jsonrpc\":\"2.0\",\"id\":12,\"method\":\"tools/call\",\"params\":{\"name\":\"slow_stall\","
+                + "\"arguments\":{},\"_meta\":{\"progressToken\":\"s\"}}}", java.util.Map.of());
+        long tookMs = (System.nanoTime() - start) / 1_000_000;
+        List<JsonNode> messages = RawMcpClient.messages(r);
+        assertThat(messages.get(0).path("method").asText()).isEqualTo("notifications/progress");
+        JsonNode last = messages.get(messages.size() - 1);
+        assertThat(last.path("id").asInt()).isEqualTo(12);
+        assertThat(last.path("error").path("code").asInt()).isEqualTo(-32001);
+        assertThat(last.path("error").path("message").asText()).contains("'slow'").contains("PT2S");
+        assertThat(tookMs).isLessThan(6000);
+    }
+
+    @Test
+    void progressKeepsALongCallAlivePastTheTimeout() throws Exception {
+        awaitServer("slow", s -> s.path("ready").asBoolean());
+        RawMcpClient c = client();
+        // four steps one second apart: 4 s in all, twice the 2 s timeout, but never 2 s without news
+        HttpResponse<String> r = c.post("{\"jsonrpc\":\"2.0\",\"id\":13,\"method\":\"tools/call\",\"params\":{\"name\":\"slow_steady\","
+                + "\"arguments\":{},\"_meta\":{\"progressToken\":\"k\"}}}", java.util.Map.of());
+        List<JsonNode> messages = RawMcpClient.messages(r);
+        assertThat(messages).hasSize(5);
+        assertThat(text(messages.get(4))).isEqualTo("steady finished");
     }
 
     @Test

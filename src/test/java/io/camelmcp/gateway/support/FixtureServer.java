@@ -78,6 +78,28 @@ public final class FixtureServer implements AutoCloseable {
             return this;
         }
 
+        /** A tool that reports progress {@code steps} times, {@code intervalMs} apart, then answers. */
+        public Builder progressTool(String toolName, int steps, long intervalMs) {
+            tools.add(SyncToolSpecification.builder()
+                    .tool(Tool.builder().name(toolName).description(toolName)
+                            .inputSchema(McpJsonDefaults.getMapper(), "{\"type\":\"object\"}").build())
+                    .callHandler((ex, req) -> {
+                        for (int i = 1; i <= steps; i++) {
+                            if (req.progressToken() != null) {
+                                ex.progressNotification(new ProgressNotification(req.progressToken(), i, (double) steps, "step " + i));
+                            }
+                            try {
+                                Thread.sleep(intervalMs);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        }
+                        return CallToolResult.builder().addTextContent(toolName + " finished").build();
+                    })
+                    .build());
+            return this;
+        }
+
         public FixtureServer start() throws Exception {
             HttpServletStreamableServerTransportProvider transport = HttpServletStreamableServerTransportProvider.builder()
                     .jsonMapper(McpJsonDefaults.getMapper())
