@@ -28,6 +28,7 @@ import io.camelmcp.gateway.registry.DiscoveryService;
 import io.camelmcp.gateway.registry.RegistrySnapshot;
 import io.camelmcp.gateway.registry.ServerRegistry;
 import io.camelmcp.gateway.session.GatewaySession;
+import io.camelmcp.gateway.upstream.Paging;
 import io.camelmcp.gateway.upstream.SseRelay;
 import io.camelmcp.gateway.upstream.UpstreamException;
 import io.camelmcp.gateway.upstream.UpstreamReply;
@@ -40,9 +41,6 @@ import io.camelmcp.gateway.upstream.UpstreamSessions;
 public class ToolsFederation {
 
     private static final Logger LOG = LoggerFactory.getLogger(ToolsFederation.class);
-    /** Stops a misbehaving upstream from paging forever. */
-    static final int MAX_PAGES = 1000;
-
     private final ServerRegistry registry;
     private final UpstreamSessions upstreams;
     private final JsonRpc json;
@@ -77,42 +75,14 @@ public class ToolsFederation {
     public ServerTools listTools(@ExchangeProperty(McpExchange.SESSION) GatewaySession session,
                                  org.apache.camel.Message message) {
         RegistrySnapshot.Entry server = message.getBody(RegistrySnapshot.Entry.class);
-        List<ObjectNode> tools = new ArrayList<>();
-        String cursor = null;
         try {
-            for (int page = 0; page < MAX_PAGES; page++) {
-                ObjectNode req = json.object();
-                req.put("jsonrpc", "2.0");
-                req.put("id", upstreams.nextId("list"));
-                req.put("method", "tools/list");
-                if (cursor != null) {
-                    req.putObject("params").put("cursor", cursor);
-                }
-                JsonNode resp = upstreams.call(session, server.registration(), req, listTimeout);
-                if (resp.has("error")) {
-                    return failed(server, "tools/list error " + resp.get("error"));
-                }
-                JsonNode result = resp.path("result");
-                for (JsonNode t : result.path("tools")) {
-                    if (t instanceof ObjectNode o) {
-                        tools.add(o);
-                    }
-                }
-                JsonNode next = result.get("nextCursor");
-                if (next == null || !next.isTextual() || next.textValue().isEmpty()) {
-                    return new ServerTools(server, tools, null);
-                }
-                cursor = next.textValue();
-            }
-            return failed(server, "more than " + MAX_PAGES + " pages of tools");
+            List<ObjectNode> tools = Paging.listAll(server.name(), "tools/list", "tools", upstreams,
+                    req -> upstreams.call(session, server.registration(), req, listTimeout));
+            return new ServerTools(server, tools, null);
         } catch (UpstreamException e) {
-            return failed(server, e.getMessage());
+            LOG.warn("Left MCP server '{}' out of tools/list: {}", server.name(), e.getMessage());
+            return ServerTools.failed(server, e.getMessage());
         }
-    }
-
-    private static ServerTools failed(RegistrySnapshot.Entry server, String why) {
-        LOG.warn("Left MCP server '{}' out of tools/list: {}", server.name(), why);
-        return ServerTools.failed(server, why);
     }
 
     /** Merges the per-server parts into the client's answer: prefixed names, servers by name, tools by name. */

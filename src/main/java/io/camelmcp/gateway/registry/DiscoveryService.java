@@ -11,14 +11,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.camelmcp.gateway.federation.ToolNames;
 import io.camelmcp.gateway.protocol.JsonRpc;
 import io.camelmcp.gateway.upstream.UpstreamClient;
 import io.camelmcp.gateway.upstream.UpstreamException;
-import io.camelmcp.gateway.upstream.UpstreamReply;
+import io.camelmcp.gateway.upstream.Paging;
 import io.camelmcp.gateway.upstream.UpstreamSessions;
 import io.camelmcp.gateway.session.UpstreamSession;
 
@@ -117,32 +116,15 @@ public class DiscoveryService {
         try {
             int exposed = 0;
             List<String> skipped = new ArrayList<>();
-            String cursor = null;
-            int pages = 0;
-            do {
-                ObjectNode req = json.object();
-                req.put("jsonrpc", "2.0");
-                req.put("id", sessions.nextId("probe"));
-                req.put("method", "tools/list");
-                if (cursor != null) {
-                    req.putObject("params").put("cursor", cursor);
+            for (ObjectNode tool : Paging.listAll(server.name(), "tools/list", "tools", sessions,
+                    req -> sessions.readResponse(server, client.post(server, session, json.write(req), timeout), req.get("id")))) {
+                String name = tool.path("name").asText("");
+                if (ToolNames.exposed(server.prefix(), name) != null) {
+                    exposed++;
+                } else {
+                    skipped.add(name);
                 }
-                UpstreamReply reply = client.post(server, session, json.write(req), timeout);
-                JsonNode resp = sessions.readResponse(server, reply, req.get("id"));
-                if (resp.has("error")) {
-                    throw new UpstreamException(server.name(), "tools/list failed: " + resp.get("error"), 200, null);
-                }
-                for (JsonNode tool : resp.path("result").path("tools")) {
-                    String name = tool.path("name").asText("");
-                    if (ToolNames.exposed(server.prefix(), name) != null) {
-                        exposed++;
-                    } else {
-                        skipped.add(name);
-                    }
-                }
-                JsonNode next = resp.path("result").get("nextCursor");
-                cursor = next != null && next.isTextual() && !next.textValue().isEmpty() ? next.textValue() : null;
-            } while (cursor != null && ++pages < 1000);
+            }
             String message = skipped.isEmpty() ? exposed + " tools"
                     : exposed + " tools; not exposed because the prefixed name would be invalid: " + skipped;
             return new ServerStatus(true, ServerStatus.REASON_READY, message, exposed, skipped, Instant.now());
