@@ -21,14 +21,17 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.camelmcp.gateway.endpoint.McpReplies;
 import io.camelmcp.gateway.endpoint.McpSessions;
 import io.camelmcp.gateway.endpoint.McpTransport;
+import io.camelmcp.gateway.federation.CallRouter;
+import io.camelmcp.gateway.federation.Catalog;
+import io.camelmcp.gateway.federation.Forwarder;
 import io.camelmcp.gateway.federation.ListAggregationStrategy;
-import io.camelmcp.gateway.federation.ToolsFederation;
 import io.camelmcp.gateway.health.RegistryHealthIndicator;
 import io.camelmcp.gateway.health.ServersEndpoint;
 import io.camelmcp.gateway.protocol.JsonRpc;
 import io.camelmcp.gateway.registry.DiscoveryService;
 import io.camelmcp.gateway.registry.ServerRegistration;
 import io.camelmcp.gateway.registry.ServerRegistry;
+import io.camelmcp.gateway.registry.ToolFilter;
 import io.camelmcp.gateway.session.InMemorySessionStore;
 import io.camelmcp.gateway.session.SessionStore;
 import io.camelmcp.gateway.upstream.SseRelay;
@@ -36,7 +39,7 @@ import io.camelmcp.gateway.upstream.UpstreamClient;
 import io.camelmcp.gateway.upstream.UpstreamSessions;
 
 /**
- * Wires the beans the routes call by name ({@code mcpTransport}, {@code mcpSessions}, {@code mcpTools}, …).
+ * Wires the beans the routes call by name ({@code mcpTransport}, {@code mcpSessions}, {@code mcpCatalog}, {@code mcpRouter}, {@code mcpForwarder}, …).
  * Routes say what happens; these beans say how.
  */
 @Configuration(proxyBeanMethods = false)
@@ -79,7 +82,8 @@ public class GatewayConfiguration {
     ServerRegistry serverRegistry(GatewayProperties props) {
         ServerRegistry registry = new ServerRegistry();
         List<ServerRegistration> configured = props.getServers().stream()
-                .map(s -> new ServerRegistration(s.getName(), toUri(s.getUrl()), s.getPrefix(), s.getHeaders(), STATIC_SOURCE))
+                .map(s -> new ServerRegistration(s.getName(), toUri(s.getUrl()), s.getPrefix(), s.getHeaders(), STATIC_SOURCE,
+                        new ToolFilter(s.getTools().getInclude(), s.getTools().getExclude())))
                 .toList();
         registry.reconcile(STATIC_SOURCE, configured);
         return registry;
@@ -94,10 +98,16 @@ public class GatewayConfiguration {
     }
 
     @Bean
-    DiscoveryService discoveryService(ServerRegistry registry, UpstreamSessions sessions, UpstreamClient client,
-                                      JsonRpc json, GatewayProperties props) {
-        return new DiscoveryService(registry, sessions, client, json, props.getDiscovery().getInterval(),
-                props.getDiscovery().getRetryInterval(), props.getUpstream().getListTimeout());
+    Catalog mcpCatalog(ServerRegistry registry, UpstreamSessions sessions, UpstreamClient client, JsonRpc json,
+                       GatewayProperties props) {
+        return new Catalog(registry, sessions, client, json, props.getUpstream().getListTimeout(),
+                props.getCatalog().getGracePeriod(), props.getCatalog().getPageSize());
+    }
+
+    @Bean
+    DiscoveryService discoveryService(ServerRegistry registry, Catalog catalog, GatewayProperties props) {
+        return new DiscoveryService(registry, catalog, props.getCatalog().getRefreshInterval(),
+                props.getDiscovery().getRetryInterval());
     }
 
     @Bean
@@ -117,16 +127,19 @@ public class GatewayConfiguration {
     }
 
     @Bean
-    ToolsFederation mcpTools(ServerRegistry registry, UpstreamSessions upstreams, JsonRpc json, DiscoveryService discovery,
-                             GatewayProperties props) {
+    CallRouter mcpRouter(ServerRegistry registry) {
+        return new CallRouter(registry);
+    }
+
+    @Bean
+    Forwarder mcpForwarder(UpstreamSessions upstreams, JsonRpc json, DiscoveryService discovery, GatewayProperties props) {
         // one daemon thread fires the deadlines of all relayed streams; it only closes sockets. Cancelled
         // deadlines (the usual case) leave the queue at once instead of lingering for the full timeout.
         ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1,
                 Thread.ofPlatform().name("mcp-deadlines").daemon().factory());
         timers.setRemoveOnCancelPolicy(true);
-        return new ToolsFederation(registry, upstreams, json, discovery, props.getUpstream().getListTimeout(),
-                new SseRelay.Deadline(timers, props.getUpstream().getRequestTimeout(),
-                        props.getUpstream().getMaxRequestDuration()));
+        return new Forwarder(upstreams, json, discovery, new SseRelay.Deadline(timers,
+                props.getUpstream().getRequestTimeout(), props.getUpstream().getMaxRequestDuration()));
     }
 
     /** The aggregation strategy every list fan-out route shares. */
@@ -161,7 +174,7 @@ public class GatewayConfiguration {
     }
 
     @Bean
-    ServersEndpoint mcpServersEndpoint(ServerRegistry registry) {
-        return new ServersEndpoint(registry);
+    ServersEndpoint mcpServersEndpoint(ServerRegistry registry, Catalog catalog) {
+        return new ServersEndpoint(registry, catalog);
     }
 }

@@ -31,6 +31,8 @@ public class GatewayProperties {
 
     private final Demo demo = new Demo();
 
+    private final Catalog catalog = new Catalog();
+
     public static class Demo {
         /** Serve and register the two bundled demo servers (clock_, calc_) from this process. */
         private boolean enabled = false;
@@ -48,6 +50,8 @@ public class GatewayProperties {
         private String prefix = "";
         /** Extra HTTP headers sent to this server only (e.g. credentials). */
         private Map<String, String> headers = new LinkedHashMap<>();
+        /** Which of the server's tools to expose: include/exclude lists of names or patterns with '*'. */
+        private final Tools tools = new Tools();
 
         public String getName() { return name; }
         public void setName(String name) { this.name = name; }
@@ -57,6 +61,35 @@ public class GatewayProperties {
         public void setPrefix(String prefix) { this.prefix = prefix == null ? "" : prefix; }
         public Map<String, String> getHeaders() { return headers; }
         public void setHeaders(Map<String, String> headers) { this.headers = headers; }
+        public Tools getTools() { return tools; }
+    }
+
+    public static class Tools {
+        /** Only these tools (names or patterns like "get-*"); empty means all. */
+        private List<String> include = new ArrayList<>();
+        /** Never these tools; wins over include. */
+        private List<String> exclude = new ArrayList<>();
+
+        public List<String> getInclude() { return include; }
+        public void setInclude(List<String> include) { this.include = include; }
+        public List<String> getExclude() { return exclude; }
+        public void setExclude(List<String> exclude) { this.exclude = exclude; }
+    }
+
+    public static class Catalog {
+        /** Servers' lists are re-read at least this often (and at once on list_changed or a new registration). */
+        private Duration refreshInterval = Duration.ofSeconds(30);
+        /** A server that stops answering keeps its cached lists served for this long, to ride out restarts. */
+        private Duration gracePeriod = Duration.ofSeconds(60);
+        /** Items per page of the gateway's own lists (tools, prompts, resources, templates). */
+        private int pageSize = 500;
+
+        public Duration getRefreshInterval() { return refreshInterval; }
+        public void setRefreshInterval(Duration refreshInterval) { this.refreshInterval = refreshInterval; }
+        public Duration getGracePeriod() { return gracePeriod; }
+        public void setGracePeriod(Duration gracePeriod) { this.gracePeriod = gracePeriod; }
+        public int getPageSize() { return pageSize; }
+        public void setPageSize(int pageSize) { this.pageSize = pageSize; }
     }
 
     public static class Upstream {
@@ -83,13 +116,9 @@ public class GatewayProperties {
     }
 
     public static class Discovery {
-        /** How often ready servers are probed (initialize + tools/list). */
-        private Duration interval = Duration.ofSeconds(30);
-        /** How often servers that are not ready are retried. */
+        /** How often servers that are not ready are retried (ready ones: catalog.refresh-interval). */
         private Duration retryInterval = Duration.ofSeconds(5);
 
-        public Duration getInterval() { return interval; }
-        public void setInterval(Duration interval) { this.interval = interval; }
         public Duration getRetryInterval() { return retryInterval; }
         public void setRetryInterval(Duration retryInterval) { this.retryInterval = retryInterval; }
     }
@@ -105,4 +134,5 @@ public class GatewayProperties {
     public Upstream getUpstream() { return upstream; }
     public Discovery getDiscovery() { return discovery; }
     public Demo getDemo() { return demo; }
+    public Catalog getCatalog() { return catalog; }
 }

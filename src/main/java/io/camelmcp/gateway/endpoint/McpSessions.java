@@ -77,8 +77,12 @@ public class McpSessions {
         result.put("protocolVersion", version);
         ObjectNode caps = result.putObject("capabilities");
         caps.putObject("tools");
+        caps.putObject("prompts");
+        caps.putObject("resources").put("subscribe", true);
+        caps.putObject("completions");
         result.set("serverInfo", serverInfo);
-        result.put("instructions", "Tools of several MCP servers, each name prefixed by its server's prefix.");
+        result.put("instructions", "Tools and prompts of several MCP servers, each name prefixed by its server's prefix; "
+                + "resource URIs of prefixed servers read mcp-gateway://<server>/<original URI>.");
         Replies.json(exchange, 200, json.write(json.result(msg.id(), result)));
         exchange.getMessage().setHeader("Mcp-Session-Id", session.id());
     }

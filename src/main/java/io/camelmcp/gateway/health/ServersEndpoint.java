@@ -7,6 +7,7 @@ import java.util.Map;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 
+import io.camelmcp.gateway.federation.Catalog;
 import io.camelmcp.gateway.registry.RegistrySnapshot;
 import io.camelmcp.gateway.registry.ServerRegistry;
 import io.camelmcp.gateway.registry.ServerStatus;
@@ -16,19 +17,22 @@ import io.camelmcp.gateway.registry.ServerStatus;
 public class ServersEndpoint {
 
     private final ServerRegistry registry;
+    private final Catalog catalog;
 
-    public ServersEndpoint(ServerRegistry registry) {
+    public ServersEndpoint(ServerRegistry registry, Catalog catalog) {
         this.registry = registry;
+        this.catalog = catalog;
     }
 
     @ReadOperation
     public Map<String, Object> servers() {
-        List<Map<String, Object>> out = registry.snapshot().servers().stream().map(ServersEndpoint::describe).toList();
+        List<Map<String, Object>> out = registry.snapshot().servers().stream().map(this::describe).toList();
         return Map.of("servers", out);
     }
 
-    private static Map<String, Object> describe(RegistrySnapshot.Entry e) {
+    private Map<String, Object> describe(RegistrySnapshot.Entry e) {
         ServerStatus s = e.status();
+        Catalog.Report r = catalog.report(e.name());
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", e.name());
         m.put("url", e.registration().url().toString());
@@ -37,8 +41,14 @@ public class ServersEndpoint {
         m.put("ready", s.ready());
         m.put("reason", s.reason());
         m.put("message", s.message());
-        m.put("tools", s.toolCount());
-        m.put("skippedTools", s.skippedTools());
+        // what is served right now, from the merged catalogue (conflicts depend on the other servers)
+        m.put("tools", r.tools());
+        m.put("prompts", r.prompts());
+        m.put("resources", r.resources());
+        m.put("resourceTemplates", r.templates());
+        m.put("skippedTools", r.invalid());
+        m.put("conflicts", r.conflicts());
+        m.put("filteredTools", r.filtered());
         m.put("checkedAt", s.checkedAt() == null ? null : s.checkedAt().toString());
         return m; // header values (credentials) are deliberately not shown
     }

@@ -6,49 +6,40 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import io.camelmcp.gateway.federation.ToolNames;
-import io.camelmcp.gateway.protocol.JsonRpc;
-import io.camelmcp.gateway.upstream.UpstreamClient;
+import io.camelmcp.gateway.federation.Catalog;
 import io.camelmcp.gateway.upstream.UpstreamException;
-import io.camelmcp.gateway.upstream.Paging;
-import io.camelmcp.gateway.upstream.UpstreamSessions;
-import io.camelmcp.gateway.session.UpstreamSession;
 
 /**
- * Finds out whether each registered server serves: opens a session of the gateway's own, lists its tools
- * and checks each name as exposed under the server's prefix. Ready servers are re-probed at the interval,
- * others at the shorter retry interval; a new or changed registration is probed at once.
+ * Keeps each registered server's status and cached lists current: a probe reads all of the server's lists
+ * (through the {@link Catalog}) and records the outcome. Ready servers are re-read every refresh interval,
+ * others every retry interval; a new registration, a failed call or a {@code list_changed} makes a server
+ * due at once. Level-triggered: a change that arrives while a probe runs makes the server due again.
  */
 public class DiscoveryService {
 
     private static final Logger LOG = LoggerFactory.getLogger(DiscoveryService.class);
 
     private final ServerRegistry registry;
-    private final UpstreamSessions sessions;
-    private final UpstreamClient client;
-    private final JsonRpc json;
+    private final Catalog catalog;
     private final Duration interval;
     private final Duration retryInterval;
-    private final Duration timeout;
     /** When each server (by registration) is next due; a probe in flight is marked with Instant.MAX. */
     private final Map<ServerRegistration, Instant> due = new ConcurrentHashMap<>();
+    /** Servers that changed while their probe was running. */
+    private final Set<ServerRegistration> dirty = ConcurrentHashMap.newKeySet();
 
-    public DiscoveryService(ServerRegistry registry, UpstreamSessions sessions, UpstreamClient client, JsonRpc json,
-                            Duration interval, Duration retryInterval, Duration timeout) {
+    public DiscoveryService(ServerRegistry registry, Catalog catalog, Duration interval, Duration retryInterval) {
         this.registry = registry;
-        this.sessions = sessions;
-        this.client = client;
-        this.json = json;
+        this.catalog = catalog;
         this.interval = interval;
         this.retryInterval = retryInterval;
-        this.timeout = timeout;
+        catalog.onListChanged(this::refreshSoon);
         registry.addListener(snapshot -> probeDue());
     }
 
@@ -71,14 +62,22 @@ public class DiscoveryService {
             }
         }
         due.keySet().retainAll(current);
+        dirty.retainAll(current);
     }
 
-    /** A call to the server just failed at the connection level: probe it now rather than at its interval. */
-    public void suspect(ServerRegistration server) {
+    /** Something changed at the server (a failed call, list_changed): probe it now rather than at its interval. */
+    public void refreshSoon(ServerRegistration server) {
         Instant when = due.get(server);
-        if (when != null && when != Instant.MAX && due.replace(server, when, Instant.MIN)) {
+        if (when == Instant.MAX) {
+            dirty.add(server); // in flight: probe again when it is done
+        } else if (when != null && due.replace(server, when, Instant.MIN)) {
             probeDue();
         }
+    }
+
+    /** The cold start of a list request: read a server nobody has read yet, now, in the caller's thread. */
+    public ServerStatus probeForList(RegistrySnapshot.Entry server) {
+        return probe(server.registration());
     }
 
     /** Probes one server now and records the outcome in the registry. */
@@ -86,50 +85,52 @@ public class DiscoveryService {
         ServerStatus before = statusOf(server);
         ServerStatus status;
         try {
-            status = discover(server);
+            catalog.fetch(server);
+            Catalog.Report r = catalog.report(server.name());
+            status = new ServerStatus(true, ServerStatus.REASON_READY, describe(r), r.tools(), r.invalid(), Instant.now());
         } catch (UpstreamException e) {
             status = new ServerStatus(false, ServerStatus.REASON_UNREACHABLE, e.getMessage(), 0, List.of(), Instant.now());
         } catch (RuntimeException e) {
             status = new ServerStatus(false, ServerStatus.REASON_UNREACHABLE, e.toString(), 0, List.of(), Instant.now());
         }
-        if (before == null || before.ready() != status.ready() || !Objects.equals(before.message(), status.message())
-                || before.toolCount() != status.toolCount()) {
+        if (before == null || before.ready() != status.ready() || !Objects.equals(before.message(), status.message())) {
             if (status.ready()) {
-                LOG.info("MCP server '{}' is ready: {} tools{}", server.name(), status.toolCount(),
-                        status.skippedTools().isEmpty() ? "" : ", not exposed (invalid names): " + status.skippedTools());
+                LOG.info("MCP server '{}' is ready: {}", server.name(), status.message());
             } else {
                 LOG.warn("MCP server '{}' ({}) is not ready: {}", server.name(), server.url(), status.message());
             }
         }
         registry.updateStatus(server, status);
-        due.replace(server, Instant.MAX, Instant.now().plus(status.ready() ? interval : retryInterval));
+        Instant next = dirty.remove(server) ? Instant.MIN : Instant.now().plus(status.ready() ? interval : retryInterval);
+        due.computeIfPresent(server, (k, v) -> next);
+        if (next == Instant.MIN) {
+            probeDue();
+        }
         return status;
+    }
+
+    private static String describe(Catalog.Report r) {
+        StringBuilder b = new StringBuilder().append(r.tools()).append(" tools");
+        if (r.prompts() > 0) {
+            b.append(", ").append(r.prompts()).append(" prompts");
+        }
+        if (r.resources() > 0 || r.templates() > 0) {
+            b.append(", ").append(r.resources()).append(" resources, ").append(r.templates()).append(" templates");
+        }
+        if (!r.filtered().isEmpty()) {
+            b.append("; filtered out: ").append(r.filtered().size());
+        }
+        if (!r.invalid().isEmpty()) {
+            b.append("; not exposed because the prefixed name would be invalid: ").append(r.invalid());
+        }
+        if (!r.conflicts().isEmpty()) {
+            b.append("; name conflicts: ").append(r.conflicts());
+        }
+        return b.toString();
     }
 
     private ServerStatus statusOf(ServerRegistration server) {
         RegistrySnapshot.Entry e = registry.snapshot().server(server.name());
         return e == null || ServerStatus.REASON_PENDING.equals(e.status().reason()) ? null : e.status();
-    }
-
-    private ServerStatus discover(ServerRegistration server) throws UpstreamException {
-        UpstreamSession session = sessions.open(server, json.object(), null, timeout);
-        try {
-            int exposed = 0;
-            List<String> skipped = new ArrayList<>();
-            for (ObjectNode tool : Paging.listAll(server.name(), "tools/list", "tools", sessions,
-                    req -> sessions.readResponse(server, client.post(server, session, json.write(req), timeout), req.get("id")))) {
-                String name = tool.path("name").asText("");
-                if (ToolNames.exposed(server.prefix(), name) != null) {
-                    exposed++;
-                } else {
-                    skipped.add(name);
-                }
-            }
-            String message = skipped.isEmpty() ? exposed + " tools"
-                    : exposed + " tools; not exposed because the prefixed name would be invalid: " + skipped;
-            return new ServerStatus(true, ServerStatus.REASON_READY, message, exposed, skipped, Instant.now());
-        } finally {
-            sessions.closeQuietly(server, List.of(session));
-        }
     }
 }

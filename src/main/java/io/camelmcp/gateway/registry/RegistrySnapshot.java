@@ -64,6 +64,16 @@ public final class RegistrySnapshot {
         return out;
     }
 
+    /** The one server registered with the empty prefix (transparent mode), or null. */
+    public RegistrySnapshot.Entry transparentServer() {
+        for (Entry e : byPrefixLength) {
+            if (e.prefix().isEmpty()) {
+                return e;
+            }
+        }
+        return null;
+    }
+
     /** The server owning a gateway tool name, by longest matching prefix; null when none does. */
     public Route route(String gatewayName) {
         for (Entry e : byPrefixLength) {

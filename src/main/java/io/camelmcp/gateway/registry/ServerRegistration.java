@@ -5,12 +5,18 @@ import java.util.Map;
 
 /**
  * One upstream MCP server as registered (statically, by Kubernetes or by the REST API): an immutable value.
- * {@code source} says where it came from, for status and logs.
+ * {@code source} says where it came from, for status and logs; {@code tools} selects which tools are exposed.
  */
-public record ServerRegistration(String name, URI url, String prefix, Map<String, String> headers, String source) {
+public record ServerRegistration(String name, URI url, String prefix, Map<String, String> headers, String source,
+                                 ToolFilter tools) {
 
     public ServerRegistration {
         prefix = prefix == null ? "" : prefix;
         headers = headers == null ? Map.of() : Map.copyOf(headers);
+        tools = tools == null ? ToolFilter.ALL : tools;
+    }
+
+    public ServerRegistration(String name, URI url, String prefix, Map<String, String> headers, String source) {
+        this(name, url, prefix, headers, source, ToolFilter.ALL);
     }
 }

@@ -48,6 +48,15 @@ public class UpstreamClient implements AutoCloseable {
         return send(server, b.build());
     }
 
+    /** Opens the session's standalone server-to-client stream (GET); the reply body is an SSE stream. */
+    public UpstreamReply openStream(ServerRegistration server, UpstreamSession session, Duration connectTimeout)
+            throws UpstreamException {
+        HttpRequest.Builder b = request(server.url(), server.headers(), session, connectTimeout)
+                .header("Accept", "text/event-stream")
+                .GET();
+        return send(server, b.build());
+    }
+
     /** Ends an upstream session (DELETE); failures only matter to the log. */
     public void delete(ServerRegistration server, UpstreamSession session, Duration timeout) throws UpstreamException {
         if (session.sessionId() == null) {
@@ -93,7 +102,7 @@ public class UpstreamClient implements AutoCloseable {
 
     @Override
     public void close() {
-        http.close();
-        executor.close();
+        http.shutdownNow(); // close() would wait for open streams (list-change listeners) that never end
+        executor.shutdownNow();
     }
 }

@@ -75,7 +75,8 @@ public class UpstreamSessions {
         if (!McpVersions.isSupported(version)) {
             throw new UpstreamException(server.name(), "upstream speaks unsupported protocol version " + version, 0, null);
         }
-        UpstreamSession session = new UpstreamSession(server.name(), reply.sessionId(), version);
+        UpstreamSession session = new UpstreamSession(server.name(), reply.sessionId(), version,
+                response.path("result").path("capabilities"));
 
         ObjectNode initialized = json.object();
         initialized.put("jsonrpc", "2.0");

@@ -88,7 +88,8 @@ class FederationTest extends EverythingGatewayTest {
     void deleteEndsTheGatewaySessionAndItsUpstreamSessions() throws Exception {
         RawMcpClient c = client();
         c.initialize("2025-11-25");
-        c.request(2, "tools/list", null); // opens a session on both upstreams
+        // calls open the client's upstream sessions (lists come from the gateway's catalogue)
+        c.request(2, "tools/call", "{\"name\":\"a_echo\",\"arguments\":{\"message\":\"x\"}}");
         UpstreamSession upA = sessions.upstream(c.sessionId(), "everything-a");
         assertThat(upA).isNotNull();
 

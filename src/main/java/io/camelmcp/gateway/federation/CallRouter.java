@@ -1,0 +1,104 @@
+package io.camelmcp.gateway.federation;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.camelmcp.gateway.endpoint.McpExchange;
+import io.camelmcp.gateway.protocol.ErrorCodes;
+import io.camelmcp.gateway.protocol.JsonRpcMessage;
+import io.camelmcp.gateway.protocol.McpException;
+import io.camelmcp.gateway.registry.RegistrySnapshot;
+import io.camelmcp.gateway.registry.ServerRegistry;
+
+/**
+ * Finds the server that owns what a request names (a tool, a prompt, a resource URI, a completion
+ * reference) and rewrites the request into the server's own terms. Unknown owners are -32602.
+ */
+public class CallRouter {
+
+    private final ServerRegistry registry;
+
+    public CallRouter(ServerRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** tools/call: longest matching prefix; the tool must pass the server's filter. */
+    public void tool(Exchange exchange, @ExchangeProperty(McpExchange.MESSAGE) JsonRpcMessage msg) {
+        ObjectNode params = msg.paramsObject();
+        String name = requireString(params, "name", msg);
+        JsonNode args = params.get("arguments");
+        if (args != null && !args.isObject() && !args.isNull()) {
+            throw McpException.rpc(ErrorCodes.INVALID_PARAMS, "Invalid params: \"arguments\" must be an object", msg.id());
+        }
+        RegistrySnapshot.Route route = ToolNames.isValid(name) ? registry.snapshot().route(name) : null;
+        if (route == null || !route.server().registration().tools().allows(route.upstreamName())) {
+            throw McpException.rpc(ErrorCodes.INVALID_PARAMS, "Unknown tool: " + name, msg.id());
+        }
+        params.put("name", route.upstreamName());
+        exchange.setProperty(McpExchange.TARGET, route.server());
+    }
+
+    /** prompts/get: by prefix, like tools. */
+    public void prompt(Exchange exchange, @ExchangeProperty(McpExchange.MESSAGE) JsonRpcMessage msg) {
+        ObjectNode params = msg.paramsObject();
+        String name = requireString(params, "name", msg);
+        RegistrySnapshot.Route route = registry.snapshot().route(name);
+        if (route == null) {
+            throw McpException.rpc(ErrorCodes.INVALID_PARAMS, "Unknown prompt: " + name, msg.id());
+        }
+        params.put("name", route.upstreamName());
+        exchange.setProperty(McpExchange.TARGET, route.server());
+    }
+
+    /** resources/read, resources/subscribe, resources/unsubscribe: by the gateway URI scheme. */
+    public void resource(Exchange exchange, @ExchangeProperty(McpExchange.MESSAGE) JsonRpcMessage msg) {
+        ObjectNode params = msg.paramsObject();
+        String uri = requireString(params, "uri", msg);
+        ResourceUris.Owned owned = ResourceUris.resolve(registry.snapshot(), uri);
+        if (owned == null) {
+            throw McpException.rpc(ErrorCodes.INVALID_PARAMS, "Unknown resource: " + uri, msg.id(),
+                    java.util.Map.of("uri", uri)); // -32002 in 2025-06-18 docs; -32602 is what 2025-11-25 asks for
+        }
+        params.put("uri", owned.uri());
+        exchange.setProperty(McpExchange.TARGET, owned.server());
+    }
+
+    /** completion/complete: the reference is a prompt (by name) or a resource template (by URI). */
+    public void completion(Exchange exchange, @ExchangeProperty(McpExchange.MESSAGE) JsonRpcMessage msg) {
+        JsonNode ref = msg.paramsObject().get("ref");
+        if (!(ref instanceof ObjectNode r)) {
+            throw McpException.rpc(ErrorCodes.INVALID_PARAMS, "Invalid params: \"ref\" must be an object", msg.id());
+        }
+        String type = r.path("type").asText("");
+        if ("ref/prompt".equals(type)) {
+            String name = requireString(r, "name", msg);
+            RegistrySnapshot.Route route = registry.snapshot().route(name);
+            if (route == null) {
+                throw McpException.rpc(ErrorCodes.INVALID_PARAMS, "Unknown prompt: " + name, msg.id());
+            }
+            r.put("name", route.upstreamName());
+            exchange.setProperty(McpExchange.TARGET, route.server());
+        } else if ("ref/resource".equals(type)) {
+            String uri = requireString(r, "uri", msg);
+            ResourceUris.Owned owned = ResourceUris.resolve(registry.snapshot(), uri);
+            if (owned == null) {
+                throw McpException.rpc(ErrorCodes.INVALID_PARAMS, "Unknown resource template: " + uri, msg.id());
+            }
+            r.put("uri", owned.uri());
+            exchange.setProperty(McpExchange.TARGET, owned.server());
+        } else {
+            throw McpException.rpc(ErrorCodes.INVALID_PARAMS, "Invalid params: unknown ref type '" + type + "'", msg.id());
+        }
+    }
+
+    private static String requireString(ObjectNode params, String field, JsonRpcMessage msg) {
+        JsonNode v = params.get(field);
+        if (v == null || !v.isTextual()) {
+            throw McpException.rpc(ErrorCodes.INVALID_PARAMS, "Invalid params: \"" + field + "\" must be a string", msg.id());
+        }
+        return v.textValue();
+    }
+}

@@ -1,0 +1,412 @@
+package io.camelmcp.gateway.federation;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+
+import io.camelmcp.gateway.endpoint.McpExchange;
+import io.camelmcp.gateway.endpoint.Replies;
+import io.camelmcp.gateway.protocol.ErrorCodes;
+import io.camelmcp.gateway.protocol.JsonRpc;
+import io.camelmcp.gateway.protocol.JsonRpcMessage;
+import io.camelmcp.gateway.protocol.McpException;
+import io.camelmcp.gateway.registry.RegistrySnapshot;
+import io.camelmcp.gateway.registry.ServerRegistration;
+import io.camelmcp.gateway.registry.ServerRegistry;
+import io.camelmcp.gateway.registry.ServerStatus;
+import io.camelmcp.gateway.session.UpstreamSession;
+import io.camelmcp.gateway.upstream.Paging;
+import io.camelmcp.gateway.upstream.SseEvent;
+import io.camelmcp.gateway.upstream.SseReader;
+import io.camelmcp.gateway.upstream.UpstreamClient;
+import io.camelmcp.gateway.upstream.UpstreamException;
+import io.camelmcp.gateway.upstream.UpstreamReply;
+import io.camelmcp.gateway.upstream.UpstreamSessions;
+
+/**
+ * The federated catalogue: each server's tools, prompts, resources and templates, read through a session of
+ * the gateway's own and cached; and the merged view clients list, recomputed only when a server's lists or
+ * the registry change, so that a list served from cache touches no network and no lock.
+ *
+ * <p>Merge rules: items are ordered by server name, then by their exposed name (or URI). A tool or prompt
+ * name that two servers would both expose belongs to the server with the longer prefix (the one calls are
+ * routed to); the other server's item is left out and reported as a conflict, never silently shadowed.
+ * A server that stops answering keeps its cached lists served for the grace period.
+ */
+public class Catalog {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Catalog.class);
+
+    /** One exposed item: the server it belongs to, the key clients know it by, and the exposed copy. */
+    public record Item(String server, String key, ObjectNode node) {}
+
+    /** What the merge made of one server's lists. */
+    public record Report(int tools, List<String> invalid, List<String> conflicts, List<String> filtered,
+                         int prompts, int resources, int templates) {
+        static final Report NONE = new Report(0, List.of(), List.of(), List.of(), 0, 0, 0);
+    }
+
+    record Merged(Map<ListKind, List<Item>> lists, Map<String, Report> reports) {}
+
+    private static final Comparator<Item> ORDER = Comparator.comparing(Item::server).thenComparing(Item::key);
+
+    private final ServerRegistry registry;
+    private final UpstreamSessions sessions;
+    private final UpstreamClient client;
+    private final JsonRpc json;
+    private final Duration listTimeout;
+    private final Duration gracePeriod;
+    private final int pageSize;
+    private final Map<String, ServerCatalog> catalogs = new ConcurrentHashMap<>();
+    private final Map<String, UpstreamSession> management = new ConcurrentHashMap<>();
+    private final Map<String, Thread> listeners = new ConcurrentHashMap<>();
+    private final AtomicReference<Merged> merged = new AtomicReference<>(new Merged(Map.of(), Map.of()));
+    private final Set<String> reported = ConcurrentHashMap.newKeySet();
+    private volatile Consumer<ServerRegistration> onListChanged = r -> { };
+
+    public Catalog(ServerRegistry registry, UpstreamSessions sessions, UpstreamClient client, JsonRpc json,
+                   Duration listTimeout, Duration gracePeriod, int pageSize) {
+        this.registry = registry;
+        this.sessions = sessions;
+        this.client = client;
+        this.json = json;
+        this.listTimeout = listTimeout;
+        this.gracePeriod = gracePeriod;
+        this.pageSize = pageSize;
+        registry.addListener(snapshot -> forgetRemoved(snapshot));
+    }
+
+    /** Who to tell when a server says its lists changed (the discovery service re-reads them). */
+    public void onListChanged(Consumer<ServerRegistration> listener) {
+        this.onListChanged = listener;
+    }
+
+    // ---- reading servers -------------------------------------------------------------------------------
+
+    /** Reads every list of a server (all pages) in the gateway's own session with it, and re-merges. */
+    public ServerCatalog fetch(ServerRegistration server) throws UpstreamException {
+        ServerCatalog catalog;
+        try {
+            catalog = read(server, managementSession(server));
+        } catch (UpstreamException e) {
+            dropManagement(server.name());
+            if (e.httpStatus() != 404 && e.httpStatus() != 400) {
+                throw e;
+            }
+            catalog = read(server, managementSession(server)); // the server forgot our session: once more
+        }
+        catalogs.put(server.name(), catalog);
+        remerge();
+        return catalog;
+    }
+
+    private ServerCatalog read(ServerRegistration server, UpstreamSession session) throws UpstreamException {
+        JsonNode caps = session.capabilities() == null ? json.object() : session.capabilities();
+        List<ObjectNode> tools = caps.has("tools") ? list(server, session, ListKind.TOOLS) : List.of();
+        List<ObjectNode> prompts = caps.has("prompts") ? list(server, session, ListKind.PROMPTS) : List.of();
+        List<ObjectNode> resources = caps.has("resources") ? list(server, session, ListKind.RESOURCES) : List.of();
+        List<ObjectNode> templates = caps.has("resources") ? list(server, session, ListKind.TEMPLATES) : List.of();
+        listen(server, session, caps);
+        return new ServerCatalog(server, tools, prompts, resources, templates, Instant.now());
+    }
+
+    private List<ObjectNode> list(ServerRegistration server, UpstreamSession session, ListKind kind)
+            throws UpstreamException {
+        return Paging.listAll(server.name(), kind.method, kind.field, sessions,
+                req -> sessions.readResponse(server, client.post(server, session, json.write(req), listTimeout), req.get("id")));
+    }
+
+    private UpstreamSession managementSession(ServerRegistration server) throws UpstreamException {
+        UpstreamSession s = management.get(server.name());
+        if (s == null) {
+            s = sessions.open(server, json.object(), null, listTimeout);
+            UpstreamSession raced = management.putIfAbsent(server.name(), s);
+            if (raced != null) {
+                sessions.closeQuietly(server, List.of(s));
+                s = raced;
+            }
+        }
+        return s;
+    }
+
+    private void dropManagement(String server) {
+        UpstreamSession s = management.remove(server);
+        Thread listener = listeners.remove(server);
+        if (listener != null) {
+            listener.interrupt();
+        }
+        RegistrySnapshot.Entry e = registry.snapshot().server(server);
+        if (s != null && e != null) {
+            sessions.closeQuietly(e.registration(), List.of(s));
+        }
+    }
+
+    /**
+     * Keeps the session's GET stream open when the server can announce list changes, and re-reads the
+     * server's lists on each {@code notifications/.../list_changed}.
+     */
+    private void listen(ServerRegistration server, UpstreamSession session, JsonNode caps) {
+        boolean announces = caps.path("tools").path("listChanged").asBoolean(false)
+                || caps.path("prompts").path("listChanged").asBoolean(false)
+                || caps.path("resources").path("listChanged").asBoolean(false);
+        if (!announces || session.sessionId() == null) {
+            return;
+        }
+        Thread running = listeners.get(server.name());
+        if (running != null && running.isAlive()) {
+            return;
+        }
+        Thread t = Thread.ofVirtual().name("mcp-listen-" + server.name()).unstarted(() -> {
+            try {
+                UpstreamReply reply = client.openStream(server, session, listTimeout);
+                if (reply.status() != 200 || !reply.isEventStream()) {
+                    reply.discard();
+                    return; // the server offers no stream: changes are seen at the next refresh
+                }
+                try (SseReader events = new SseReader(reply.body())) {
+                    SseEvent e;
+                    while ((e = events.next()) != null && !Thread.currentThread().isInterrupted()) {
+                        if (e.isMessage() && e.data().contains("list_changed")) {
+                            JsonNode msg = json.read(e.data());
+                            if (msg.path("method").asText("").endsWith("/list_changed")) {
+                                LOG.info("MCP server '{}' announced {}", server.name(), msg.path("method").asText());
+                                onListChanged.accept(server);
+                            }
+                        }
+                    }
+                }
+            } catch (Exception e) {
+                LOG.debug("List-change stream of '{}' ended: {}", server.name(), e.toString());
+            } finally {
+                listeners.remove(server.name(), Thread.currentThread());
+            }
+        });
+        if (listeners.putIfAbsent(server.name(), t) == null) {
+            t.start();
+        }
+    }
+
+    private void forgetRemoved(RegistrySnapshot snapshot) {
+        for (String name : List.copyOf(catalogs.keySet())) {
+            RegistrySnapshot.Entry e = snapshot.server(name);
+            if (e == null || !e.registration().equals(catalogs.get(name).registration())) {
+                catalogs.remove(name);
+            }
+        }
+        for (String name : List.copyOf(management.keySet())) {
+            RegistrySnapshot.Entry e = snapshot.server(name);
+            if (e == null || ServerStatus.REASON_INVALID.equals(e.status().reason())) {
+                dropManagement(name);
+            }
+        }
+        remerge();
+    }
+
+    // ---- the merged view -------------------------------------------------------------------------------
+
+    /** Recomputes the merged view from the registry and the cached server lists. */
+    public void remerge() {
+        merged.set(merge(registry.snapshot(), Instant.now()));
+    }
+
+    public Report report(String server) {
+        return merged.get().reports().getOrDefault(server, Report.NONE);
+    }
+
+    /** Whether a server has lists in the cache (used for its status and the cold start of a list). */
+    public boolean has(ServerRegistration server) {
+        ServerCatalog c = catalogs.get(server.name());
+        return c != null && c.registration().equals(server);
+    }
+
+    private Merged merge(RegistrySnapshot snap, Instant now) {
+        List<RegistrySnapshot.Entry> included = new ArrayList<>();
+        for (RegistrySnapshot.Entry e : snap.servers()) {
+            ServerCatalog c = catalogs.get(e.name());
+            if (c == null || !c.registration().equals(e.registration())
+                    || ServerStatus.REASON_INVALID.equals(e.status().reason())) {
+                continue;
+            }
+            if (e.ready() || ServerStatus.REASON_PENDING.equals(e.status().reason())
+                    || c.fetchedAt().isAfter(now.minus(gracePeriod))) {
+                included.add(e);
+            }
+        }
+        // longest prefix first: on a clash it owns the name, as it owns the calls
+        included.sort(Comparator.comparingInt((RegistrySnapshot.Entry e) -> e.prefix().length()).reversed()
+                .thenComparing(RegistrySnapshot.Entry::name));
+
+        Map<ListKind, List<Item>> lists = new EnumMap<>(ListKind.class);
+        for (ListKind k : ListKind.values()) {
+            lists.put(k, new ArrayList<>());
+        }
+        Map<String, String> toolOwner = new HashMap<>();
+        Map<String, String> promptOwner = new HashMap<>();
+        Map<String, Report> reports = new HashMap<>();
+        for (RegistrySnapshot.Entry e : included) {
+            ServerCatalog c = catalogs.get(e.name());
+            List<String> invalid = new ArrayList<>();
+            List<String> conflicts = new ArrayList<>();
+            List<String> filtered = new ArrayList<>();
+            int tools = 0;
+            for (ObjectNode t : c.tools()) {
+                String name = t.path("name").asText("");
+                if (!e.registration().tools().allows(name)) {
+                    filtered.add(name);
+                    continue;
+                }
+                String exposed = ToolNames.exposed(e.prefix(), name);
+                if (exposed == null) {
+                    invalid.add(name);
+                    warnOnce(e.name(), "invalid:" + name, "Tool '{}' of MCP server '{}' is not exposed: '{}' is not a valid tool name",
+                            name, e.name(), e.prefix() + name);
+                    continue;
+                }
+                String owner = toolOwner.putIfAbsent(exposed, e.name());
+                if (owner != null) {
+                    conflicts.add(name + " (as " + exposed + ", served by '" + owner + "')");
+                    warnOnce(e.name(), "conflict:" + name, "Tool '{}' of MCP server '{}' is not exposed: '{}' is already served by '{}'",
+                            name, e.name(), exposed, owner);
+                    continue;
+                }
+                lists.get(ListKind.TOOLS).add(new Item(e.name(), exposed, renamed(t, "name", exposed)));
+                tools++;
+            }
+            int prompts = 0;
+            for (ObjectNode p : c.prompts()) {
+                String name = p.path("name").asText("");
+                String exposed = e.prefix() + name;
+                if (name.isEmpty()) {
+                    continue;
+                }
+                String owner = promptOwner.putIfAbsent(exposed, e.name());
+                if (owner != null) {
+                    conflicts.add("prompt " + name + " (as " + exposed + ", served by '" + owner + "')");
+                    warnOnce(e.name(), "prompt-conflict:" + name, "Prompt '{}' of MCP server '{}' is not exposed: '{}' is already served by '{}'",
+                            name, e.name(), exposed, owner);
+                    continue;
+                }
+                lists.get(ListKind.PROMPTS).add(new Item(e.name(), exposed, renamed(p, "name", exposed)));
+                prompts++;
+            }
+            int resources = addByUri(lists.get(ListKind.RESOURCES), e, c.resources(), "uri");
+            int templates = addByUri(lists.get(ListKind.TEMPLATES), e, c.templates(), "uriTemplate");
+            reports.put(e.name(), new Report(tools, invalid, conflicts, filtered, prompts, resources, templates));
+        }
+        Map<ListKind, List<Item>> frozen = new EnumMap<>(ListKind.class);
+        lists.forEach((k, v) -> {
+            v.sort(ORDER);
+            frozen.put(k, List.copyOf(v));
+        });
+        return new Merged(frozen, Map.copyOf(reports));
+    }
+
+    private static int addByUri(List<Item> out, RegistrySnapshot.Entry e, List<ObjectNode> items, String field) {
+        Set<String> seen = new HashSet<>();
+        int n = 0;
+        for (ObjectNode item : items) {
+            String uri = item.path(field).asText("");
+            if (uri.isEmpty() || !seen.add(uri)) {
+                continue;
+            }
+            String exposed = ResourceUris.expose(e, uri);
+            out.add(new Item(e.name(), exposed, renamed(item, field, exposed)));
+            n++;
+        }
+        return n;
+    }
+
+    private static ObjectNode renamed(ObjectNode original, String field, String value) {
+        if (original.path(field).asText("").equals(value)) {
+            return original; // transparent mode: the upstream's own object, no copy
+        }
+        ObjectNode copy = original.deepCopy();
+        copy.set(field, TextNode.valueOf(value));
+        return copy;
+    }
+
+    private void warnOnce(String server, String what, String format, Object... args) {
+        if (reported.add(server + '\n' + what)) {
+            LOG.warn(format, args);
+        }
+    }
+
+    // ---- the list routes' steps ------------------------------------------------------------------------
+
+    /** Servers whose lists are not cached yet but may be served: read during this request (cold start). */
+    public List<RegistrySnapshot.Entry> coldServers() {
+        List<RegistrySnapshot.Entry> cold = new ArrayList<>();
+        for (RegistrySnapshot.Entry e : registry.snapshot().servers()) {
+            String reason = e.status().reason();
+            if ((e.ready() || ServerStatus.REASON_PENDING.equals(reason)) && !has(e.registration())) {
+                cold.add(e);
+            }
+        }
+        return cold;
+    }
+
+    /** One page of a merged list, from the cache. The cursor names the last item of the previous page. */
+    public void page(Exchange exchange, @ExchangeProperty(McpExchange.MESSAGE) JsonRpcMessage msg) {
+        ListKind kind = ListKind.of(msg.method());
+        List<Item> items = merged.get().lists().getOrDefault(kind, List.of());
+        int from = 0;
+        JsonNode cursor = msg.paramsObject().get("cursor");
+        if (cursor != null && !cursor.isNull()) {
+            Item after = decodeCursor(cursor, msg);
+            int i = Collections.binarySearch(items, after, ORDER);
+            from = i >= 0 ? i + 1 : -i - 1;
+        }
+        int to = pageSize <= 0 ? items.size() : Math.min(items.size(), from + pageSize);
+        ObjectNode result = json.object();
+        ArrayNode out = result.putArray(kind.field);
+        for (int i = from; i < to; i++) {
+            out.add(items.get(i).node());
+        }
+        if (to < items.size()) {
+            Item last = items.get(to - 1);
+            result.put("nextCursor", encodeCursor(last));
+        }
+        Replies.json(exchange, 200, json.write(json.result(msg.id(), result)));
+    }
+
+    private String encodeCursor(Item last) {
+        ArrayNode pos = json.mapper().createArrayNode().add(last.server()).add(last.key());
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(json.write(pos));
+    }
+
+    private Item decodeCursor(JsonNode cursor, JsonRpcMessage msg) {
+        try {
+            JsonNode pos = json.read(new String(Base64.getUrlDecoder().decode(cursor.asText()), StandardCharsets.UTF_8));
+            if (cursor.isTextual() && pos != null && pos.isArray() && pos.size() == 2
+                    && pos.get(0).isTextual() && pos.get(1).isTextual()) {
+                return new Item(pos.get(0).textValue(), pos.get(1).textValue(), null);
+            }
+        } catch (Exception ignored) {
+            // reported below
+        }
+        throw McpException.rpc(ErrorCodes.INVALID_PARAMS, "Invalid cursor", msg.id());
+    }
+}

@@ -1,0 +1,149 @@
+package io.camelmcp.gateway.federation;
+
+import java.io.IOException;
+import java.util.Map;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.camelmcp.gateway.endpoint.McpExchange;
+import io.camelmcp.gateway.endpoint.Replies;
+import io.camelmcp.gateway.protocol.ErrorCodes;
+import io.camelmcp.gateway.protocol.JsonRpc;
+import io.camelmcp.gateway.protocol.JsonRpcMessage;
+import io.camelmcp.gateway.protocol.McpException;
+import io.camelmcp.gateway.registry.DiscoveryService;
+import io.camelmcp.gateway.registry.RegistrySnapshot;
+import io.camelmcp.gateway.session.GatewaySession;
+import io.camelmcp.gateway.upstream.SseRelay;
+import io.camelmcp.gateway.upstream.UpstreamException;
+import io.camelmcp.gateway.upstream.UpstreamReply;
+import io.camelmcp.gateway.upstream.UpstreamSessions;
+
+/**
+ * Sends a routed request to its owning server, in the client's own upstream session, and relays the
+ * answer: a JSON answer passes through untouched unless resource URIs in it must be rewritten, an SSE
+ * answer is relayed event by event. Failures become -32001 for the client and a re-probe of the server.
+ */
+public class Forwarder {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Forwarder.class);
+    private static final byte[] URI_FIELD = "\"uri\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    private final UpstreamSessions upstreams;
+    private final JsonRpc json;
+    private final DiscoveryService discovery;
+    private final SseRelay.Deadline deadline;
+
+    public Forwarder(UpstreamSessions upstreams, JsonRpc json, DiscoveryService discovery, SseRelay.Deadline deadline) {
+        this.upstreams = upstreams;
+        this.json = json;
+        this.discovery = discovery;
+        this.deadline = deadline;
+    }
+
+    /**
+     * Forwards the (renamed) request to the owning server in the client's upstream session and relays the
+     * answer: JSON passes through untouched (the id is the client's own), an SSE stream is relayed live.
+     */
+    public void forward(Exchange exchange, @ExchangeProperty(McpExchange.MESSAGE) JsonRpcMessage msg,
+                        @ExchangeProperty(McpExchange.SESSION) GatewaySession session,
+                        @ExchangeProperty(McpExchange.TARGET) RegistrySnapshot.Entry server) {
+        UpstreamReply reply;
+        try {
+            reply = upstreams.send(session, server.registration(), json.write(msg.raw()), deadline.timeout());
+        } catch (UpstreamException e) {
+            LOG.warn("Call to MCP server '{}' failed: {}", server.name(), e.getMessage());
+            if (e.isTimeout()) {
+                upstreams.cancel(session, server.registration(), msg.id(), "gateway timeout");
+            }
+            discovery.refreshSoon(server.registration());
+            throw unavailable(msg, server, e.getMessage());
+        }
+        if (reply.status() == 200 && reply.isEventStream()) {
+            Replies.eventStream(exchange, new SseRelay(server.name(), reply.body(), msg.id(), json, rewriter(server, msg), deadline,
+                    new SseRelay.Failures() {
+                        @Override
+                        public void timedOut() {
+                            upstreams.cancel(session, server.registration(), msg.id(), "gateway timeout");
+                            discovery.refreshSoon(server.registration());
+                        }
+
+                        @Override
+                        public void broke() {
+                            discovery.refreshSoon(server.registration());
+                        }
+                    }));
+            return;
+        }
+        byte[] body;
+        try {
+            body = reply.readAll();
+        } catch (IOException e) {
+            LOG.warn("Answer of MCP server '{}' broke off: {}", server.name(), e.toString());
+            throw unavailable(msg, server, "answer broke off: " + e.getMessage());
+        }
+        if (reply.status() == 200) {
+            Replies.json(exchange, 200, server.prefix().isEmpty() || indexOf(body, URI_FIELD) < 0 ? body : rewritten(server, body));
+            return;
+        }
+        // a JSON-RPC error for this request is the upstream's answer, whatever its HTTP status
+        try {
+            JsonNode err = json.read(body);
+            if (err != null && err.has("error") && msg.id().equals(err.get("id"))) {
+                Replies.json(exchange, 200, body);
+                return;
+            }
+        } catch (IOException ignored) {
+            // not JSON: reported below
+        }
+        LOG.warn("MCP server '{}' answered HTTP {}", server.name(), reply.status());
+        throw unavailable(msg, server, "answered HTTP " + reply.status());
+    }
+
+    /** Resource URIs in the response become gateway URIs; other messages pass unchanged. */
+    private static java.util.function.Function<JsonNode, JsonNode> rewriter(RegistrySnapshot.Entry server, JsonRpcMessage msg) {
+        if (server.prefix().isEmpty()) {
+            return null;
+        }
+        return m -> {
+            if (!m.has("method") && msg.id().equals(m.get("id"))) {
+                ResourceUris.exposeAll(server, m.get("result"));
+            }
+            return m;
+        };
+    }
+
+    private byte[] rewritten(RegistrySnapshot.Entry server, byte[] body) {
+        try {
+            JsonNode m = json.read(body);
+            ResourceUris.exposeAll(server, m.get("result"));
+            return json.write(m);
+        } catch (IOException e) {
+            return body; // not JSON: passed on as the upstream sent it
+        }
+    }
+
+    static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i <= haystack.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    private static McpException unavailable(JsonRpcMessage msg, RegistrySnapshot.Entry server, String why) {
+        return McpException.rpc(ErrorCodes.UPSTREAM_UNAVAILABLE,
+                "MCP server '" + server.name() + "' is unavailable: " + why, msg.id(),
+                Map.of("server", server.name()));
+    }
+}
