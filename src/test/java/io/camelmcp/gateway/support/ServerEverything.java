@@ -11,12 +11,14 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real {@code @modelcontextprotocol/server-everything} (pinned in test-peers/package.json) in its own
- * node process on a free port, started directly with node so that stopping it stops the server.
+ * An MCP server from test-peers/ (pinned npm packages) in its own node process on a free port, started
+ * directly with node so that stopping it stops the server: the real
+ * {@code @modelcontextprotocol/server-everything}, or test-peers/paged-server.mjs (TypeScript SDK).
  */
 public final class ServerEverything implements AutoCloseable {
 
     private static final Path ENTRY = Path.of("test-peers/node_modules/@modelcontextprotocol/server-everything/dist/index.js");
+    private static final Path PAGED = Path.of("test-peers/paged-server.mjs");
 
     private final Process process;
     private final int port;
@@ -27,11 +29,25 @@ public final class ServerEverything implements AutoCloseable {
     }
 
     public static ServerEverything start() throws IOException, InterruptedException {
-        if (!Files.exists(ENTRY)) {
-            throw new IllegalStateException(ENTRY + " is missing: run 'npm ci --prefix test-peers' (the Maven build does it)");
+        return start(java.util.Map.of(), ENTRY.toString(), "streamableHttp");
+    }
+
+    /** test-peers/paged-server.mjs: {@code tools} tools and {@code prompts} prompts, {@code pageSize} per page. */
+    public static ServerEverything paged(int tools, int prompts, int pageSize) throws IOException, InterruptedException {
+        return start(java.util.Map.of("TOOLS", "" + tools, "PROMPTS", "" + prompts, "PAGE_SIZE", "" + pageSize),
+                PAGED.toString());
+    }
+
+    private static ServerEverything start(java.util.Map<String, String> env, String... script)
+            throws IOException, InterruptedException {
+        if (!Files.exists(Path.of(script[0]))) {
+            throw new IllegalStateException(script[0] + " is missing: run 'npm ci' in test-peers (the Maven build does it)");
         }
         int port = freePort();
-        ProcessBuilder pb = new ProcessBuilder("node", ENTRY.toString(), "streamableHttp").redirectErrorStream(true);
+        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("node"));
+        cmd.addAll(java.util.List.of(script));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().putAll(env);
         pb.environment().put("PORT", Integer.toString(port));
         Process p = pb.start();
         CountDownLatch listening = new CountDownLatch(1);
