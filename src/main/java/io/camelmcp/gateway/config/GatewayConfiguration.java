@@ -10,6 +10,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.info.BuildProperties;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.beans.factory.ObjectProvider;
@@ -102,6 +103,19 @@ public class GatewayConfiguration {
                        GatewayProperties props) {
         return new Catalog(registry, sessions, client, json, props.getUpstream().getListTimeout(),
                 props.getCatalog().getGracePeriod(), props.getCatalog().getPageSize());
+    }
+
+    /** Closes the catalogue's upstream streams first on shutdown (highest phase stops first). */
+    @Bean
+    SmartLifecycle mcpCatalogLifecycle(Catalog catalog) {
+        return new SmartLifecycle() {
+            private volatile boolean running;
+
+            @Override public void start() { running = true; }
+            @Override public void stop() { running = false; catalog.close(); }
+            @Override public boolean isRunning() { return running; }
+            @Override public int getPhase() { return Integer.MAX_VALUE; }
+        };
     }
 
     @Bean

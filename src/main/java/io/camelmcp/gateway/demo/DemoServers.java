@@ -13,6 +13,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.web.context.WebServerInitializedEvent;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.ApplicationListener;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -94,6 +95,26 @@ public class DemoServers {
     ServletRegistrationBean<HttpServletStreamableServerTransportProvider> calculatorServlet(
             HttpServletStreamableServerTransportProvider calculatorTransport) {
         return servlet("demo-calculator", calculatorTransport, "/demo/calculator/mcp");
+    }
+
+    /**
+     * Ends the demo servers' sessions (and the SSE streams open on them) before the web server drains on
+     * shutdown; otherwise an idle stream keeps the graceful shutdown waiting for its whole timeout.
+     */
+    @Bean
+    SmartLifecycle demoServersLifecycle(McpSyncServer clockServer, McpSyncServer calculatorServer) {
+        return new SmartLifecycle() {
+            private volatile boolean running;
+
+            @Override public void start() { running = true; }
+            @Override public void stop() {
+                running = false;
+                clockServer.closeGracefully();
+                calculatorServer.closeGracefully();
+            }
+            @Override public boolean isRunning() { return running; }
+            @Override public int getPhase() { return Integer.MAX_VALUE - 1; }
+        };
     }
 
     /** Registers both demo servers once the web server knows its port (which may be random). */

@@ -67,6 +67,27 @@ public class Catalog {
     public record Report(int tools, List<String> invalid, List<String> conflicts, List<String> filtered,
                          int prompts, int resources, int templates) {
         static final Report NONE = new Report(0, List.of(), List.of(), List.of(), 0, 0, 0);
+
+        /** One line for status and logs, e.g. "13 tools, 4 prompts, 7 resources, 2 templates; name conflicts: [...]". */
+        public String describe() {
+            StringBuilder b = new StringBuilder().append(tools).append(" tools");
+            if (prompts > 0) {
+                b.append(", ").append(prompts).append(" prompts");
+            }
+            if (resources > 0 || templates > 0) {
+                b.append(", ").append(resources).append(" resources, ").append(templates).append(" templates");
+            }
+            if (!filtered.isEmpty()) {
+                b.append("; filtered out: ").append(filtered.size());
+            }
+            if (!invalid.isEmpty()) {
+                b.append("; not exposed because the prefixed name would be invalid: ").append(invalid);
+            }
+            if (!conflicts.isEmpty()) {
+                b.append("; name conflicts: ").append(conflicts);
+            }
+            return b.toString();
+        }
     }
 
     record Merged(Map<ListKind, List<Item>> lists, Map<String, Report> reports) {}
@@ -83,6 +104,7 @@ public class Catalog {
     private final Map<String, ServerCatalog> catalogs = new ConcurrentHashMap<>();
     private final Map<String, UpstreamSession> management = new ConcurrentHashMap<>();
     private final Map<String, Thread> listeners = new ConcurrentHashMap<>();
+    private final Map<String, UpstreamReply> streams = new ConcurrentHashMap<>();
     private final AtomicReference<Merged> merged = new AtomicReference<>(new Merged(Map.of(), Map.of()));
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
     private volatile Consumer<ServerRegistration> onListChanged = r -> { };
@@ -152,11 +174,25 @@ public class Catalog {
         return s;
     }
 
+    /**
+     * Ends the gateway's own upstream sessions and their streams: on shutdown this runs before the web server
+     * drains, so that no stream of ours (e.g. to a demo server in this process) holds the drain up.
+     */
+    public void close() {
+        for (String server : List.copyOf(management.keySet())) {
+            dropManagement(server);
+        }
+    }
+
     private void dropManagement(String server) {
         UpstreamSession s = management.remove(server);
         Thread listener = listeners.remove(server);
         if (listener != null) {
             listener.interrupt();
+        }
+        UpstreamReply stream = streams.remove(server);
+        if (stream != null) {
+            stream.discard();
         }
         RegistrySnapshot.Entry e = registry.snapshot().server(server);
         if (s != null && e != null) {
@@ -186,6 +222,7 @@ public class Catalog {
                     reply.discard();
                     return; // the server offers no stream: changes are seen at the next refresh
                 }
+                streams.put(server.name(), reply);
                 try (SseReader events = new SseReader(reply.body())) {
                     SseEvent e;
                     while ((e = events.next()) != null && !Thread.currentThread().isInterrupted()) {
@@ -202,6 +239,10 @@ public class Catalog {
                 LOG.debug("List-change stream of '{}' ended: {}", server.name(), e.toString());
             } finally {
                 listeners.remove(server.name(), Thread.currentThread());
+                UpstreamReply mine = streams.remove(server.name());
+                if (mine != null) {
+                    mine.discard();
+                }
             }
         });
         if (listeners.putIfAbsent(server.name(), t) == null) {

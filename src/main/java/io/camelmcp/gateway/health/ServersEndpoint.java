@@ -40,7 +40,8 @@ public class ServersEndpoint {
         m.put("source", e.registration().source());
         m.put("ready", s.ready());
         m.put("reason", s.reason());
-        m.put("message", s.message());
+        // a ready server's message is about what it serves now (conflicts change with the other servers)
+        m.put("message", s.ready() ? r.describe() : s.message());
         // what is served right now, from the merged catalogue (conflicts depend on the other servers)
         m.put("tools", r.tools());
         m.put("prompts", r.prompts());

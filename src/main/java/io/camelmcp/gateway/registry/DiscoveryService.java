@@ -87,7 +87,7 @@ public class DiscoveryService {
         try {
             catalog.fetch(server);
             Catalog.Report r = catalog.report(server.name());
-            status = new ServerStatus(true, ServerStatus.REASON_READY, describe(r), r.tools(), r.invalid(), Instant.now());
+            status = new ServerStatus(true, ServerStatus.REASON_READY, r.describe(), r.tools(), r.invalid(), Instant.now());
         } catch (UpstreamException e) {
             status = new ServerStatus(false, ServerStatus.REASON_UNREACHABLE, e.getMessage(), 0, List.of(), Instant.now());
         } catch (RuntimeException e) {
@@ -107,26 +107,6 @@ public class DiscoveryService {
             probeDue();
         }
         return status;
-    }
-
-    private static String describe(Catalog.Report r) {
-        StringBuilder b = new StringBuilder().append(r.tools()).append(" tools");
-        if (r.prompts() > 0) {
-            b.append(", ").append(r.prompts()).append(" prompts");
-        }
-        if (r.resources() > 0 || r.templates() > 0) {
-            b.append(", ").append(r.resources()).append(" resources, ").append(r.templates()).append(" templates");
-        }
-        if (!r.filtered().isEmpty()) {
-            b.append("; filtered out: ").append(r.filtered().size());
-        }
-        if (!r.invalid().isEmpty()) {
-            b.append("; not exposed because the prefixed name would be invalid: ").append(r.invalid());
-        }
-        if (!r.conflicts().isEmpty()) {
-            b.append("; name conflicts: ").append(r.conflicts());
-        }
-        return b.toString();
     }
 
     private ServerStatus statusOf(ServerRegistration server) {

@@ -18,6 +18,7 @@ public final class CuttableProxy implements AutoCloseable {
     private final ServerSocket listener;
     private final int targetPort;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
 
     public CuttableProxy(int targetPort) throws IOException {
         this.targetPort = targetPort;
@@ -27,10 +28,14 @@ public final class CuttableProxy implements AutoCloseable {
 
     public int port() { return listener.getLocalPort(); }
 
+    /** Connections accepted so far: how a test sees whether anything reached the server. */
+    public int accepted() { return accepted.get(); }
+
     private void acceptLoop() {
         while (!listener.isClosed()) {
             try {
                 Socket client = listener.accept();
+                accepted.incrementAndGet();
                 Socket server = new Socket(InetAddress.getLoopbackAddress(), targetPort);
                 open.add(client);
                 open.add(server);

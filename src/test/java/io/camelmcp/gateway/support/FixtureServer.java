@@ -31,12 +31,29 @@ public final class FixtureServer implements AutoCloseable {
 
     private final Tomcat tomcat;
     private final AutoCloseable server;
+    private final McpSyncServer stateful;
     private final int port;
 
-    private FixtureServer(Tomcat tomcat, AutoCloseable server, int port) {
+    private FixtureServer(Tomcat tomcat, AutoCloseable server, McpSyncServer stateful, int port) {
         this.tomcat = tomcat;
         this.server = server;
+        this.stateful = stateful;
         this.port = port;
+    }
+
+    /** Adds a tool while running; the SDK then announces notifications/tools/list_changed. */
+    public void addTool(String toolName, java.util.function.Function<Map<String, Object>, String> body) {
+        stateful.addTool(textTool(toolName, body));
+        stateful.notifyToolsListChanged();
+    }
+
+    private static SyncToolSpecification textTool(String toolName, java.util.function.Function<Map<String, Object>, String> body) {
+        return SyncToolSpecification.builder()
+                .tool(Tool.builder().name(toolName).description(toolName)
+                        .inputSchema(McpJsonDefaults.getMapper(), "{\"type\":\"object\"}").build())
+                .callHandler((ex, req) -> CallToolResult.builder()
+                        .addTextContent(body.apply(req.arguments() == null ? Map.of() : req.arguments())).build())
+                .build();
     }
 
     public String url() { return "http://127.0.0.1:" + port + "/mcp"; }
@@ -53,12 +70,7 @@ public final class FixtureServer implements AutoCloseable {
 
         /** A tool answering with one text, computed from the arguments. */
         public Builder tool(String toolName, java.util.function.Function<Map<String, Object>, String> body) {
-            tools.add(SyncToolSpecification.builder()
-                    .tool(Tool.builder().name(toolName).description(toolName)
-                            .inputSchema(McpJsonDefaults.getMapper(), "{\"type\":\"object\"}").build())
-                    .callHandler((ex, req) -> CallToolResult.builder()
-                            .addTextContent(body.apply(req.arguments() == null ? Map.of() : req.arguments())).build())
-                    .build());
+            tools.add(textTool(toolName, body));
             return this;
         }
 
@@ -112,7 +124,7 @@ public final class FixtureServer implements AutoCloseable {
                     .tools(tools)
                     .build();
             Tomcat tomcat = serve(name, transport);
-            return new FixtureServer(tomcat, server::close, tomcat.getConnector().getLocalPort());
+            return new FixtureServer(tomcat, server::close, server, tomcat.getConnector().getLocalPort());
         }
     }
 
@@ -137,7 +149,7 @@ public final class FixtureServer implements AutoCloseable {
                         .build())
                 .build();
         Tomcat tomcat = serve(name, transport);
-        return new FixtureServer(tomcat, server::close, tomcat.getConnector().getLocalPort());
+        return new FixtureServer(tomcat, server::close, null, tomcat.getConnector().getLocalPort());
     }
 
     private static Tomcat serve(String name, jakarta.servlet.Servlet servlet) throws Exception {
