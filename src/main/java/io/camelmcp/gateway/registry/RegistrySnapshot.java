@@ -25,6 +25,8 @@ public final class RegistrySnapshot {
     public static final RegistrySnapshot EMPTY = new RegistrySnapshot(List.of(), 0);
 
     private final Map<String, Entry> byName;
+    /** All servers by name: the deterministic order every list uses. */
+    private final List<Entry> sorted;
     /** Servers that can be routed to, longest prefix first, so "a_b_" wins over "a_". */
     private final List<Entry> byPrefixLength;
     private final long generation;
@@ -33,6 +35,7 @@ public final class RegistrySnapshot {
         Map<String, Entry> map = new LinkedHashMap<>();
         entries.stream().sorted(Comparator.comparing(Entry::name)).forEach(e -> map.put(e.name(), e));
         this.byName = Map.copyOf(map);
+        this.sorted = List.copyOf(map.values());
         List<Entry> routable = new ArrayList<>();
         for (Entry e : map.values()) {
             if (!ServerStatus.REASON_INVALID.equals(e.status().reason())) {
@@ -48,15 +51,15 @@ public final class RegistrySnapshot {
 
     /** All servers, by name. */
     public List<Entry> servers() {
-        return byName.values().stream().sorted(Comparator.comparing(Entry::name)).toList();
+        return sorted;
     }
 
     public Entry server(String name) { return byName.get(name); }
 
     /** Servers the fan-out goes to: ready ones, by name (a deterministic order). */
     public List<Entry> readyServers() {
-        List<Entry> out = new ArrayList<>(byName.size());
-        for (Entry e : servers()) {
+        List<Entry> out = new ArrayList<>(sorted.size());
+        for (Entry e : sorted) {
             if (e.ready()) {
                 out.add(e);
             }
