@@ -33,6 +33,11 @@ import io.camelmcp.gateway.registry.DiscoveryService;
 import io.camelmcp.gateway.registry.ServerRegistration;
 import io.camelmcp.gateway.registry.ServerRegistry;
 import io.camelmcp.gateway.registry.ToolFilter;
+import io.camelmcp.gateway.relay.ClientStreams;
+import io.camelmcp.gateway.relay.LoggingLevels;
+import io.camelmcp.gateway.relay.ServerMessages;
+import io.camelmcp.gateway.session.IdMap;
+import io.camelmcp.gateway.session.InMemoryIdMap;
 import io.camelmcp.gateway.session.InMemorySessionStore;
 import io.camelmcp.gateway.session.SessionStore;
 import io.camelmcp.gateway.upstream.SseRelay;
@@ -131,8 +136,28 @@ public class GatewayConfiguration {
 
     @Bean
     McpSessions mcpSessions(SessionStore store, UpstreamSessions upstreams, ServerRegistry registry, JsonRpc json,
-                            JsonNode gatewayInfo, GatewayProperties props) {
-        return new McpSessions(store, upstreams, registry, json, gatewayInfo, props.getSessionIdleTimeout());
+                            JsonNode gatewayInfo, GatewayProperties props, ClientStreams streams) {
+        return new McpSessions(store, upstreams, registry, json, gatewayInfo, props.getSessionIdleTimeout(), streams);
+    }
+
+    @Bean
+    ClientStreams mcpClientStreams(ServerRegistry registry, SessionStore store, UpstreamSessions upstreams,
+                                   UpstreamClient client, ServerMessages serverMessages, JsonRpc json, Catalog catalog,
+                                   GatewayProperties props) {
+        ClientStreams streams = new ClientStreams(registry, store, upstreams, client, serverMessages, json,
+                props.getUpstream().getListTimeout());
+        // what clients see changed: tell every listening client, once per change
+        catalog.onMergedChanged(kinds -> kinds.forEach(k -> streams.broadcast(switch (k) {
+            case TOOLS -> "notifications/tools/list_changed";
+            case PROMPTS -> "notifications/prompts/list_changed";
+            case RESOURCES, TEMPLATES -> "notifications/resources/list_changed";
+        })));
+        return streams;
+    }
+
+    @Bean
+    LoggingLevels mcpLogging(Catalog catalog, UpstreamSessions upstreams, JsonRpc json, GatewayProperties props) {
+        return new LoggingLevels(catalog, upstreams, json, props.getUpstream().getListTimeout());
     }
 
     @Bean
@@ -146,14 +171,26 @@ public class GatewayConfiguration {
     }
 
     @Bean
-    Forwarder mcpForwarder(UpstreamSessions upstreams, JsonRpc json, DiscoveryService discovery, GatewayProperties props) {
+    IdMap idMap() {
+        return new InMemoryIdMap();
+    }
+
+    @Bean
+    ServerMessages mcpServerMessages(UpstreamSessions upstreams, ServerRegistry registry, IdMap idMap, JsonRpc json,
+                                     GatewayProperties props) {
+        return new ServerMessages(upstreams, registry, idMap, json, props.getUpstream().getMaxRequestDuration());
+    }
+
+    @Bean
+    Forwarder mcpForwarder(UpstreamSessions upstreams, JsonRpc json, DiscoveryService discovery, ServerMessages serverMessages,
+                           GatewayProperties props) {
         // one daemon thread fires the deadlines of all relayed streams; it only closes sockets. Cancelled
         // deadlines (the usual case) leave the queue at once instead of lingering for the full timeout.
         ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1,
                 Thread.ofPlatform().name("mcp-deadlines").daemon().factory());
         timers.setRemoveOnCancelPolicy(true);
         return new Forwarder(upstreams, json, discovery, new SseRelay.Deadline(timers,
-                props.getUpstream().getRequestTimeout(), props.getUpstream().getMaxRequestDuration()));
+                props.getUpstream().getRequestTimeout(), props.getUpstream().getMaxRequestDuration()), serverMessages);
     }
 
     /** The aggregation strategy every list fan-out route shares. */

@@ -28,18 +28,13 @@ public class McpReplies {
         Replies.empty(exchange, 202);
     }
 
-    public void pong(Exchange exchange, @ExchangeProperty(McpExchange.MESSAGE) JsonRpcMessage msg) {
+    /** ping, logging/setLevel: an empty result. */
+    public void emptyResult(Exchange exchange, @ExchangeProperty(McpExchange.MESSAGE) JsonRpcMessage msg) {
         Replies.json(exchange, 200, json.write(json.result(msg.id(), json.object())));
     }
 
     public void methodNotFound(@ExchangeProperty(McpExchange.MESSAGE) JsonRpcMessage msg) {
         throw McpException.rpc(ErrorCodes.METHOD_NOT_FOUND, "Method not found: " + msg.method(), msg.id());
-    }
-
-    /** GET /mcp: this gateway does not offer a standalone server-to-client stream yet. */
-    public void getNotAllowed(Exchange exchange) {
-        Replies.empty(exchange, 405);
-        exchange.getMessage().setHeader("Allow", "POST, DELETE");
     }
 
     /** Renders the exception that ended the exchange: its HTTP status and a JSON-RPC error. */

@@ -22,6 +22,7 @@ import io.camelmcp.gateway.protocol.McpException;
 import io.camelmcp.gateway.protocol.McpVersions;
 import io.camelmcp.gateway.registry.RegistrySnapshot;
 import io.camelmcp.gateway.registry.ServerRegistry;
+import io.camelmcp.gateway.relay.ClientStreams;
 import io.camelmcp.gateway.session.GatewaySession;
 import io.camelmcp.gateway.session.SessionStore;
 import io.camelmcp.gateway.session.UpstreamSession;
@@ -39,9 +40,11 @@ public class McpSessions {
     private final JsonNode serverInfo;
     private final Duration idleTimeout;
     private final SecureRandom random = new SecureRandom();
+    private final ClientStreams streams;
 
     public McpSessions(SessionStore store, UpstreamSessions upstreams, ServerRegistry registry, JsonRpc json,
-                       JsonNode serverInfo, Duration idleTimeout) {
+                       JsonNode serverInfo, Duration idleTimeout, ClientStreams streams) {
+        this.streams = streams;
         this.store = store;
         this.upstreams = upstreams;
         this.registry = registry;
@@ -76,10 +79,11 @@ public class McpSessions {
         ObjectNode result = json.object();
         result.put("protocolVersion", version);
         ObjectNode caps = result.putObject("capabilities");
-        caps.putObject("tools");
-        caps.putObject("prompts");
-        caps.putObject("resources").put("subscribe", true);
+        caps.putObject("tools").put("listChanged", true);
+        caps.putObject("prompts").put("listChanged", true);
+        caps.putObject("resources").put("subscribe", true).put("listChanged", true);
         caps.putObject("completions");
+        caps.putObject("logging");
         result.set("serverInfo", serverInfo);
         result.put("instructions", "Tools and prompts of several MCP servers, each name prefixed by its server's prefix; "
                 + "resource URIs of prefixed servers read mcp-gateway://<server>/<original URI>.");
@@ -106,6 +110,7 @@ public class McpSessions {
         if (ended == null) {
             throw McpException.http(404, ErrorCodes.TRANSPORT_ERROR, "Session not found");
         }
+        streams.closed(session.id());
         closeUpstreams(ended);
         Replies.empty(exchange, 200);
     }
@@ -115,6 +120,7 @@ public class McpSessions {
         Map<GatewaySession, List<UpstreamSession>> expired = store.expire(idleTimeout);
         if (!expired.isEmpty()) {
             LOG.info("Ended {} session(s) idle for more than {}", expired.size(), idleTimeout);
+            expired.keySet().forEach(s -> streams.closed(s.id()));
             expired.values().forEach(this::closeUpstreams);
         }
     }

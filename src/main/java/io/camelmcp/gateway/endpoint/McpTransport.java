@@ -56,7 +56,8 @@ public class McpTransport {
             }
         }
         String session = in.getHeader("Mcp-Session-Id", String.class);
-        exchange.setProperty(McpExchange.CONTEXT, new RequestContext(method, session, version));
+        exchange.setProperty(McpExchange.CONTEXT, new RequestContext(method, session, version,
+                accepts(accept, "text/event-stream"), in.getHeader("Last-Event-ID", String.class)));
     }
 
     /** Parses the body as one JSON-RPC message and records its method and kind for dispatching. */

@@ -108,6 +108,7 @@ public class Catalog {
     private final AtomicReference<Merged> merged = new AtomicReference<>(new Merged(Map.of(), Map.of()));
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
     private volatile Consumer<ServerRegistration> onListChanged = r -> { };
+    private volatile Consumer<Set<ListKind>> onMergedChanged = k -> { };
 
     public Catalog(ServerRegistry registry, UpstreamSessions sessions, UpstreamClient client, JsonRpc json,
                    Duration listTimeout, Duration gracePeriod, int pageSize) {
@@ -124,6 +125,11 @@ public class Catalog {
     /** Who to tell when a server says its lists changed (the discovery service re-reads them). */
     public void onListChanged(Consumer<ServerRegistration> listener) {
         this.onListChanged = listener;
+    }
+
+    /** Who to tell when what clients see changed (the gateway announces list_changed to them). */
+    public void onMergedChanged(Consumer<Set<ListKind>> listener) {
+        this.onMergedChanged = listener;
     }
 
     // ---- reading servers -------------------------------------------------------------------------------
@@ -152,7 +158,7 @@ public class Catalog {
         List<ObjectNode> resources = caps.has("resources") ? list(server, session, ListKind.RESOURCES) : List.of();
         List<ObjectNode> templates = caps.has("resources") ? list(server, session, ListKind.TEMPLATES) : List.of();
         listen(server, session, caps);
-        return new ServerCatalog(server, tools, prompts, resources, templates, Instant.now());
+        return new ServerCatalog(server, caps, tools, prompts, resources, templates, Instant.now());
     }
 
     private List<ObjectNode> list(ServerRegistration server, UpstreamSession session, ListKind kind)
@@ -269,12 +275,34 @@ public class Catalog {
     // ---- the merged view -------------------------------------------------------------------------------
 
     /** Recomputes the merged view from the registry and the cached server lists. */
-    public void remerge() {
-        merged.set(merge(registry.snapshot(), Instant.now()));
+    public synchronized void remerge() {
+        Merged next = merge(registry.snapshot(), Instant.now());
+        Merged previous = merged.getAndSet(next);
+        Set<ListKind> changed = java.util.EnumSet.noneOf(ListKind.class);
+        for (ListKind k : ListKind.values()) {
+            if (!previous.lists().getOrDefault(k, List.of()).equals(next.lists().get(k))) {
+                changed.add(k);
+            }
+        }
+        if (!changed.isEmpty() && !previous.lists().isEmpty()) {
+            onMergedChanged.accept(changed);
+        }
     }
 
     public Report report(String server) {
         return merged.get().reports().getOrDefault(server, Report.NONE);
+    }
+
+    /** The ready servers that declared a capability (e.g. "logging") when the gateway last read them. */
+    public List<RegistrySnapshot.Entry> serversWith(String capability) {
+        List<RegistrySnapshot.Entry> out = new ArrayList<>();
+        for (RegistrySnapshot.Entry e : registry.snapshot().readyServers()) {
+            ServerCatalog c = catalogs.get(e.name());
+            if (c != null && c.registration().equals(e.registration()) && c.capabilities().has(capability)) {
+                out.add(e);
+            }
+        }
+        return out;
     }
 
     /** Whether a server has lists in the cache (used for its status and the cold start of a list). */

@@ -18,6 +18,7 @@ import io.camelmcp.gateway.protocol.JsonRpcMessage;
 import io.camelmcp.gateway.protocol.McpException;
 import io.camelmcp.gateway.registry.DiscoveryService;
 import io.camelmcp.gateway.registry.RegistrySnapshot;
+import io.camelmcp.gateway.relay.ServerMessages;
 import io.camelmcp.gateway.session.GatewaySession;
 import io.camelmcp.gateway.upstream.SseRelay;
 import io.camelmcp.gateway.upstream.UpstreamException;
@@ -38,12 +39,15 @@ public class Forwarder {
     private final JsonRpc json;
     private final DiscoveryService discovery;
     private final SseRelay.Deadline deadline;
+    private final ServerMessages serverMessages;
 
-    public Forwarder(UpstreamSessions upstreams, JsonRpc json, DiscoveryService discovery, SseRelay.Deadline deadline) {
+    public Forwarder(UpstreamSessions upstreams, JsonRpc json, DiscoveryService discovery, SseRelay.Deadline deadline,
+                     ServerMessages serverMessages) {
         this.upstreams = upstreams;
         this.json = json;
         this.discovery = discovery;
         this.deadline = deadline;
+        this.serverMessages = serverMessages;
     }
 
     /**
@@ -53,6 +57,17 @@ public class Forwarder {
     public void forward(Exchange exchange, @ExchangeProperty(McpExchange.MESSAGE) JsonRpcMessage msg,
                         @ExchangeProperty(McpExchange.SESSION) GatewaySession session,
                         @ExchangeProperty(McpExchange.TARGET) RegistrySnapshot.Entry server) {
+        ServerMessages.Running running = serverMessages.started(session, server, msg);
+        try {
+            relay(exchange, msg, session, server, running);
+        } catch (RuntimeException e) {
+            serverMessages.finished(running);
+            throw e;
+        }
+    }
+
+    private void relay(Exchange exchange, JsonRpcMessage msg, GatewaySession session, RegistrySnapshot.Entry server,
+                       ServerMessages.Running running) {
         UpstreamReply reply;
         try {
             reply = upstreams.send(session, server.registration(), json.write(msg.raw()), deadline.timeout());
@@ -65,8 +80,8 @@ public class Forwarder {
             throw unavailable(msg, server, e.getMessage());
         }
         if (reply.status() == 200 && reply.isEventStream()) {
-            Replies.eventStream(exchange, new SseRelay(server.name(), reply.body(), msg.id(), json, rewriter(server, msg), deadline,
-                    new SseRelay.Failures() {
+            Replies.eventStream(exchange, new SseRelay(server.name(), reply.body(), msg.id(), json,
+                    toClient(session, server, msg), deadline, new SseRelay.Failures() {
                         @Override
                         public void timedOut() {
                             upstreams.cancel(session, server.registration(), msg.id(), "gateway timeout");
@@ -77,9 +92,15 @@ public class Forwarder {
                         public void broke() {
                             discovery.refreshSoon(server.registration());
                         }
+
+                        @Override
+                        public void finished() {
+                            serverMessages.finished(running);
+                        }
                     }));
             return;
         }
+        serverMessages.finished(running);
         byte[] body;
         try {
             body = reply.readAll();
@@ -105,16 +126,20 @@ public class Forwarder {
         throw unavailable(msg, server, "answered HTTP " + reply.status());
     }
 
-    /** Resource URIs in the response become gateway URIs; other messages pass unchanged. */
-    private static java.util.function.Function<JsonNode, JsonNode> rewriter(RegistrySnapshot.Entry server, JsonRpcMessage msg) {
-        if (server.prefix().isEmpty()) {
-            return null;
-        }
+    /**
+     * What the client sees of the upstream's stream: server requests and notifications go through
+     * {@link ServerMessages}; in the response, resource URIs become gateway URIs.
+     */
+    private java.util.function.Function<JsonNode, JsonNode> toClient(GatewaySession session, RegistrySnapshot.Entry server,
+                                                                      JsonRpcMessage msg) {
         return m -> {
-            if (!m.has("method") && msg.id().equals(m.get("id"))) {
-                ResourceUris.exposeAll(server, m.get("result"));
+            if (!m.has("method")) {
+                if (msg.id().equals(m.get("id"))) {
+                    ResourceUris.exposeAll(server, m.get("result"));
+                }
+                return m;
             }
-            return m;
+            return serverMessages.toClient(session, server, m);
         };
     }
 

@@ -47,6 +47,12 @@ public class InMemorySessionStore implements SessionStore {
     }
 
     @Override
+    public List<UpstreamSession> upstreams(String sessionId) {
+        Entry e = sessions.get(sessionId);
+        return e == null ? List.of() : List.copyOf(e.upstreams.values());
+    }
+
+    @Override
     public boolean putUpstream(String sessionId, UpstreamSession upstream) {
         Entry e = sessions.get(sessionId);
         if (e == null) {

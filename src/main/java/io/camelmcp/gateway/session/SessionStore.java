@@ -20,6 +20,9 @@ public interface SessionStore {
 
     UpstreamSession upstream(String sessionId, String server);
 
+    /** All upstream sessions of a gateway session (empty when unknown). */
+    List<UpstreamSession> upstreams(String sessionId);
+
     /** Records an upstream session; ignored if the gateway session has ended meanwhile. Returns whether kept. */
     boolean putUpstream(String sessionId, UpstreamSession upstream);
 

@@ -59,6 +59,10 @@ public final class SseRelay extends InputStream {
 
         /** The stream broke or ended without the response: the upstream may be gone. */
         void broke();
+
+        /** The relay is over, however it ended (called once). */
+        default void finished() {
+        }
     }
 
     public SseRelay(String server, InputStream upstreamBody, JsonNode requestId, JsonRpc json,
@@ -189,8 +193,16 @@ public final class SseRelay extends InputStream {
         return out;
     }
 
+    private boolean closed;
+
     private void closeUpstream() {
         disarm();
+        synchronized (this) {
+            if (!closed) {
+                closed = true;
+                failures.finished();
+            }
+        }
         try {
             upstream.close();
         } catch (IOException ignored) {

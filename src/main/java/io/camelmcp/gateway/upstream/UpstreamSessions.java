@@ -38,12 +38,18 @@ public class UpstreamSessions {
     /** Single flight: concurrent first requests of one session to one server share one initialize. */
     private final ConcurrentHashMap<String, CompletableFuture<UpstreamSession>> opening = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
+    private volatile java.util.function.BiConsumer<GatewaySession, ServerRegistration> onOpened = (gs, s) -> { };
 
     public UpstreamSessions(UpstreamClient client, SessionStore store, JsonRpc json, JsonNode gatewayInfo) {
         this.client = client;
         this.store = store;
         this.json = json;
         this.gatewayInfo = gatewayInfo;
+    }
+
+    /** Who to tell when a client's session with a server has been opened (the GET stream relay). */
+    public void onOpened(java.util.function.BiConsumer<GatewaySession, ServerRegistration> listener) {
+        this.onOpened = listener;
     }
 
     /** A fresh id for a request the gateway itself sends upstream. */
@@ -108,6 +114,7 @@ public class UpstreamSessions {
                 closeQuietly(server, List.of(opened)); // the client ended its session meanwhile
             }
             mine.complete(opened);
+            onOpened.accept(gs, server);
             return opened;
         } catch (UpstreamException | RuntimeException e) {
             mine.completeExceptionally(e);
@@ -118,12 +125,44 @@ public class UpstreamSessions {
     }
 
     /**
-     * What the gateway declares to an upstream on behalf of its client. Server-to-client requests
-     * (elicitation, sampling, roots) are not relayed yet, so none are declared: an upstream must not
-     * send what the gateway cannot deliver.
+     * What the gateway declares to an upstream on behalf of its client: exactly the client's own support for
+     * the server-to-client requests the gateway relays (elicitation form/url, sampling, roots with
+     * listChanged), nothing it cannot deliver (client-side tasks, experimental).
      */
-    private JsonNode upstreamCapabilities(GatewaySession gs) {
-        return json.object();
+    public JsonNode upstreamCapabilities(GatewaySession gs) {
+        ObjectNode out = json.object();
+        JsonNode caps = gs.clientCapabilities();
+        if (caps == null) {
+            return out;
+        }
+        for (String relayed : RELAYED_CAPABILITIES) {
+            JsonNode c = caps.get(relayed);
+            if (c != null && c.isObject()) {
+                out.set(relayed, c.deepCopy());
+            }
+        }
+        return out;
+    }
+
+    private static final List<String> RELAYED_CAPABILITIES = List.of("elicitation", "sampling", "roots");
+
+    /**
+     * Posts a message (a client's answer to a server request, a notification) in the client's current
+     * session with the server, without opening or re-initialising one. Returns the HTTP status, 0 if none.
+     */
+    public int deliver(GatewaySession gs, ServerRegistration server, byte[] body) {
+        UpstreamSession session = store.upstream(gs.id(), server.name());
+        if (session == null) {
+            return 0;
+        }
+        try {
+            UpstreamReply reply = client.post(server, session, body, Duration.ofSeconds(30));
+            reply.discard();
+            return reply.status();
+        } catch (UpstreamException e) {
+            LOG.warn("Could not deliver a message to '{}': {}", server.name(), e.getMessage());
+            return 0;
+        }
     }
 
     /**

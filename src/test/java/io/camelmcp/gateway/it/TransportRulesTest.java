@@ -83,20 +83,33 @@ class TransportRulesTest extends EverythingGatewayTest {
     }
 
     @Test
-    void notificationsAndResponsesAre202WithNoBody() throws Exception {
+    void notificationsAre202WithNoBodyAndUnknownAnswersAre400() throws Exception {
         HttpResponse<String> n = c.post("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}", Map.of());
         assertThat(n.statusCode()).isEqualTo(202);
         assertThat(n.body()).isEmpty();
+        // an answer to a server request nobody sent (or that expired) is refused, precisely
         HttpResponse<String> resp = c.post("{\"jsonrpc\":\"2.0\",\"id\":\"x\",\"result\":{}}", Map.of());
-        assertThat(resp.statusCode()).isEqualTo(202);
-        assertThat(resp.body()).isEmpty();
+        assertThat(resp.statusCode()).isEqualTo(400);
+        assertThat(error(resp).path("message").asText()).contains("No pending server request");
     }
 
     @Test
-    void getIs405() throws Exception {
-        HttpResponse<String> r = c.send("GET", Map.of("Accept", "text/event-stream"));
-        assertThat(r.statusCode()).isEqualTo(405);
-        assertThat(r.headers().firstValue("Allow").orElse("")).contains("POST");
+    void getOpensTheSessionsEventStreamWithAPrimingEvent() throws Exception {
+        HttpResponse<java.io.InputStream> r = c.openGet(Map.of("Accept", "text/event-stream"));
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("content-type").orElse("")).startsWith("text/event-stream");
+        try (java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(r.body()))) {
+            assertThat(in.readLine()).startsWith("retry: ");
+            assertThat(in.readLine()).matches("id: s\\d+-0");
+            assertThat(in.readLine()).isEqualTo("data: ");
+        }
+    }
+
+    @Test
+    void getWithoutEventStreamInAcceptIs406AndWithoutSessionIs400() throws Exception {
+        assertThat(c.send("GET", Map.of("Accept", "application/json")).statusCode()).isEqualTo(406);
+        c.sessionId(null);
+        assertThat(c.send("GET", Map.of("Accept", "text/event-stream")).statusCode()).isEqualTo(400);
     }
 
     @Test

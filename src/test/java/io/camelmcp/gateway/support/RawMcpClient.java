@@ -86,6 +86,16 @@ public final class RawMcpClient {
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** GET /mcp with the session, the body left open as a stream. */
+    public HttpResponse<InputStream> openGet(Map<String, String> headers) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(endpoint).GET();
+        if (sessionId != null) {
+            b.header("Mcp-Session-Id", sessionId);
+        }
+        headers.forEach(b::header);
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+    }
+
     /** A request expecting one answer: the JSON body, or the response event of an SSE body. */
     public JsonNode request(int id, String method, String paramsJson) throws IOException, InterruptedException {
         HttpResponse<String> r = post("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"" + method + "\""

@@ -1,0 +1,201 @@
+package io.camelmcp.gateway.relay;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.camelmcp.gateway.endpoint.McpExchange;
+import io.camelmcp.gateway.endpoint.Replies;
+import io.camelmcp.gateway.endpoint.RequestContext;
+import io.camelmcp.gateway.protocol.ErrorCodes;
+import io.camelmcp.gateway.protocol.JsonRpc;
+import io.camelmcp.gateway.protocol.McpException;
+import io.camelmcp.gateway.registry.RegistrySnapshot;
+import io.camelmcp.gateway.registry.ServerRegistration;
+import io.camelmcp.gateway.registry.ServerRegistry;
+import io.camelmcp.gateway.session.GatewaySession;
+import io.camelmcp.gateway.session.SessionStore;
+import io.camelmcp.gateway.session.UpstreamSession;
+import io.camelmcp.gateway.upstream.SseEvent;
+import io.camelmcp.gateway.upstream.SseReader;
+import io.camelmcp.gateway.upstream.UpstreamClient;
+import io.camelmcp.gateway.upstream.UpstreamException;
+import io.camelmcp.gateway.upstream.UpstreamReply;
+import io.camelmcp.gateway.upstream.UpstreamSessions;
+
+/**
+ * The client's GET stream: one SSE stream per gateway session carrying what every upstream sends outside of
+ * a request (notifications, server requests such as roots/list), each message on this one stream only, plus
+ * the gateway's own notifications (list_changed). While a client holds its GET stream, the gateway holds the
+ * GET stream of each of the client's upstream sessions; opening the client's stream opens the client's
+ * sessions with the ready servers, so that what they send right after initialization is not lost.
+ */
+public class ClientStreams {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClientStreams.class);
+    private static final int HISTORY = 256;
+    private static final long RETRY_MILLIS = 2000;
+    private static final long KEEP_ALIVE_MILLIS = 15_000;
+
+    private final ServerRegistry registry;
+    private final SessionStore store;
+    private final UpstreamSessions upstreams;
+    private final UpstreamClient client;
+    private final ServerMessages serverMessages;
+    private final JsonRpc json;
+    private final Duration connectTimeout;
+    private final AtomicLong streamIds = new AtomicLong();
+    /** Per gateway session: its streams by id (for Last-Event-ID), and the one new messages go to. */
+    private final Map<String, Map<String, EventStream>> streams = new ConcurrentHashMap<>();
+    private final Map<String, EventStream> current = new ConcurrentHashMap<>();
+    /** Upstream GET streams held for a gateway session, by "session\nserver". */
+    private final Map<String, UpstreamReply> upstreamStreams = new ConcurrentHashMap<>();
+
+    public ClientStreams(ServerRegistry registry, SessionStore store, UpstreamSessions upstreams, UpstreamClient client,
+                         ServerMessages serverMessages, JsonRpc json, Duration connectTimeout) {
+        this.registry = registry;
+        this.store = store;
+        this.upstreams = upstreams;
+        this.client = client;
+        this.serverMessages = serverMessages;
+        this.json = json;
+        this.connectTimeout = connectTimeout;
+        upstreams.onOpened(this::upstreamOpened);
+    }
+
+    /** GET /mcp: a new stream, or the one named by Last-Event-ID resumed after that event. */
+    public void open(Exchange exchange, @ExchangeProperty(McpExchange.CONTEXT) RequestContext ctx,
+                     @ExchangeProperty(McpExchange.SESSION) GatewaySession gs) {
+        if (!ctx.acceptsEventStream()) {
+            throw McpException.http(406, ErrorCodes.TRANSPORT_ERROR, "Not Acceptable: GET must accept text/event-stream");
+        }
+        Map<String, EventStream> mine = streams.computeIfAbsent(gs.id(), k -> new ConcurrentHashMap<>());
+        EventStream stream = null;
+        long lastSeen = -1;
+        String last = ctx.lastEventId();
+        if (last != null) {
+            int dash = last.lastIndexOf('-');
+            stream = dash > 0 ? mine.get(last.substring(0, dash)) : null;
+            if (stream != null) {
+                try {
+                    lastSeen = Long.parseLong(last.substring(dash + 1));
+                } catch (NumberFormatException e) {
+                    stream = null;
+                }
+            }
+        }
+        if (stream == null) {
+            stream = new EventStream("s" + streamIds.incrementAndGet(), HISTORY);
+            mine.put(stream.id(), stream);
+        }
+        current.put(gs.id(), stream);
+        EventStream.Attachment body = stream.attach(lastSeen, RETRY_MILLIS, KEEP_ALIVE_MILLIS);
+        openUpstreams(gs);
+        Replies.eventStream(exchange, body);
+    }
+
+    /** Opens (in the background) the client's session with each ready server and listens to its GET stream. */
+    private void openUpstreams(GatewaySession gs) {
+        for (RegistrySnapshot.Entry e : registry.snapshot().readyServers()) {
+            Thread.ofVirtual().name("mcp-open-" + e.name()).start(() -> {
+                try {
+                    upstreams.sessionFor(gs, e.registration(), connectTimeout); // calls upstreamOpened when new
+                    upstreamOpened(gs, e.registration());
+                } catch (UpstreamException ex) {
+                    LOG.debug("No session with '{}' for a GET stream: {}", e.name(), ex.getMessage());
+                }
+            });
+        }
+    }
+
+    /** An upstream session exists for the client: if the client listens, listen to the upstream too. */
+    void upstreamOpened(GatewaySession gs, ServerRegistration server) {
+        if (!current.containsKey(gs.id())) {
+            return;
+        }
+        UpstreamSession us = store.upstream(gs.id(), server.name());
+        if (us == null || us.sessionId() == null) {
+            return; // a server without sessions has no stream of its own to offer
+        }
+        String key = gs.id() + '\n' + server.name();
+        if (upstreamStreams.containsKey(key)) {
+            return;
+        }
+        UpstreamReply reply;
+        try {
+            reply = client.openStream(server, us, connectTimeout);
+        } catch (UpstreamException e) {
+            return;
+        }
+        if (reply.status() != 200 || !reply.isEventStream() || upstreamStreams.putIfAbsent(key, reply) != null) {
+            reply.discard();
+            return;
+        }
+        Thread.ofVirtual().name("mcp-listen-" + server.name()).start(() -> listen(gs, server, reply, key));
+    }
+
+    private void listen(GatewaySession gs, ServerRegistration server, UpstreamReply reply, String key) {
+        try (SseReader events = new SseReader(reply.body())) {
+            SseEvent e;
+            while ((e = events.next()) != null) {
+                if (!e.isMessage()) {
+                    continue;
+                }
+                RegistrySnapshot.Entry entry = registry.snapshot().server(server.name());
+                JsonNode msg = json.read(e.data());
+                JsonNode out = entry == null || !(msg instanceof ObjectNode) ? null : serverMessages.toClient(gs, entry, msg);
+                if (out != null) {
+                    publish(gs.id(), out);
+                }
+            }
+        } catch (Exception ex) {
+            LOG.debug("GET stream of '{}' for a client ended: {}", server.name(), ex.toString());
+        } finally {
+            upstreamStreams.remove(key, reply);
+        }
+    }
+
+    /** Sends a message on the session's GET stream (kept for a reconnecting client if none is attached). */
+    public void publish(String sessionId, JsonNode msg) {
+        EventStream s = current.get(sessionId);
+        if (s != null) {
+            s.publish(json.write(msg));
+        }
+    }
+
+    /** A gateway notification to every client that listens (e.g. notifications/tools/list_changed). */
+    public void broadcast(String method) {
+        ObjectNode note = json.object();
+        note.put("jsonrpc", "2.0");
+        note.put("method", method);
+        byte[] bytes = json.write(note);
+        current.values().forEach(s -> s.publish(bytes));
+    }
+
+    /** The gateway session ended: its streams end, and the upstream streams held for it close. */
+    public void closed(String sessionId) {
+        current.remove(sessionId);
+        Map<String, EventStream> mine = streams.remove(sessionId);
+        if (mine != null) {
+            mine.values().forEach(EventStream::end);
+        }
+        for (String key : List.copyOf(upstreamStreams.keySet())) {
+            if (key.startsWith(sessionId + '\n')) {
+                UpstreamReply r = upstreamStreams.remove(key);
+                if (r != null) {
+                    r.discard();
+                }
+            }
+        }
+    }
+}

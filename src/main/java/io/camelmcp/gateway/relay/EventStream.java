@@ -1,0 +1,162 @@
+package io.camelmcp.gateway.relay;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One of the gateway's own SSE streams to a client (the GET stream): every event has an id
+ * {@code <stream id>-<sequence>}, unique within the session; the last events are kept so that a client that
+ * reconnects with {@code Last-Event-ID} gets what it missed on this stream and nothing it already had.
+ * The HTTP response reading it is an {@link Attachment}; while none is attached, events only go to the history.
+ */
+public final class EventStream {
+
+    private final String id;
+    private final int historySize;
+    private final ArrayDeque<byte[]> history = new ArrayDeque<>();
+    private long seq;
+    private Attachment current;
+
+    public EventStream(String id, int historySize) {
+        this.id = id;
+        this.historySize = historySize;
+    }
+
+    public String id() { return id; }
+
+    /** Appends one JSON-RPC message as an event. */
+    public synchronized void publish(byte[] json) {
+        seq++;
+        byte[] event = frame(id + "-" + seq, json);
+        history.addLast(event);
+        if (history.size() > historySize) {
+            history.removeFirst();
+        }
+        if (current != null) {
+            current.offer(event);
+        }
+    }
+
+    /**
+     * A new HTTP response for this stream: it starts with a priming event (an id and no data) and the retry
+     * hint, then the events after {@code lastSeen} still in the history (all of them when resuming is not
+     * asked for), then everything published from now on. A previous attachment is ended.
+     */
+    public synchronized Attachment attach(long lastSeen, long retryMillis, long keepAliveMillis) {
+        if (current != null) {
+            current.end();
+        }
+        Attachment a = new Attachment(this, keepAliveMillis);
+        a.offer(("retry: " + retryMillis + "\nid: " + id + "-" + seq + "\ndata: \n\n").getBytes(StandardCharsets.UTF_8));
+        if (lastSeen >= 0) {
+            long first = seq - history.size() + 1;
+            long n = first;
+            for (byte[] event : history) {
+                if (n > lastSeen) {
+                    a.offer(event);
+                }
+                n++;
+            }
+        }
+        current = a;
+        return a;
+    }
+
+    /** Ends the response reading this stream, if any (the session is over). */
+    public synchronized void end() {
+        if (current != null) {
+            current.end();
+            current = null;
+        }
+    }
+
+    synchronized void detach(Attachment a) {
+        if (current == a) {
+            current = null;
+        }
+    }
+
+    public synchronized boolean attached() {
+        return current != null;
+    }
+
+    private static byte[] frame(String eventId, byte[] json) {
+        byte[] head = ("id: " + eventId + "\nevent: message\ndata: ").getBytes(StandardCharsets.UTF_8);
+        byte[] out = new byte[head.length + json.length + 2];
+        System.arraycopy(head, 0, out, 0, head.length);
+        System.arraycopy(json, 0, out, head.length, json.length);
+        out[out.length - 2] = '\n';
+        out[out.length - 1] = '\n';
+        return out;
+    }
+
+    /**
+     * The body of one GET response: blocks (on a virtual thread) for the next event, and sends an SSE comment
+     * when the stream has been quiet, which is also how a vanished client is noticed.
+     */
+    public static final class Attachment extends InputStream {
+        private static final byte[] END = new byte[0];
+        private static final byte[] KEEP_ALIVE = ": keep-alive\n\n".getBytes(StandardCharsets.US_ASCII);
+
+        private final EventStream stream;
+        private final long keepAliveMillis;
+        private final LinkedBlockingQueue<byte[]> queue = new LinkedBlockingQueue<>();
+        private byte[] chunk = new byte[0];
+        private int pos;
+        private volatile boolean ended;
+
+        Attachment(EventStream stream, long keepAliveMillis) {
+            this.stream = stream;
+            this.keepAliveMillis = keepAliveMillis;
+        }
+
+        void offer(byte[] event) {
+            queue.offer(event);
+        }
+
+        void end() {
+            ended = true;
+            queue.offer(END);
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            while (pos >= chunk.length) {
+                if (ended && queue.isEmpty()) {
+                    return -1;
+                }
+                try {
+                    byte[] next = queue.poll(keepAliveMillis, TimeUnit.MILLISECONDS);
+                    chunk = next == null ? KEEP_ALIVE : next;
+                    pos = 0;
+                    if (next == END) {
+                        return -1;
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return -1;
+                }
+            }
+            int n = Math.min(len, chunk.length - pos);
+            System.arraycopy(chunk, pos, b, off, n);
+            pos += n;
+            return n;
+        }
+
+        @Override
+        public void close() {
+            ended = true;
+            stream.detach(this);
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package io.camelmcp.gateway.relay;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.camelmcp.gateway.endpoint.McpExchange;
+import io.camelmcp.gateway.federation.Catalog;
+import io.camelmcp.gateway.protocol.ErrorCodes;
+import io.camelmcp.gateway.protocol.JsonRpc;
+import io.camelmcp.gateway.protocol.JsonRpcMessage;
+import io.camelmcp.gateway.protocol.McpException;
+import io.camelmcp.gateway.registry.RegistrySnapshot;
+import io.camelmcp.gateway.session.GatewaySession;
+import io.camelmcp.gateway.upstream.UpstreamException;
+import io.camelmcp.gateway.upstream.UpstreamSessions;
+
+/** The steps of the logging/setLevel fan-out: which servers log, and setting the level on one of them. */
+public class LoggingLevels {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LoggingLevels.class);
+    static final Set<String> LEVELS = Set.of("debug", "info", "notice", "warning", "error", "critical", "alert", "emergency");
+
+    private final Catalog catalog;
+    private final UpstreamSessions upstreams;
+    private final JsonRpc json;
+    private final Duration timeout;
+
+    public LoggingLevels(Catalog catalog, UpstreamSessions upstreams, JsonRpc json, Duration timeout) {
+        this.catalog = catalog;
+        this.upstreams = upstreams;
+        this.json = json;
+        this.timeout = timeout;
+    }
+
+    /** The servers that declared logging; an unknown level is -32602. */
+    public List<RegistrySnapshot.Entry> targets(@ExchangeProperty(McpExchange.MESSAGE) JsonRpcMessage msg) {
+        String level = msg.paramsObject().path("level").asText("");
+        if (!LEVELS.contains(level)) {
+            throw McpException.rpc(ErrorCodes.INVALID_PARAMS, "Invalid params: unknown logging level '" + level + "'", msg.id());
+        }
+        return catalog.serversWith("logging");
+    }
+
+    /** Sets the level in the client's session with one server; a failure is logged, not the client's error. */
+    public String setLevel(@ExchangeProperty(McpExchange.SESSION) GatewaySession gs,
+                           @ExchangeProperty(McpExchange.MESSAGE) JsonRpcMessage msg, Message message) {
+        RegistrySnapshot.Entry server = message.getBody(RegistrySnapshot.Entry.class);
+        ObjectNode req = json.object();
+        req.put("jsonrpc", "2.0");
+        req.put("id", upstreams.nextId("log"));
+        req.put("method", "logging/setLevel");
+        req.putObject("params").put("level", msg.paramsObject().path("level").asText());
+        try {
+            JsonNode resp = upstreams.call(gs, server.registration(), req, timeout);
+            if (resp.has("error")) {
+                LOG.warn("MCP server '{}' refused logging/setLevel: {}", server.name(), resp.get("error"));
+            }
+        } catch (UpstreamException e) {
+            LOG.warn("logging/setLevel on '{}' failed: {}", server.name(), e.getMessage());
+        }
+        return server.name();
+    }
+}

@@ -1,0 +1,247 @@
+package io.camelmcp.gateway.relay;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+
+import io.camelmcp.gateway.endpoint.McpExchange;
+import io.camelmcp.gateway.endpoint.Replies;
+import io.camelmcp.gateway.federation.ResourceUris;
+import io.camelmcp.gateway.protocol.ErrorCodes;
+import io.camelmcp.gateway.protocol.JsonRpc;
+import io.camelmcp.gateway.protocol.JsonRpcMessage;
+import io.camelmcp.gateway.protocol.McpException;
+import io.camelmcp.gateway.registry.RegistrySnapshot;
+import io.camelmcp.gateway.registry.ServerRegistry;
+import io.camelmcp.gateway.session.GatewaySession;
+import io.camelmcp.gateway.session.IdMap;
+import io.camelmcp.gateway.upstream.UpstreamSessions;
+
+/**
+ * What passes between an upstream and the client in the server-to-client direction, and back:
+ * <ul>
+ * <li>a server request (elicitation, sampling, roots, ping) goes to the client under an id of the gateway's
+ * own, unguessable and unique across upstreams; the client's answer is mapped back to the upstream's id
+ * and posted in the upstream session it came from. A request the client did not declare support for is
+ * answered to the upstream with an error and never reaches the client;</li>
+ * <li>progress tokens the gateway handed upstream are mapped back to the client's own;</li>
+ * <li>a client's notifications/cancelled reaches the server that runs the request.</li>
+ * </ul>
+ */
+public class ServerMessages {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ServerMessages.class);
+    private static final String REQ = "req:";
+    private static final String UP = "up:";
+    private static final String PROGRESS = "pt:";
+    private static final String INFLIGHT = "run:";
+
+    private final UpstreamSessions upstreams;
+    private final ServerRegistry registry;
+    private final IdMap ids;
+    private final JsonRpc json;
+    private final Duration requestTtl;
+    private final SecureRandom random = new SecureRandom();
+
+    public ServerMessages(UpstreamSessions upstreams, ServerRegistry registry, IdMap ids, JsonRpc json, Duration requestTtl) {
+        this.upstreams = upstreams;
+        this.registry = registry;
+        this.ids = ids;
+        this.json = json;
+        this.requestTtl = requestTtl;
+    }
+
+    // ---- requests going up ------------------------------------------------------------------------------
+
+    /**
+     * Before a client's request goes upstream: its progress token is replaced by one of the gateway's
+     * (unique across upstreams) and the request is remembered as running on that server, for cancellation.
+     * Returns what {@link #finished} needs to clean up.
+     */
+    public Running started(GatewaySession gs, RegistrySnapshot.Entry server, JsonRpcMessage msg) {
+        String token = null;
+        JsonNode meta = msg.paramsObject().get("_meta");
+        if (meta instanceof ObjectNode m && m.get("progressToken") != null && !m.get("progressToken").isNull()) {
+            token = "gw-pt-" + randomId();
+            ids.put(PROGRESS + token, m.get("progressToken"), requestTtl);
+            m.put("progressToken", token);
+        }
+        String running = INFLIGHT + gs.id() + '\n' + msg.id();
+        ids.put(running, TextNode.valueOf(server.name()), requestTtl);
+        return new Running(running, token);
+    }
+
+    /** What a running request holds in the id map. */
+    public record Running(String inflightKey, String progressToken) {}
+
+    public void finished(Running r) {
+        ids.remove(r.inflightKey());
+        if (r.progressToken() != null) {
+            ids.remove(PROGRESS + r.progressToken());
+        }
+    }
+
+    // ---- messages coming down ---------------------------------------------------------------------------
+
+    /**
+     * Rewrites one message an upstream sent in a client's session for the client; null means it must not
+     * reach the client (answered or dropped here).
+     */
+    public JsonNode toClient(GatewaySession gs, RegistrySnapshot.Entry server, JsonNode msg) {
+        JsonNode method = msg.get("method");
+        if (method == null) {
+            return msg; // a response: the caller rewrites what it contains
+        }
+        return msg.has("id") ? serverRequest(gs, server, (ObjectNode) msg, method.asText())
+                : notification(gs, server, (ObjectNode) msg, method.asText());
+    }
+
+    private JsonNode serverRequest(GatewaySession gs, RegistrySnapshot.Entry server, ObjectNode msg, String method) {
+        String refusal = unsupported(gs.clientCapabilities(), method, msg.path("params"));
+        if (refusal != null) {
+            LOG.info("Refused {} from '{}' for a client that did not declare it: {}", method, server.name(), refusal);
+            int code = refusal.startsWith("mode") ? ErrorCodes.INVALID_PARAMS : ErrorCodes.METHOD_NOT_FOUND;
+            upstreams.deliver(gs, server.registration(), json.write(json.error(msg.get("id"), code, refusal, null)));
+            return null;
+        }
+        String gatewayId = "gw-" + randomId();
+        ObjectNode ref = json.object();
+        ref.put("session", gs.id());
+        ref.put("server", server.name());
+        ref.set("id", msg.get("id"));
+        ref.put("method", method);
+        ids.put(REQ + gatewayId, ref, requestTtl);
+        ids.put(upKey(gs, server.name(), msg.get("id")), TextNode.valueOf(gatewayId), requestTtl);
+        ObjectNode out = msg.deepCopy();
+        out.put("id", gatewayId);
+        return out;
+    }
+
+    private JsonNode notification(GatewaySession gs, RegistrySnapshot.Entry server, ObjectNode msg, String method) {
+        switch (method) {
+            case "notifications/progress" -> {
+                JsonNode token = msg.path("params").get("progressToken");
+                JsonNode original = token == null ? null : ids.get(PROGRESS + token.asText());
+                if (original != null) {
+                    ObjectNode out = msg.deepCopy();
+                    ((ObjectNode) out.get("params")).set("progressToken", original);
+                    return out;
+                }
+                return msg;
+            }
+            case "notifications/cancelled" -> {
+                // the upstream gives up one of its own requests: name it as the client knows it
+                JsonNode gatewayId = ids.get(upKey(gs, server.name(), msg.path("params").get("requestId")));
+                if (gatewayId == null) {
+                    return null;
+                }
+                ids.remove(REQ + gatewayId.asText());
+                ObjectNode out = msg.deepCopy();
+                ((ObjectNode) out.get("params")).set("requestId", gatewayId);
+                return out;
+            }
+            case "notifications/resources/updated" -> {
+                ObjectNode out = msg.deepCopy();
+                JsonNode uri = out.path("params").get("uri");
+                if (uri != null && uri.isTextual()) {
+                    ((ObjectNode) out.get("params")).put("uri", ResourceUris.expose(server, uri.textValue()));
+                }
+                return out;
+            }
+            default -> {
+                if (method.endsWith("/list_changed")) {
+                    return null; // the catalogue re-reads the server and the gateway announces its own change
+                }
+                return msg;
+            }
+        }
+    }
+
+    /** Why a client cannot take a server request, or null when it can. */
+    static String unsupported(JsonNode caps, String method, JsonNode params) {
+        switch (method) {
+            case "ping":
+                return null;
+            case "roots/list":
+                return caps.has("roots") ? null : "the client does not support roots";
+            case "sampling/createMessage":
+                if (!caps.has("sampling")) {
+                    return "the client does not support sampling";
+                }
+                return params.has("tools") && !caps.path("sampling").has("tools")
+                        ? "mode: the client does not support tools in sampling" : null;
+            case "elicitation/create":
+                if (!caps.has("elicitation")) {
+                    return "the client does not support elicitation";
+                }
+                JsonNode e = caps.get("elicitation");
+                String mode = params.path("mode").asText("form");
+                boolean form = e.size() == 0 || e.has("form"); // {} declares form mode (backwards compatibility)
+                if ("url".equals(mode) && !e.has("url")) {
+                    return "mode: the client does not support URL mode elicitation";
+                }
+                if ("form".equals(mode) && !form) {
+                    return "mode: the client does not support form mode elicitation";
+                }
+                return null;
+            default:
+                return "the gateway does not relay " + method;
+        }
+    }
+
+    // ---- the client's answers and notifications ---------------------------------------------------------
+
+    /** A client's answer to a server request: mapped back to the upstream's id and posted where it came from. */
+    public void deliverResponse(Exchange exchange, @ExchangeProperty(McpExchange.MESSAGE) JsonRpcMessage msg,
+                                @ExchangeProperty(McpExchange.SESSION) GatewaySession gs) {
+        String key = REQ + msg.id().asText();
+        JsonNode ref = ids.get(key);
+        if (ref == null || !gs.id().equals(ref.path("session").asText()) || ids.take(key) == null) {
+            throw McpException.http(400, ErrorCodes.INVALID_REQUEST,
+                    "No pending server request with id " + msg.id() + " in this session (unknown, answered or expired)");
+        }
+        RegistrySnapshot.Entry server = registry.snapshot().server(ref.path("server").asText());
+        ids.remove(upKey(gs, ref.path("server").asText(), ref.get("id")));
+        if (server != null) {
+            ObjectNode answer = msg.raw().deepCopy();
+            answer.set("id", ref.get("id"));
+            int status = upstreams.deliver(gs, server.registration(), json.write(answer));
+            if (status / 100 != 2) {
+                LOG.warn("MCP server '{}' did not take the answer to its {} (HTTP {})", server.name(),
+                        ref.path("method").asText(), status);
+            }
+        }
+        Replies.empty(exchange, 202);
+    }
+
+    /** A client's notifications/cancelled: sent to the server running that request. */
+    public void cancelled(Exchange exchange, @ExchangeProperty(McpExchange.MESSAGE) JsonRpcMessage msg,
+                          @ExchangeProperty(McpExchange.SESSION) GatewaySession gs) {
+        JsonNode requestId = msg.paramsObject().get("requestId");
+        JsonNode server = requestId == null ? null : ids.get(INFLIGHT + gs.id() + '\n' + requestId);
+        RegistrySnapshot.Entry entry = server == null ? null : registry.snapshot().server(server.asText());
+        if (entry != null) {
+            upstreams.deliver(gs, entry.registration(), json.write(msg.raw()));
+        }
+        Replies.empty(exchange, 202);
+    }
+
+    private static String upKey(GatewaySession gs, String server, JsonNode upstreamId) {
+        return UP + gs.id() + '\n' + server + '\n' + upstreamId;
+    }
+
+    private String randomId() {
+        byte[] b = new byte[12];
+        random.nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+}
