@@ -36,6 +36,7 @@ import io.camelmcp.gateway.registry.ToolFilter;
 import io.camelmcp.gateway.relay.ClientStreams;
 import io.camelmcp.gateway.relay.LoggingLevels;
 import io.camelmcp.gateway.relay.ServerMessages;
+import io.camelmcp.gateway.relay.TaskLists;
 import io.camelmcp.gateway.session.IdMap;
 import io.camelmcp.gateway.session.InMemoryIdMap;
 import io.camelmcp.gateway.session.InMemorySessionStore;
@@ -156,6 +157,12 @@ public class GatewayConfiguration {
     }
 
     @Bean
+    TaskLists mcpTasks(Catalog catalog, UpstreamSessions upstreams, ServerMessages serverMessages, JsonRpc json,
+                       GatewayProperties props) {
+        return new TaskLists(catalog, upstreams, serverMessages, json, props.getUpstream().getListTimeout());
+    }
+
+    @Bean
     LoggingLevels mcpLogging(Catalog catalog, UpstreamSessions upstreams, JsonRpc json, GatewayProperties props) {
         return new LoggingLevels(catalog, upstreams, json, props.getUpstream().getListTimeout());
     }
@@ -166,8 +173,8 @@ public class GatewayConfiguration {
     }
 
     @Bean
-    CallRouter mcpRouter(ServerRegistry registry) {
-        return new CallRouter(registry);
+    CallRouter mcpRouter(ServerRegistry registry, ServerMessages serverMessages) {
+        return new CallRouter(registry, serverMessages);
     }
 
     @Bean

@@ -84,6 +84,10 @@ public class McpSessions {
         caps.putObject("resources").put("subscribe", true).put("listChanged", true);
         caps.putObject("completions");
         caps.putObject("logging");
+        ObjectNode tasks = caps.putObject("tasks");
+        tasks.putObject("list");
+        tasks.putObject("cancel");
+        tasks.putObject("requests").putObject("tools").putObject("call");
         result.set("serverInfo", serverInfo);
         result.put("instructions", "Tools and prompts of several MCP servers, each name prefixed by its server's prefix; "
                 + "resource URIs of prefixed servers read mcp-gateway://<server>/<original URI>.");

@@ -12,6 +12,8 @@ import io.camelmcp.gateway.protocol.JsonRpcMessage;
 import io.camelmcp.gateway.protocol.McpException;
 import io.camelmcp.gateway.registry.RegistrySnapshot;
 import io.camelmcp.gateway.registry.ServerRegistry;
+import io.camelmcp.gateway.relay.ServerMessages;
+import io.camelmcp.gateway.session.GatewaySession;
 
 /**
  * Finds the server that owns what a request names (a tool, a prompt, a resource URI, a completion
@@ -20,9 +22,22 @@ import io.camelmcp.gateway.registry.ServerRegistry;
 public class CallRouter {
 
     private final ServerRegistry registry;
+    private final ServerMessages serverMessages;
 
-    public CallRouter(ServerRegistry registry) {
+    public CallRouter(ServerRegistry registry, ServerMessages serverMessages) {
         this.registry = registry;
+        this.serverMessages = serverMessages;
+    }
+
+    /** tasks/get, tasks/result, tasks/cancel: the server that created the task in this session. */
+    public void task(Exchange exchange, @ExchangeProperty(McpExchange.MESSAGE) JsonRpcMessage msg,
+                     @ExchangeProperty(McpExchange.SESSION) GatewaySession gs) {
+        String taskId = requireString(msg.paramsObject(), "taskId", msg);
+        RegistrySnapshot.Entry owner = serverMessages.taskOwner(gs, taskId);
+        if (owner == null) {
+            throw McpException.rpc(ErrorCodes.INVALID_PARAMS, "Unknown task: " + taskId, msg.id());
+        }
+        exchange.setProperty(McpExchange.TARGET, owner);
     }
 
     /** tools/call: longest matching prefix; the tool must pass the server's filter. */

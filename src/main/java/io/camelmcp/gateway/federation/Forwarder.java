@@ -109,7 +109,12 @@ public class Forwarder {
             throw unavailable(msg, server, "answer broke off: " + e.getMessage());
         }
         if (reply.status() == 200) {
-            Replies.json(exchange, 200, server.prefix().isEmpty() || indexOf(body, URI_FIELD) < 0 ? body : rewritten(server, body));
+            if (msg.paramsObject().has("task")) {
+                body = rewritten(server, body, m -> serverMessages.taskCreated(session, server, m.get("result")));
+            } else if (!server.prefix().isEmpty() && indexOf(body, URI_FIELD) >= 0) {
+                body = rewritten(server, body, m -> { });
+            }
+            Replies.json(exchange, 200, body);
             return;
         }
         // a JSON-RPC error for this request is the upstream's answer, whatever its HTTP status
@@ -132,10 +137,14 @@ public class Forwarder {
      */
     private java.util.function.Function<JsonNode, JsonNode> toClient(GatewaySession session, RegistrySnapshot.Entry server,
                                                                       JsonRpcMessage msg) {
+        boolean taskRequested = msg.paramsObject().has("task");
         return m -> {
             if (!m.has("method")) {
                 if (msg.id().equals(m.get("id"))) {
                     ResourceUris.exposeAll(server, m.get("result"));
+                    if (taskRequested) {
+                        serverMessages.taskCreated(session, server, m.get("result"));
+                    }
                 }
                 return m;
             }
@@ -143,10 +152,11 @@ public class Forwarder {
         };
     }
 
-    private byte[] rewritten(RegistrySnapshot.Entry server, byte[] body) {
+    private byte[] rewritten(RegistrySnapshot.Entry server, byte[] body, java.util.function.Consumer<JsonNode> inspect) {
         try {
             JsonNode m = json.read(body);
             ResourceUris.exposeAll(server, m.get("result"));
+            inspect.accept(m);
             return json.write(m);
         } catch (IOException e) {
             return body; // not JSON: passed on as the upstream sent it

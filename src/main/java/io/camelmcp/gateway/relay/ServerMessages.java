@@ -44,6 +44,7 @@ public class ServerMessages {
     private static final String UP = "up:";
     private static final String PROGRESS = "pt:";
     private static final String INFLIGHT = "run:";
+    private static final String TASK = "task:";
 
     private final UpstreamSessions upstreams;
     private final ServerRegistry registry;
@@ -88,6 +89,30 @@ public class ServerMessages {
         if (r.progressToken() != null) {
             ids.remove(PROGRESS + r.progressToken());
         }
+    }
+
+    /**
+     * A server answered a task-augmented request with a task: remember which server owns the task id in this
+     * session, so that tasks/get, tasks/result and tasks/cancel reach it.
+     */
+    public void taskCreated(GatewaySession gs, RegistrySnapshot.Entry server, JsonNode result) {
+        JsonNode taskId = result == null ? null : result.path("task").get("taskId");
+        if (taskId != null && taskId.isTextual()) {
+            long ttl = result.path("task").path("ttl").asLong(0);
+            Duration keep = ttl > 0 ? Duration.ofMillis(ttl).plus(requestTtl) : requestTtl;
+            JsonNode previous = ids.get(TASK + gs.id() + '\n' + taskId.textValue());
+            if (previous != null && !previous.asText().equals(server.name())) {
+                LOG.warn("Task id {} of '{}' is also a task of '{}' in the same session; the newer one wins",
+                        taskId.textValue(), server.name(), previous.asText());
+            }
+            ids.put(TASK + gs.id() + '\n' + taskId.textValue(), TextNode.valueOf(server.name()), keep);
+        }
+    }
+
+    /** The server that owns a task of this session, or null. */
+    public RegistrySnapshot.Entry taskOwner(GatewaySession gs, String taskId) {
+        JsonNode server = ids.get(TASK + gs.id() + '\n' + taskId);
+        return server == null ? null : registry.snapshot().server(server.asText());
     }
 
     // ---- messages coming down ---------------------------------------------------------------------------

@@ -47,6 +47,11 @@ public class UpstreamSessions {
         this.gatewayInfo = gatewayInfo;
     }
 
+    /** Whether the client already has a session with the server. */
+    public boolean hasSession(GatewaySession gs, ServerRegistration server) {
+        return store.upstream(gs.id(), server.name()) != null;
+    }
+
     /** Who to tell when a client's session with a server has been opened (the GET stream relay). */
     public void onOpened(java.util.function.BiConsumer<GatewaySession, ServerRegistration> listener) {
         this.onOpened = listener;

@@ -65,6 +65,7 @@ class ServerFlowsTest extends EverythingGatewayTest {
     void aTaskRunsThroughTheGateway() throws Exception {
         JsonNode r = run("b_", "task", Map.of());
         assertThat(r.toString()).contains("Research Report");
+        assertThat(r.path("tasksListCount").asInt()).isGreaterThanOrEqualTo(1);
     }
 
     @Test
