@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 
@@ -37,6 +38,7 @@ import io.camelmcp.gateway.registry.RegistrySnapshot;
 import io.camelmcp.gateway.registry.ServerRegistration;
 import io.camelmcp.gateway.registry.ServerRegistry;
 import io.camelmcp.gateway.registry.ServerStatus;
+import io.camelmcp.gateway.session.GatewaySession;
 import io.camelmcp.gateway.session.UpstreamSession;
 import io.camelmcp.gateway.upstream.Paging;
 import io.camelmcp.gateway.upstream.SseEvent;
@@ -90,7 +92,15 @@ public class Catalog {
         }
     }
 
-    record Merged(Map<ListKind, List<Item>> lists, Map<String, Report> reports) {}
+    record Merged(Map<ListKind, List<Item>> lists, Map<String, Report> reports) {
+        static final Merged EMPTY = new Merged(Map.of(), Map.of());
+    }
+
+    /** A server that a list request must read first, in the view (capability form) of the requesting client. */
+    public record Cold(RegistrySnapshot.Entry server, String view) {}
+
+    /** The view of clients that declare none of the relayed capabilities; status and reports come from it. */
+    public static final String BASE = "{}";
 
     private static final Comparator<Item> ORDER = Comparator.comparing(Item::server).thenComparing(Item::key);
 
@@ -101,11 +111,18 @@ public class Catalog {
     private final Duration listTimeout;
     private final Duration gracePeriod;
     private final int pageSize;
+    /**
+     * Servers list differently for clients with different capabilities (server-everything adds its
+     * elicitation, sampling and roots tools only for clients that support them). So the catalogue keeps one
+     * view per form of relayed capabilities seen, each read through a session declaring exactly that form.
+     * Keys below are "server\nview".
+     */
+    private final Map<String, JsonNode> views = new ConcurrentHashMap<>(Map.of(BASE, JsonNodeFactory.instance.objectNode()));
     private final Map<String, ServerCatalog> catalogs = new ConcurrentHashMap<>();
     private final Map<String, UpstreamSession> management = new ConcurrentHashMap<>();
     private final Map<String, Thread> listeners = new ConcurrentHashMap<>();
     private final Map<String, UpstreamReply> streams = new ConcurrentHashMap<>();
-    private final AtomicReference<Merged> merged = new AtomicReference<>(new Merged(Map.of(), Map.of()));
+    private final AtomicReference<Map<String, Merged>> merged = new AtomicReference<>(Map.of());
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
     private volatile Consumer<ServerRegistration> onListChanged = r -> { };
     private volatile Consumer<Set<ListKind>> onMergedChanged = k -> { };
@@ -134,30 +151,59 @@ public class Catalog {
 
     // ---- reading servers -------------------------------------------------------------------------------
 
-    /** Reads every list of a server (all pages) in the gateway's own session with it, and re-merges. */
+    /** The view a client belongs to: the canonical JSON of the capabilities relayed for it. */
+    public String viewOf(GatewaySession gs) {
+        return sessions.upstreamCapabilities(gs).toString();
+    }
+
+    /** Reads every list of a server in every view (all pages), in sessions of the gateway's own, and re-merges. */
     public ServerCatalog fetch(ServerRegistration server) throws UpstreamException {
+        ServerCatalog base = fetch(server, BASE);
+        for (String view : List.copyOf(views.keySet())) {
+            if (!view.equals(BASE)) {
+                try {
+                    fetch(server, view);
+                } catch (UpstreamException e) {
+                    LOG.debug("Reading '{}' for clients with {} failed: {}", server.name(), view, e.getMessage());
+                }
+            }
+        }
+        return base;
+    }
+
+    /** Reads one view of a server and re-merges. */
+    public ServerCatalog fetch(ServerRegistration server, String view) throws UpstreamException {
+        String key = key(server.name(), view);
         ServerCatalog catalog;
         try {
-            catalog = read(server, managementSession(server));
+            catalog = read(server, managementSession(server, view), key);
         } catch (UpstreamException e) {
-            dropManagement(server.name());
+            dropManagement(key);
             if (e.httpStatus() != 404 && e.httpStatus() != 400) {
                 throw e;
             }
-            catalog = read(server, managementSession(server)); // the server forgot our session: once more
+            catalog = read(server, managementSession(server, view), key); // the server forgot our session: once more
         }
-        catalogs.put(server.name(), catalog);
+        catalogs.put(key, catalog);
         remerge();
         return catalog;
     }
 
-    private ServerCatalog read(ServerRegistration server, UpstreamSession session) throws UpstreamException {
+    private static String key(String server, String view) {
+        return server + '\n' + view;
+    }
+
+    private static String serverOf(String key) {
+        return key.substring(0, key.indexOf('\n'));
+    }
+
+    private ServerCatalog read(ServerRegistration server, UpstreamSession session, String key) throws UpstreamException {
         JsonNode caps = session.capabilities() == null ? json.object() : session.capabilities();
         List<ObjectNode> tools = caps.has("tools") ? list(server, session, ListKind.TOOLS) : List.of();
         List<ObjectNode> prompts = caps.has("prompts") ? list(server, session, ListKind.PROMPTS) : List.of();
         List<ObjectNode> resources = caps.has("resources") ? list(server, session, ListKind.RESOURCES) : List.of();
         List<ObjectNode> templates = caps.has("resources") ? list(server, session, ListKind.TEMPLATES) : List.of();
-        listen(server, session, caps);
+        listen(server, session, caps, key);
         return new ServerCatalog(server, caps, tools, prompts, resources, templates, Instant.now());
     }
 
@@ -167,11 +213,12 @@ public class Catalog {
                 req -> sessions.readResponse(server, client.post(server, session, json.write(req), listTimeout), req.get("id")));
     }
 
-    private UpstreamSession managementSession(ServerRegistration server) throws UpstreamException {
-        UpstreamSession s = management.get(server.name());
+    private UpstreamSession managementSession(ServerRegistration server, String view) throws UpstreamException {
+        String key = key(server.name(), view);
+        UpstreamSession s = management.get(key);
         if (s == null) {
-            s = sessions.open(server, json.object(), null, listTimeout);
-            UpstreamSession raced = management.putIfAbsent(server.name(), s);
+            s = sessions.open(server, views.getOrDefault(view, json.object()).deepCopy(), null, listTimeout);
+            UpstreamSession raced = management.putIfAbsent(key, s);
             if (raced != null) {
                 sessions.closeQuietly(server, List.of(s));
                 s = raced;
@@ -185,22 +232,22 @@ public class Catalog {
      * drains, so that no stream of ours (e.g. to a demo server in this process) holds the drain up.
      */
     public void close() {
-        for (String server : List.copyOf(management.keySet())) {
-            dropManagement(server);
+        for (String key : List.copyOf(management.keySet())) {
+            dropManagement(key);
         }
     }
 
-    private void dropManagement(String server) {
-        UpstreamSession s = management.remove(server);
-        Thread listener = listeners.remove(server);
+    private void dropManagement(String key) {
+        UpstreamSession s = management.remove(key);
+        Thread listener = listeners.remove(key);
         if (listener != null) {
             listener.interrupt();
         }
-        UpstreamReply stream = streams.remove(server);
+        UpstreamReply stream = streams.remove(key);
         if (stream != null) {
             stream.discard();
         }
-        RegistrySnapshot.Entry e = registry.snapshot().server(server);
+        RegistrySnapshot.Entry e = registry.snapshot().server(serverOf(key));
         if (s != null && e != null) {
             sessions.closeQuietly(e.registration(), List.of(s));
         }
@@ -210,14 +257,14 @@ public class Catalog {
      * Keeps the session's GET stream open when the server can announce list changes, and re-reads the
      * server's lists on each {@code notifications/.../list_changed}.
      */
-    private void listen(ServerRegistration server, UpstreamSession session, JsonNode caps) {
+    private void listen(ServerRegistration server, UpstreamSession session, JsonNode caps, String key) {
         boolean announces = caps.path("tools").path("listChanged").asBoolean(false)
                 || caps.path("prompts").path("listChanged").asBoolean(false)
                 || caps.path("resources").path("listChanged").asBoolean(false);
         if (!announces || session.sessionId() == null) {
             return;
         }
-        Thread running = listeners.get(server.name());
+        Thread running = listeners.get(key);
         if (running != null && running.isAlive()) {
             return;
         }
@@ -228,45 +275,52 @@ public class Catalog {
                     reply.discard();
                     return; // the server offers no stream: changes are seen at the next refresh
                 }
-                streams.put(server.name(), reply);
+                streams.put(key, reply);
                 try (SseReader events = new SseReader(reply.body())) {
                     SseEvent e;
                     while ((e = events.next()) != null && !Thread.currentThread().isInterrupted()) {
-                        if (e.isMessage() && e.data().contains("list_changed")) {
-                            JsonNode msg = json.read(e.data());
-                            if (msg.path("method").asText("").endsWith("/list_changed")) {
-                                LOG.info("MCP server '{}' announced {}", server.name(), msg.path("method").asText());
-                                onListChanged.accept(server);
-                            }
+                        if (!e.isMessage()) {
+                            continue;
+                        }
+                        JsonNode msg = json.read(e.data());
+                        String method = msg.path("method").asText("");
+                        if (method.endsWith("/list_changed")) {
+                            LOG.info("MCP server '{}' announced {}", server.name(), method);
+                            onListChanged.accept(server);
+                        } else if (msg.has("id") && !method.isEmpty()) {
+                            // e.g. roots/list: the gateway's own session has no user to ask
+                            client.post(server, session, json.write(json.error(msg.get("id"), ErrorCodes.METHOD_NOT_FOUND,
+                                    "The gateway's catalogue session does not answer " + method, null)), listTimeout).discard();
                         }
                     }
                 }
             } catch (Exception e) {
                 LOG.debug("List-change stream of '{}' ended: {}", server.name(), e.toString());
             } finally {
-                listeners.remove(server.name(), Thread.currentThread());
-                UpstreamReply mine = streams.remove(server.name());
+                listeners.remove(key, Thread.currentThread());
+                UpstreamReply mine = streams.remove(key);
                 if (mine != null) {
                     mine.discard();
                 }
             }
         });
-        if (listeners.putIfAbsent(server.name(), t) == null) {
+        if (listeners.putIfAbsent(key, t) == null) {
             t.start();
         }
     }
 
     private void forgetRemoved(RegistrySnapshot snapshot) {
-        for (String name : List.copyOf(catalogs.keySet())) {
-            RegistrySnapshot.Entry e = snapshot.server(name);
-            if (e == null || !e.registration().equals(catalogs.get(name).registration())) {
-                catalogs.remove(name);
+        for (String key : List.copyOf(catalogs.keySet())) {
+            RegistrySnapshot.Entry e = snapshot.server(serverOf(key));
+            ServerCatalog c = catalogs.get(key);
+            if (e == null || c == null || !e.registration().equals(c.registration())) {
+                catalogs.remove(key);
             }
         }
-        for (String name : List.copyOf(management.keySet())) {
-            RegistrySnapshot.Entry e = snapshot.server(name);
+        for (String key : List.copyOf(management.keySet())) {
+            RegistrySnapshot.Entry e = snapshot.server(serverOf(key));
             if (e == null || ServerStatus.REASON_INVALID.equals(e.status().reason())) {
-                dropManagement(name);
+                dropManagement(key);
             }
         }
         remerge();
@@ -276,28 +330,39 @@ public class Catalog {
 
     /** Recomputes the merged view from the registry and the cached server lists. */
     public synchronized void remerge() {
-        Merged next = merge(registry.snapshot(), Instant.now());
-        Merged previous = merged.getAndSet(next);
-        Set<ListKind> changed = java.util.EnumSet.noneOf(ListKind.class);
-        for (ListKind k : ListKind.values()) {
-            if (!previous.lists().getOrDefault(k, List.of()).equals(next.lists().get(k))) {
-                changed.add(k);
-            }
+        RegistrySnapshot snap = registry.snapshot();
+        Instant now = Instant.now();
+        Map<String, Merged> next = new HashMap<>();
+        for (String view : views.keySet()) {
+            next.put(view, merge(snap, now, view));
         }
-        if (!changed.isEmpty() && !previous.lists().isEmpty()) {
+        Map<String, Merged> previous = merged.getAndSet(Map.copyOf(next));
+        Set<ListKind> changed = java.util.EnumSet.noneOf(ListKind.class);
+        next.forEach((view, m) -> {
+            Merged before = previous.get(view);
+            if (before == null || before.lists().isEmpty()) {
+                return; // a first view is not a change anyone was told about before
+            }
+            for (ListKind k : ListKind.values()) {
+                if (!before.lists().getOrDefault(k, List.of()).equals(m.lists().get(k))) {
+                    changed.add(k);
+                }
+            }
+        });
+        if (!changed.isEmpty()) {
             onMergedChanged.accept(changed);
         }
     }
 
     public Report report(String server) {
-        return merged.get().reports().getOrDefault(server, Report.NONE);
+        return merged.get().getOrDefault(BASE, Merged.EMPTY).reports().getOrDefault(server, Report.NONE);
     }
 
     /** The ready servers that declared a capability (e.g. "logging") when the gateway last read them. */
     public List<RegistrySnapshot.Entry> serversWith(String capability) {
         List<RegistrySnapshot.Entry> out = new ArrayList<>();
         for (RegistrySnapshot.Entry e : registry.snapshot().readyServers()) {
-            ServerCatalog c = catalogs.get(e.name());
+            ServerCatalog c = catalogs.get(key(e.name(), BASE));
             if (c != null && c.registration().equals(e.registration()) && c.capabilities().has(capability)) {
                 out.add(e);
             }
@@ -306,15 +371,15 @@ public class Catalog {
     }
 
     /** Whether a server has lists in the cache (used for its status and the cold start of a list). */
-    public boolean has(ServerRegistration server) {
-        ServerCatalog c = catalogs.get(server.name());
+    public boolean has(ServerRegistration server, String view) {
+        ServerCatalog c = catalogs.get(key(server.name(), view));
         return c != null && c.registration().equals(server);
     }
 
-    private Merged merge(RegistrySnapshot snap, Instant now) {
+    private Merged merge(RegistrySnapshot snap, Instant now, String view) {
         List<RegistrySnapshot.Entry> included = new ArrayList<>();
         for (RegistrySnapshot.Entry e : snap.servers()) {
-            ServerCatalog c = catalogs.get(e.name());
+            ServerCatalog c = catalogs.get(key(e.name(), view));
             if (c == null || !c.registration().equals(e.registration())
                     || ServerStatus.REASON_INVALID.equals(e.status().reason())) {
                 continue;
@@ -336,7 +401,7 @@ public class Catalog {
         Map<String, String> promptOwner = new HashMap<>();
         Map<String, Report> reports = new HashMap<>();
         for (RegistrySnapshot.Entry e : included) {
-            ServerCatalog c = catalogs.get(e.name());
+            ServerCatalog c = catalogs.get(key(e.name(), view));
             List<String> invalid = new ArrayList<>();
             List<String> conflicts = new ArrayList<>();
             List<String> filtered = new ArrayList<>();
@@ -425,22 +490,28 @@ public class Catalog {
 
     // ---- the list routes' steps ------------------------------------------------------------------------
 
-    /** Servers whose lists are not cached yet but may be served: read during this request (cold start). */
-    public List<RegistrySnapshot.Entry> coldServers() {
-        List<RegistrySnapshot.Entry> cold = new ArrayList<>();
+    /**
+     * Servers whose lists are not cached yet for this client's view but may be served: read during this
+     * request (cold start, or the first client of a new capability form).
+     */
+    public List<Cold> coldServers(@ExchangeProperty(McpExchange.SESSION) GatewaySession gs) {
+        String view = viewOf(gs);
+        views.computeIfAbsent(view, v -> sessions.upstreamCapabilities(gs));
+        List<Cold> cold = new ArrayList<>();
         for (RegistrySnapshot.Entry e : registry.snapshot().servers()) {
             String reason = e.status().reason();
-            if ((e.ready() || ServerStatus.REASON_PENDING.equals(reason)) && !has(e.registration())) {
-                cold.add(e);
+            if ((e.ready() || ServerStatus.REASON_PENDING.equals(reason)) && !has(e.registration(), view)) {
+                cold.add(new Cold(e, view));
             }
         }
         return cold;
     }
 
     /** One page of a merged list, from the cache. The cursor names the last item of the previous page. */
-    public void page(Exchange exchange, @ExchangeProperty(McpExchange.MESSAGE) JsonRpcMessage msg) {
+    public void page(Exchange exchange, @ExchangeProperty(McpExchange.MESSAGE) JsonRpcMessage msg,
+                     @ExchangeProperty(McpExchange.SESSION) GatewaySession gs) {
         ListKind kind = ListKind.of(msg.method());
-        List<Item> items = merged.get().lists().getOrDefault(kind, List.of());
+        List<Item> items = merged.get().getOrDefault(viewOf(gs), Merged.EMPTY).lists().getOrDefault(kind, List.of());
         int from = 0;
         JsonNode cursor = msg.paramsObject().get("cursor");
         if (cursor != null && !cursor.isNull()) {

@@ -75,9 +75,22 @@ public class DiscoveryService {
         }
     }
 
-    /** The cold start of a list request: read a server nobody has read yet, now, in the caller's thread. */
-    public ServerStatus probeForList(RegistrySnapshot.Entry server) {
-        return probe(server.registration());
+    /**
+     * The cold start of a list request: read a server nobody has read yet (in the client's view), now, in the
+     * caller's thread. The base view is a probe and records the status; another view is only read.
+     */
+    public String readCold(Catalog.Cold cold) {
+        ServerRegistration server = cold.server().registration();
+        if (Catalog.BASE.equals(cold.view())) {
+            probe(server);
+        } else {
+            try {
+                catalog.fetch(server, cold.view());
+            } catch (UpstreamException e) {
+                LOG.warn("Left MCP server '{}' out of a list: {}", server.name(), e.getMessage());
+            }
+        }
+        return server.name();
     }
 
     /** Probes one server now and records the outcome in the registry. */

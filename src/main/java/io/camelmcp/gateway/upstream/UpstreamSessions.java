@@ -135,21 +135,46 @@ public class UpstreamSessions {
      * listChanged), nothing it cannot deliver (client-side tasks, experimental).
      */
     public JsonNode upstreamCapabilities(GatewaySession gs) {
-        ObjectNode out = json.object();
-        JsonNode caps = gs.clientCapabilities();
+        return relayedCapabilities(gs.clientCapabilities(), json.object());
+    }
+
+    /**
+     * The canonical form of what is relayed: known members only, in a fixed order, so that equal support
+     * gives equal JSON (the catalogue keeps one view per distinct form, a small finite set).
+     */
+    public static ObjectNode relayedCapabilities(JsonNode caps, ObjectNode out) {
         if (caps == null) {
             return out;
         }
-        for (String relayed : RELAYED_CAPABILITIES) {
-            JsonNode c = caps.get(relayed);
-            if (c != null && c.isObject()) {
-                out.set(relayed, c.deepCopy());
+        JsonNode e = caps.get("elicitation");
+        if (e != null && e.isObject()) {
+            ObjectNode o = out.putObject("elicitation");
+            if (e.has("form")) {
+                o.putObject("form");
+            }
+            if (e.has("url")) {
+                o.putObject("url");
+            }
+        }
+        JsonNode sampling = caps.get("sampling");
+        if (sampling != null && sampling.isObject()) {
+            ObjectNode o = out.putObject("sampling");
+            if (sampling.has("context")) {
+                o.putObject("context");
+            }
+            if (sampling.has("tools")) {
+                o.putObject("tools");
+            }
+        }
+        JsonNode roots = caps.get("roots");
+        if (roots != null && roots.isObject()) {
+            ObjectNode o = out.putObject("roots");
+            if (roots.path("listChanged").asBoolean(false)) {
+                o.put("listChanged", true);
             }
         }
         return out;
     }
-
-    private static final List<String> RELAYED_CAPABILITIES = List.of("elicitation", "sampling", "roots");
 
     /**
      * Posts a message (a client's answer to a server request, a notification) in the client's current

@@ -25,6 +25,9 @@ class ServerFlowsTest extends EverythingGatewayTest {
     @Test
     void elicitationIsAcceptedDeclinedAndCancelledThroughTheGateway() throws Exception {
         JsonNode accepted = run("a_", "elicit", Map.of());
+        // a client that supports elicitation, sampling and roots sees the tools servers offer only to such clients
+        assertThat(accepted.path("tools").toString()).contains("a_trigger-elicitation-request", "b_trigger-sampling-request",
+                "a_get-roots-list", "b_trigger-url-elicitation");
         assertThat(accepted.toString()).contains("driver-answer-1");
         assertThat(run("b_", "elicit", Map.of("ELICIT", "decline")).toString()).contains("declined");
         assertThat(run("a_", "elicit", Map.of("ELICIT", "cancel")).toString()).contains("cancelled");
