@@ -190,14 +190,14 @@ public class GatewayConfiguration {
 
     @Bean
     Forwarder mcpForwarder(UpstreamSessions upstreams, JsonRpc json, DiscoveryService discovery, ServerMessages serverMessages,
-                           GatewayProperties props) {
+                           ClientStreams streams, GatewayProperties props) {
         // one daemon thread fires the deadlines of all relayed streams; it only closes sockets. Cancelled
         // deadlines (the usual case) leave the queue at once instead of lingering for the full timeout.
         ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1,
                 Thread.ofPlatform().name("mcp-deadlines").daemon().factory());
         timers.setRemoveOnCancelPolicy(true);
         return new Forwarder(upstreams, json, discovery, new SseRelay.Deadline(timers,
-                props.getUpstream().getRequestTimeout(), props.getUpstream().getMaxRequestDuration()), serverMessages);
+                props.getUpstream().getRequestTimeout(), props.getUpstream().getMaxRequestDuration()), serverMessages, streams);
     }
 
     /** The aggregation strategy every list fan-out route shares. */

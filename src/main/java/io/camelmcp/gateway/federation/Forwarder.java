@@ -18,6 +18,7 @@ import io.camelmcp.gateway.protocol.JsonRpcMessage;
 import io.camelmcp.gateway.protocol.McpException;
 import io.camelmcp.gateway.registry.DiscoveryService;
 import io.camelmcp.gateway.registry.RegistrySnapshot;
+import io.camelmcp.gateway.relay.ClientStreams;
 import io.camelmcp.gateway.relay.ServerMessages;
 import io.camelmcp.gateway.session.GatewaySession;
 import io.camelmcp.gateway.upstream.SseRelay;
@@ -40,9 +41,11 @@ public class Forwarder {
     private final DiscoveryService discovery;
     private final SseRelay.Deadline deadline;
     private final ServerMessages serverMessages;
+    private final ClientStreams streams;
 
     public Forwarder(UpstreamSessions upstreams, JsonRpc json, DiscoveryService discovery, SseRelay.Deadline deadline,
-                     ServerMessages serverMessages) {
+                     ServerMessages serverMessages, ClientStreams streams) {
+        this.streams = streams;
         this.upstreams = upstreams;
         this.json = json;
         this.discovery = discovery;
@@ -80,6 +83,7 @@ public class Forwarder {
             throw unavailable(msg, server, e.getMessage());
         }
         if (reply.status() == 200 && reply.isEventStream()) {
+            ClientStreams.RequestStream events = streams.requestStream(session);
             Replies.eventStream(exchange, new SseRelay(server.name(), reply.body(), msg.id(), json,
                     toClient(session, server, msg), deadline, new SseRelay.Failures() {
                         @Override
@@ -97,6 +101,10 @@ public class Forwarder {
                         public void finished() {
                             serverMessages.finished(running);
                         }
+                    }, new SseRelay.Recorder() {
+                        @Override public byte[] record(byte[] data) { return events.events().publish(data); }
+                        @Override public byte[] start() { return events.priming(); }
+                        @Override public void complete() { events.events().complete(); }
                     }));
             return;
         }

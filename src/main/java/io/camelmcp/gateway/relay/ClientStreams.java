@@ -20,6 +20,7 @@ import io.camelmcp.gateway.endpoint.RequestContext;
 import io.camelmcp.gateway.protocol.ErrorCodes;
 import io.camelmcp.gateway.protocol.JsonRpc;
 import io.camelmcp.gateway.protocol.McpException;
+import io.camelmcp.gateway.protocol.McpVersions;
 import io.camelmcp.gateway.registry.RegistrySnapshot;
 import io.camelmcp.gateway.registry.ServerRegistration;
 import io.camelmcp.gateway.registry.ServerRegistry;
@@ -46,6 +47,7 @@ public class ClientStreams {
     private static final int HISTORY = 256;
     private static final long RETRY_MILLIS = 2000;
     private static final long KEEP_ALIVE_MILLIS = 15_000;
+    private static final int MAX_STREAMS = 64;
 
     private final ServerRegistry registry;
     private final SessionStore store;
@@ -94,15 +96,45 @@ public class ClientStreams {
                 }
             }
         }
+        boolean prime = primes(gs);
+        if (stream != null && stream.id().startsWith("p")) {
+            // resuming the stream of a request (the client lost it): what it missed, up to the response
+            Replies.eventStream(exchange, stream.attach(lastSeen, RETRY_MILLIS, KEEP_ALIVE_MILLIS, prime));
+            return;
+        }
         if (stream == null) {
             stream = new EventStream("s" + streamIds.incrementAndGet(), HISTORY);
             mine.put(stream.id(), stream);
         }
         current.put(gs.id(), stream);
-        EventStream.Attachment body = stream.attach(lastSeen, RETRY_MILLIS, KEEP_ALIVE_MILLIS);
+        EventStream.Attachment body = stream.attach(lastSeen, RETRY_MILLIS, KEEP_ALIVE_MILLIS, prime);
         openUpstreams(gs);
         Replies.eventStream(exchange, body);
     }
+
+    /** Priming events are a 2025-11-25 feature: older clients may not expect an event without data. */
+    private static boolean primes(GatewaySession gs) {
+        return McpVersions.V2025_11_25.compareTo(gs.protocolVersion()) <= 0;
+    }
+
+    /**
+     * The event stream of one request's SSE answer: its events carry ids, so a client that loses the answer
+     * can resume it with a GET and Last-Event-ID; the gateway keeps reading the upstream meanwhile.
+     * Only the most recent streams of a session are kept.
+     */
+    public RequestStream requestStream(GatewaySession gs) {
+        Map<String, EventStream> mine = streams.computeIfAbsent(gs.id(), k -> new ConcurrentHashMap<>());
+        EventStream stream = new EventStream("p" + streamIds.incrementAndGet(), HISTORY);
+        mine.put(stream.id(), stream);
+        if (mine.size() > MAX_STREAMS) {
+            mine.values().stream().filter(EventStream::isComplete).limit(mine.size() - MAX_STREAMS)
+                    .toList().forEach(s -> mine.remove(s.id(), s));
+        }
+        return new RequestStream(stream, primes(gs) ? stream.priming(RETRY_MILLIS) : null);
+    }
+
+    /** A request's event stream and, for clients that take it, the priming event to start with. */
+    public record RequestStream(EventStream events, byte[] priming) {}
 
     /** Opens (in the background) the client's session with each ready server and listens to its GET stream. */
     private void openUpstreams(GatewaySession gs) {

@@ -20,6 +20,7 @@ public final class EventStream {
     private final ArrayDeque<byte[]> history = new ArrayDeque<>();
     private long seq;
     private Attachment current;
+    private boolean complete;
 
     public EventStream(String id, int historySize) {
         this.id = id;
@@ -28,8 +29,8 @@ public final class EventStream {
 
     public String id() { return id; }
 
-    /** Appends one JSON-RPC message as an event. */
-    public synchronized void publish(byte[] json) {
+    /** Appends one JSON-RPC message as an event; returns the event as framed for the wire. */
+    public synchronized byte[] publish(byte[] json) {
         seq++;
         byte[] event = frame(id + "-" + seq, json);
         history.addLast(event);
@@ -39,6 +40,24 @@ public final class EventStream {
         if (current != null) {
             current.offer(event);
         }
+        return event;
+    }
+
+    /** The priming event of 2025-11-25 (an id, no data) with the retry hint: where a reconnect resumes from. */
+    public synchronized byte[] priming(long retryMillis) {
+        return ("retry: " + retryMillis + "\nid: " + id + "-" + seq + "\ndata: \n\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** No more events will come (a request's stream after its response): a resumed reader ends after the history. */
+    public synchronized void complete() {
+        complete = true;
+        if (current != null) {
+            current.end();
+        }
+    }
+
+    public synchronized boolean isComplete() {
+        return complete;
     }
 
     /**
@@ -46,12 +65,14 @@ public final class EventStream {
      * hint, then the events after {@code lastSeen} still in the history (all of them when resuming is not
      * asked for), then everything published from now on. A previous attachment is ended.
      */
-    public synchronized Attachment attach(long lastSeen, long retryMillis, long keepAliveMillis) {
+    public synchronized Attachment attach(long lastSeen, long retryMillis, long keepAliveMillis, boolean prime) {
         if (current != null) {
             current.end();
         }
         Attachment a = new Attachment(this, keepAliveMillis);
-        a.offer(("retry: " + retryMillis + "\nid: " + id + "-" + seq + "\ndata: \n\n").getBytes(StandardCharsets.UTF_8));
+        if (prime) {
+            a.offer(priming(retryMillis));
+        }
         if (lastSeen >= 0) {
             long first = seq - history.size() + 1;
             long n = first;
@@ -62,7 +83,11 @@ public final class EventStream {
                 n++;
             }
         }
-        current = a;
+        if (complete) {
+            a.end();
+        } else {
+            current = a;
+        }
         return a;
     }
 

@@ -65,8 +65,22 @@ public final class SseRelay extends InputStream {
         }
     }
 
+    /**
+     * Where the relayed events are recorded with ids (for resumption), and what to send first; null for a
+     * plain relay without ids.
+     */
+    public interface Recorder {
+        byte[] record(byte[] json);
+
+        byte[] start();
+
+        void complete();
+    }
+
+    private final Recorder recorder;
+
     public SseRelay(String server, InputStream upstreamBody, JsonNode requestId, JsonRpc json,
-                    Function<JsonNode, JsonNode> transform, Deadline deadline, Failures failures) {
+                    Function<JsonNode, JsonNode> transform, Deadline deadline, Failures failures, Recorder recorder) {
         this.server = server;
         this.upstreamBody = upstreamBody;
         this.upstream = new SseReader(upstreamBody);
@@ -75,6 +89,11 @@ public final class SseRelay extends InputStream {
         this.transform = transform;
         this.deadline = deadline;
         this.failures = failures;
+        this.recorder = recorder;
+        byte[] start = recorder == null ? null : recorder.start();
+        if (start != null) {
+            chunk = start;
+        }
         this.maxNanos = System.nanoTime() + deadline.max().toNanos();
         arm();
     }
@@ -169,7 +188,7 @@ public final class SseRelay extends InputStream {
             arm();
         }
         JsonNode out = transform == null ? msg : transform.apply(msg);
-        chunk = out == null ? new byte[0] : frame(json.write(out));
+        chunk = out == null ? new byte[0] : emit(json.write(out));
         if (isOurResponse) {
             done = true;
             closeUpstream();
@@ -177,9 +196,13 @@ public final class SseRelay extends InputStream {
     }
 
     private void finishWithError(String message) {
-        chunk = frame(json.write(json.error(requestId, ErrorCodes.UPSTREAM_UNAVAILABLE, message, null)));
+        chunk = emit(json.write(json.error(requestId, ErrorCodes.UPSTREAM_UNAVAILABLE, message, null)));
         done = true;
         closeUpstream();
+    }
+
+    private byte[] emit(byte[] data) {
+        return recorder == null ? frame(data) : recorder.record(data);
     }
 
     private static byte[] frame(byte[] data) {
@@ -201,6 +224,9 @@ public final class SseRelay extends InputStream {
             if (!closed) {
                 closed = true;
                 failures.finished();
+                if (recorder != null) {
+                    recorder.complete();
+                }
             }
         }
         try {
@@ -210,9 +236,21 @@ public final class SseRelay extends InputStream {
         }
     }
 
+    /**
+     * The client's side went away. A broken client stream never cancels the upstream work: with a recorder,
+     * the rest of the upstream's answer is still read (in the background) and kept for a resuming client.
+     */
     @Override
     public void close() {
-        done = true;
-        closeUpstream();
+        if (done || recorder == null) {
+            done = true;
+            closeUpstream();
+            return;
+        }
+        Thread.ofVirtual().name("mcp-drain-" + server).start(() -> {
+            while (!done) {
+                fill();
+            }
+        });
     }
 }

@@ -115,7 +115,7 @@ public final class RawMcpClient {
         List<JsonNode> out = new ArrayList<>();
         if (type.startsWith("text/event-stream")) {
             for (String line : r.body().split("\n")) {
-                if (line.startsWith("data:") && line.length() > 5) {
+                if (line.startsWith("data:") && !line.substring(5).isBlank()) { // blank data: a priming event
                     out.add(JSON.readTree(line.substring(5).trim()));
                 }
             }
@@ -131,7 +131,7 @@ public final class RawMcpClient {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             String line;
             while ((line = r.readLine()) != null) {
-                if (line.startsWith("data:") && line.length() > 5) {
+                if (line.startsWith("data:") && !line.substring(5).isBlank()) {
                     out.add(new TimedMessage((System.nanoTime() - startNanos) / 1_000_000, JSON.readTree(line.substring(5).trim())));
                 }
             }
