@@ -158,21 +158,34 @@ public class Catalog {
 
     /** Reads every list of a server in every view (all pages), in sessions of the gateway's own, and re-merges. */
     public ServerCatalog fetch(ServerRegistration server) throws UpstreamException {
-        ServerCatalog base = fetch(server, BASE);
-        for (String view : List.copyOf(views.keySet())) {
-            if (!view.equals(BASE)) {
-                try {
-                    fetch(server, view);
-                } catch (UpstreamException e) {
-                    LOG.debug("Reading '{}' for clients with {} failed: {}", server.name(), view, e.getMessage());
+        ServerCatalog base;
+        try {
+            base = read(server, BASE);
+            for (String view : List.copyOf(views.keySet())) {
+                if (!view.equals(BASE)) {
+                    try {
+                        read(server, view);
+                    } catch (UpstreamException e) {
+                        LOG.debug("Reading '{}' for clients with {} failed: {}", server.name(), view, e.getMessage());
+                    }
                 }
             }
+        } finally {
+            remerge(); // once for all views: one change, one announcement to clients
         }
         return base;
     }
 
     /** Reads one view of a server and re-merges. */
     public ServerCatalog fetch(ServerRegistration server, String view) throws UpstreamException {
+        try {
+            return read(server, view);
+        } finally {
+            remerge();
+        }
+    }
+
+    private ServerCatalog read(ServerRegistration server, String view) throws UpstreamException {
         String key = key(server.name(), view);
         ServerCatalog catalog;
         try {
@@ -185,7 +198,6 @@ public class Catalog {
             catalog = read(server, managementSession(server, view), key); // the server forgot our session: once more
         }
         catalogs.put(key, catalog);
-        remerge();
         return catalog;
     }
 

@@ -85,6 +85,35 @@ class FederationTest extends EverythingGatewayTest {
     }
 
     @Test
+    void aClientThatLosesARequestStreamResumesItWithLastEventIdAndMissesNothing() throws Exception {
+        RawMcpClient c = client();
+        c.initialize("2025-11-25");
+        HttpResponse<InputStream> r = c.postStreaming("{\"jsonrpc\":\"2.0\",\"id\":21,\"method\":\"tools/call\",\"params\":{"
+                + "\"name\":\"b_trigger-long-running-operation\",\"arguments\":{\"duration\":3,\"steps\":3},"
+                + "\"_meta\":{\"progressToken\":\"resume-me\"}}}");
+        String lastId = null;
+        java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(r.body()));
+        String line;
+        while ((line = in.readLine()) != null) {
+            if (line.startsWith("id: ")) {
+                lastId = line.substring(4);
+            }
+            if (line.startsWith("data: {")) {
+                break; // the first progress notification: now the connection drops
+            }
+        }
+        assertThat(line).contains("\"progress\":1").contains("resume-me");
+        r.body().close();
+
+        HttpResponse<InputStream> resumed = c.openGet(Map.of("Accept", "text/event-stream", "Last-Event-ID", lastId));
+        List<TimedMessage> rest = RawMcpClient.readEvents(resumed.body(), System.nanoTime());
+        assertThat(rest).extracting(m -> m.message().path("params").path("progress").asInt(0)).startsWith(2, 3);
+        JsonNode last = rest.get(rest.size() - 1).message();
+        assertThat(last.path("id").asInt()).isEqualTo(21);
+        assertThat(last.path("result").path("content").get(0).path("text").asText()).startsWith("Long running operation completed");
+    }
+
+    @Test
     void deleteEndsTheGatewaySessionAndItsUpstreamSessions() throws Exception {
         RawMcpClient c = client();
         c.initialize("2025-11-25");
