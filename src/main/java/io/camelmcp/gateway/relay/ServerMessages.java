@@ -260,6 +260,19 @@ public class ServerMessages {
         Replies.empty(exchange, 202);
     }
 
+    /** The client's roots changed: every server it has a session with is told, and may ask again. */
+    public void rootsChanged(Exchange exchange, @ExchangeProperty(McpExchange.MESSAGE) JsonRpcMessage msg,
+                             @ExchangeProperty(McpExchange.SESSION) GatewaySession gs) {
+        byte[] body = json.write(msg.raw());
+        for (io.camelmcp.gateway.session.UpstreamSession us : upstreams.sessionsOf(gs)) {
+            RegistrySnapshot.Entry server = registry.snapshot().server(us.server());
+            if (server != null) {
+                upstreams.deliver(gs, server.registration(), body);
+            }
+        }
+        Replies.empty(exchange, 202);
+    }
+
     private static String upKey(GatewaySession gs, String server, JsonNode upstreamId) {
         return UP + gs.id() + '\n' + server + '\n' + upstreamId;
     }

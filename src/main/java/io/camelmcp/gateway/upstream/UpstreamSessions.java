@@ -47,6 +47,11 @@ public class UpstreamSessions {
         this.gatewayInfo = gatewayInfo;
     }
 
+    /** The client's sessions with servers. */
+    public List<UpstreamSession> sessionsOf(GatewaySession gs) {
+        return store.upstreams(gs.id());
+    }
+
     /** Whether the client already has a session with the server. */
     public boolean hasSession(GatewaySession gs, ServerRegistration server) {
         return store.upstream(gs.id(), server.name()) != null;

@@ -67,6 +67,44 @@ class EverythingToolsTest extends EverythingGatewayTest {
     }
 
     @Test
+    void rootsAreAskedAgainWhenTheClientSaysTheyChanged() throws Exception {
+        RawMcpClient rooted = client();
+        rooted.initialize("2025-11-25", "{\"roots\":{\"listChanged\":true}}");
+        List<JsonNode> asked = new CopyOnWriteArrayList<>();
+        HttpResponse<InputStream> stream = rooted.openGet(Map.of("Accept", "text/event-stream"));
+        Thread reader = Thread.ofVirtual().start(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(stream.body()))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    if (line.startsWith("data: {")) {
+                        JsonNode m = RawMcpClient.JSON.readTree(line.substring(6));
+                        if ("roots/list".equals(m.path("method").asText())) {
+                            asked.add(m);
+                            rooted.post("{\"jsonrpc\":\"2.0\",\"id\":" + m.get("id") + ",\"result\":{\"roots\":[{\"uri\":\"file:///r"
+                                    + asked.size() + "\"}]}}", Map.of());
+                        }
+                    }
+                }
+            } catch (Exception ignored) {
+                // closed by the test
+            }
+        });
+        try {
+            // opening the GET stream opened the sessions with both servers, and each asked for the roots
+            await().atMost(Duration.ofSeconds(10)).until(() -> asked.size() >= 2);
+            assertThat(asked).extracting(m -> m.path("id").asText()).allMatch(id -> id.startsWith("gw-")).doesNotHaveDuplicates();
+            HttpResponse<String> changed = rooted.post("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/roots/list_changed\"}", Map.of());
+            assertThat(changed.statusCode()).isEqualTo(202);
+            await().atMost(Duration.ofSeconds(10)).until(() -> asked.size() >= 4);
+            JsonNode roots = rooted.request(5, "tools/call", "{\"name\":\"a_get-roots-list\",\"arguments\":{}}");
+            assertThat(roots.path("result").path("content").get(0).path("text").asText()).contains("file:///r");
+        } finally {
+            stream.body().close();
+            reader.interrupt();
+        }
+    }
+
+    @Test
     void subscribedResourceUpdatesArriveOnTheGetStreamWithGatewayUris() throws Exception {
         String uri = "mcp-gateway://everything-b/demo://resource/static/document/features.md";
         List<JsonNode> received = new CopyOnWriteArrayList<>();

@@ -39,8 +39,12 @@ public final class RawMcpClient {
 
     /** initialize + notifications/initialized; remembers the session id. */
     public JsonNode initialize(String version) throws IOException, InterruptedException {
+        return initialize(version, "{}");
+    }
+
+    public JsonNode initialize(String version, String capabilities) throws IOException, InterruptedException {
         HttpResponse<String> r = post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\""
-                + version + "\",\"capabilities\":{},\"clientInfo\":{\"name\":\"raw-test\",\"version\":\"1\"}}}", Map.of());
+                + version + "\",\"capabilities\":" + capabilities + ",\"clientInfo\":{\"name\":\"raw-test\",\"version\":\"1\"}}}", Map.of());
         if (r.statusCode() != 200) {
             throw new IllegalStateException("initialize: HTTP " + r.statusCode() + " " + r.body());
         }
