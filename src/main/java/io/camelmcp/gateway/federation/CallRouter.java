@@ -58,26 +58,35 @@ public class CallRouter {
 
     /** prompts/get: by prefix, like tools. */
     public void prompt(Exchange exchange, @ExchangeProperty(McpExchange.MESSAGE) JsonRpcMessage msg) {
-        ObjectNode params = msg.paramsObject();
-        String name = requireString(params, "name", msg);
-        RegistrySnapshot.Route route = registry.snapshot().route(name);
-        if (route == null) {
-            throw McpException.rpc(ErrorCodes.INVALID_PARAMS, "Unknown prompt: " + name, msg.id());
-        }
-        params.put("name", route.upstreamName());
-        exchange.setProperty(McpExchange.TARGET, route.server());
+        byPromptName(exchange, msg, msg.paramsObject());
     }
 
     /** resources/read, resources/subscribe, resources/unsubscribe: by the gateway URI scheme. */
     public void resource(Exchange exchange, @ExchangeProperty(McpExchange.MESSAGE) JsonRpcMessage msg) {
-        ObjectNode params = msg.paramsObject();
-        String uri = requireString(params, "uri", msg);
+        byUri(exchange, msg, msg.paramsObject(), "resource");
+    }
+
+    /** Routes on the prompt name in {@code holder} and rewrites it to the server's own name. */
+    private void byPromptName(Exchange exchange, JsonRpcMessage msg, ObjectNode holder) {
+        String name = requireString(holder, "name", msg);
+        RegistrySnapshot.Route route = registry.snapshot().route(name);
+        if (route == null) {
+            throw McpException.rpc(ErrorCodes.INVALID_PARAMS, "Unknown prompt: " + name, msg.id());
+        }
+        holder.put("name", route.upstreamName());
+        exchange.setProperty(McpExchange.TARGET, route.server());
+    }
+
+    /** Routes on the gateway URI in {@code holder} and rewrites it to the server's own URI. */
+    private void byUri(Exchange exchange, JsonRpcMessage msg, ObjectNode holder, String what) {
+        String uri = requireString(holder, "uri", msg);
         ResourceUris.Owned owned = ResourceUris.resolve(registry.snapshot(), uri);
         if (owned == null) {
-            throw McpException.rpc(ErrorCodes.INVALID_PARAMS, "Unknown resource: " + uri, msg.id(),
-                    java.util.Map.of("uri", uri)); // -32002 in 2025-06-18 docs; -32602 is what 2025-11-25 asks for
+            // 2025-06-18 suggested -32002 for a missing resource; 2025-11-25 asks for -32602
+            throw McpException.rpc(ErrorCodes.INVALID_PARAMS, "Unknown " + what + ": " + uri, msg.id(),
+                    java.util.Map.of("uri", uri));
         }
-        params.put("uri", owned.uri());
+        holder.put("uri", owned.uri());
         exchange.setProperty(McpExchange.TARGET, owned.server());
     }
 
@@ -89,21 +98,9 @@ public class CallRouter {
         }
         String type = r.path("type").asText("");
         if ("ref/prompt".equals(type)) {
-            String name = requireString(r, "name", msg);
-            RegistrySnapshot.Route route = registry.snapshot().route(name);
-            if (route == null) {
-                throw McpException.rpc(ErrorCodes.INVALID_PARAMS, "Unknown prompt: " + name, msg.id());
-            }
-            r.put("name", route.upstreamName());
-            exchange.setProperty(McpExchange.TARGET, route.server());
+            byPromptName(exchange, msg, r);
         } else if ("ref/resource".equals(type)) {
-            String uri = requireString(r, "uri", msg);
-            ResourceUris.Owned owned = ResourceUris.resolve(registry.snapshot(), uri);
-            if (owned == null) {
-                throw McpException.rpc(ErrorCodes.INVALID_PARAMS, "Unknown resource template: " + uri, msg.id());
-            }
-            r.put("uri", owned.uri());
-            exchange.setProperty(McpExchange.TARGET, owned.server());
+            byUri(exchange, msg, r, "resource template");
         } else {
             throw McpException.rpc(ErrorCodes.INVALID_PARAMS, "Invalid params: unknown ref type '" + type + "'", msg.id());
         }

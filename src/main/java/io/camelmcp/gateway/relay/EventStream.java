@@ -1,11 +1,11 @@
 package io.camelmcp.gateway.relay;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+
+import io.camelmcp.gateway.upstream.EventChunks;
 
 /**
  * One of the gateway's own SSE streams to a client (the GET stream): every event has an id
@@ -32,7 +32,7 @@ public final class EventStream {
     /** Appends one JSON-RPC message as an event; returns the event as framed for the wire. */
     public synchronized byte[] publish(byte[] json) {
         seq++;
-        byte[] event = frame(id + "-" + seq, json);
+        byte[] event = EventChunks.frame(id + "-" + seq, json);
         history.addLast(event);
         if (history.size() > historySize) {
             history.removeFirst();
@@ -109,29 +109,17 @@ public final class EventStream {
         return current != null;
     }
 
-    private static byte[] frame(String eventId, byte[] json) {
-        byte[] head = ("id: " + eventId + "\nevent: message\ndata: ").getBytes(StandardCharsets.UTF_8);
-        byte[] out = new byte[head.length + json.length + 2];
-        System.arraycopy(head, 0, out, 0, head.length);
-        System.arraycopy(json, 0, out, head.length, json.length);
-        out[out.length - 2] = '\n';
-        out[out.length - 1] = '\n';
-        return out;
-    }
-
     /**
      * The body of one GET response: blocks (on a virtual thread) for the next event, and sends an SSE comment
      * when the stream has been quiet, which is also how a vanished client is noticed.
      */
-    public static final class Attachment extends InputStream {
+    public static final class Attachment extends EventChunks {
         private static final byte[] END = new byte[0];
         private static final byte[] KEEP_ALIVE = ": keep-alive\n\n".getBytes(StandardCharsets.US_ASCII);
 
         private final EventStream stream;
         private final long keepAliveMillis;
         private final LinkedBlockingQueue<byte[]> queue = new LinkedBlockingQueue<>();
-        private byte[] chunk = new byte[0];
-        private int pos;
         private volatile boolean ended;
 
         Attachment(EventStream stream, long keepAliveMillis) {
@@ -149,33 +137,17 @@ public final class EventStream {
         }
 
         @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            while (pos >= chunk.length) {
-                if (ended && queue.isEmpty()) {
-                    return -1;
-                }
-                try {
-                    byte[] next = queue.poll(keepAliveMillis, TimeUnit.MILLISECONDS);
-                    chunk = next == null ? KEEP_ALIVE : next;
-                    pos = 0;
-                    if (next == END) {
-                        return -1;
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return -1;
-                }
+        protected byte[] nextChunk() {
+            if (ended && queue.isEmpty()) {
+                return null;
             }
-            int n = Math.min(len, chunk.length - pos);
-            System.arraycopy(chunk, pos, b, off, n);
-            pos += n;
-            return n;
+            try {
+                byte[] next = queue.poll(keepAliveMillis, TimeUnit.MILLISECONDS);
+                return next == null ? KEEP_ALIVE : next == END ? null : next;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
         }
 
         @Override

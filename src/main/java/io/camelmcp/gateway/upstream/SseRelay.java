@@ -2,7 +2,6 @@ package io.camelmcp.gateway.upstream;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -24,7 +23,7 @@ import io.camelmcp.gateway.protocol.JsonRpc;
  * the request; if the upstream stops before that, the client gets a JSON-RPC error for its request
  * instead of a silent end.
  */
-public final class SseRelay extends InputStream {
+public final class SseRelay extends EventChunks {
 
     private static final Logger LOG = LoggerFactory.getLogger(SseRelay.class);
 
@@ -40,8 +39,7 @@ public final class SseRelay extends InputStream {
     private final Failures failures;
     private final long maxNanos;
 
-    private byte[] chunk = new byte[0];
-    private int pos;
+    private byte[] start;
     private boolean done;
     private volatile boolean timedOut;
     private ScheduledFuture<?> timer;
@@ -90,10 +88,7 @@ public final class SseRelay extends InputStream {
         this.deadline = deadline;
         this.failures = failures;
         this.recorder = recorder;
-        byte[] start = recorder == null ? null : recorder.start();
-        if (start != null) {
-            chunk = start;
-        }
+        this.start = recorder == null ? null : recorder.start();
         this.maxNanos = System.nanoTime() + deadline.max().toNanos();
         arm();
     }
@@ -123,97 +118,71 @@ public final class SseRelay extends InputStream {
     }
 
     @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-        while (pos >= chunk.length) {
-            if (done) {
-                return -1;
-            }
-            fill();
+    protected byte[] nextChunk() {
+        if (start != null) {
+            byte[] first = start;
+            start = null;
+            return first;
         }
-        int n = Math.min(len, chunk.length - pos);
-        System.arraycopy(chunk, pos, b, off, n);
-        pos += n;
-        return n;
+        return done ? null : fill();
     }
 
-    private void fill() {
-        pos = 0;
+    /** Reads the next upstream event and returns what the client gets of it (possibly nothing). */
+    private byte[] fill() {
         SseEvent event;
         try {
             event = upstream.next();
         } catch (IOException e) {
             if (timedOut) {
                 LOG.warn("Upstream '{}' did not answer request {} in time; cancelled", server, requestId);
-                finishWithError("Upstream server '" + server + "' did not answer within " + deadline.timeout());
                 failures.timedOut();
-                return;
+                return finishWithError("Upstream server '" + server + "' did not answer within " + deadline.timeout());
             }
             LOG.warn("Stream from upstream '{}' broke before the response to {}: {}", server, requestId, e.toString());
-            finishWithError("Upstream server '" + server + "' stream broke: " + e.getMessage());
             failures.broke();
-            return;
+            return finishWithError("Upstream server '" + server + "' stream broke: " + e.getMessage());
         }
         if (event == null && timedOut) {
-            finishWithError("Upstream server '" + server + "' did not answer within " + deadline.timeout());
             failures.timedOut();
-            return;
+            return finishWithError("Upstream server '" + server + "' did not answer within " + deadline.timeout());
         }
         if (event == null) {
             LOG.warn("Upstream '{}' ended its stream without answering request {}", server, requestId);
-            finishWithError("Upstream server '" + server + "' closed the stream without a response");
             failures.broke();
-            return;
+            return finishWithError("Upstream server '" + server + "' closed the stream without a response");
         }
         if (!event.isMessage()) {
-            chunk = new byte[0]; // priming events, retry hints: about the upstream connection, not the client's
-            return;
+            return new byte[0]; // priming events, retry hints: about the upstream connection, not the client's
         }
         JsonNode msg;
         try {
             msg = json.read(event.data());
         } catch (IOException e) {
             LOG.warn("Upstream '{}' sent an SSE event that is not JSON; dropped", server);
-            chunk = new byte[0];
-            return;
+            return new byte[0];
         }
         boolean isOurResponse = msg != null && !msg.has("method") && requestId.equals(msg.get("id"));
         if (msg != null && "notifications/progress".equals(msg.path("method").asText())) {
             arm();
         }
         JsonNode out = transform == null ? msg : transform.apply(msg);
-        chunk = out == null ? new byte[0] : emit(json.write(out));
+        byte[] bytes = out == null ? new byte[0] : emit(json.write(out));
         if (isOurResponse) {
             done = true;
             closeUpstream();
         }
+        return bytes;
     }
 
-    private void finishWithError(String message) {
-        chunk = emit(json.write(json.error(requestId, ErrorCodes.UPSTREAM_UNAVAILABLE, message, null)));
+    private byte[] finishWithError(String message) {
+        byte[] bytes = emit(json.write(json.error(requestId, ErrorCodes.UPSTREAM_UNAVAILABLE, message, null)));
         done = true;
         closeUpstream();
+        return bytes;
     }
 
     private byte[] emit(byte[] data) {
-        return recorder == null ? frame(data) : recorder.record(data);
-    }
-
-    private static byte[] frame(byte[] data) {
-        // serialised JSON has no raw newlines, so one data line carries it
-        byte[] head = "event: message\ndata: ".getBytes(StandardCharsets.US_ASCII);
-        byte[] out = new byte[head.length + data.length + 2];
-        System.arraycopy(head, 0, out, 0, head.length);
-        System.arraycopy(data, 0, out, head.length, data.length);
-        out[out.length - 2] = '\n';
-        out[out.length - 1] = '\n';
-        return out;
+        return recorder == null ? frame(null, data) : recorder.record(data);
     }
 
     private boolean closed;
