@@ -104,7 +104,7 @@ public class Forwarder {
                     }, new SseRelay.Recorder() {
                         @Override public byte[] record(byte[] data) { return events.events().publish(data); }
                         @Override public byte[] start() { return events.priming(); }
-                        @Override public void complete() { events.events().complete(); }
+                        @Override public void complete(boolean delivered) { streams.completed(session, events, delivered); }
                     }));
             return;
         }

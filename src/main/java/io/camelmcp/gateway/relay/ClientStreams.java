@@ -45,9 +45,11 @@ public class ClientStreams {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClientStreams.class);
     private static final int HISTORY = 256;
+    /** Bytes of events a stream keeps for resumption, whatever their number. */
+    private static final int HISTORY_BYTES = 4 << 20;
     private static final long RETRY_MILLIS = 2000;
     private static final long KEEP_ALIVE_MILLIS = 15_000;
-    private static final int MAX_STREAMS = 64;
+    private static final int MAX_STREAMS = 16;
 
     private final ServerRegistry registry;
     private final SessionStore store;
@@ -103,7 +105,7 @@ public class ClientStreams {
             return;
         }
         if (stream == null) {
-            stream = new EventStream("s" + streamIds.incrementAndGet(), HISTORY);
+            stream = new EventStream("s" + streamIds.incrementAndGet(), HISTORY, HISTORY_BYTES);
             mine.put(stream.id(), stream);
         }
         current.put(gs.id(), stream);
@@ -124,13 +126,27 @@ public class ClientStreams {
      */
     public RequestStream requestStream(GatewaySession gs) {
         Map<String, EventStream> mine = streams.computeIfAbsent(gs.id(), k -> new ConcurrentHashMap<>());
-        EventStream stream = new EventStream("p" + streamIds.incrementAndGet(), HISTORY);
+        EventStream stream = new EventStream("p" + streamIds.incrementAndGet(), HISTORY, HISTORY_BYTES);
         mine.put(stream.id(), stream);
         if (mine.size() > MAX_STREAMS) {
             mine.values().stream().filter(EventStream::isComplete).limit(mine.size() - MAX_STREAMS)
                     .toList().forEach(s -> mine.remove(s.id(), s));
         }
         return new RequestStream(stream, primes(gs) ? stream.priming(RETRY_MILLIS) : null);
+    }
+
+    /**
+     * A request's stream is over. If the client read it all, nobody will resume it: it is forgotten at once,
+     * so only the streams of clients that lost them are kept (for their Last-Event-ID).
+     */
+    public void completed(GatewaySession gs, RequestStream stream, boolean delivered) {
+        stream.events().complete();
+        if (delivered) {
+            Map<String, EventStream> mine = streams.get(gs.id());
+            if (mine != null) {
+                mine.remove(stream.events().id(), stream.events());
+            }
+        }
     }
 
     /** A request's event stream and, for clients that take it, the priming event to start with. */

@@ -17,14 +17,17 @@ public final class EventStream {
 
     private final String id;
     private final int historySize;
+    private final long historyBytes;
+    private long bytes;
     private final ArrayDeque<byte[]> history = new ArrayDeque<>();
     private long seq;
     private Attachment current;
     private boolean complete;
 
-    public EventStream(String id, int historySize) {
+    public EventStream(String id, int historySize, long historyBytes) {
         this.id = id;
         this.historySize = historySize;
+        this.historyBytes = historyBytes;
     }
 
     public String id() { return id; }
@@ -34,8 +37,9 @@ public final class EventStream {
         seq++;
         byte[] event = EventChunks.frame(id + "-" + seq, json);
         history.addLast(event);
-        if (history.size() > historySize) {
-            history.removeFirst();
+        bytes += event.length;
+        while (history.size() > historySize || (bytes > historyBytes && history.size() > 1)) {
+            bytes -= history.removeFirst().length;
         }
         if (current != null) {
             current.offer(event);
@@ -62,8 +66,8 @@ public final class EventStream {
 
     /**
      * A new HTTP response for this stream: it starts with a priming event (an id and no data) and the retry
-     * hint, then the events after {@code lastSeen} still in the history (all of them when resuming is not
-     * asked for), then everything published from now on. A previous attachment is ended.
+     * hint, then the events after {@code lastSeen} still in the history (none when {@code lastSeen} is
+     * negative: a new stream), then everything published from now on. A previous attachment is ended.
      */
     public synchronized Attachment attach(long lastSeen, long retryMillis, long keepAliveMillis, boolean prime) {
         if (current != null) {

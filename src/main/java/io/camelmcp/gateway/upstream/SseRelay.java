@@ -72,7 +72,8 @@ public final class SseRelay extends EventChunks {
 
         byte[] start();
 
-        void complete();
+        /** No more events; {@code delivered} tells whether the client read the whole stream itself. */
+        void complete(boolean delivered);
     }
 
     private final Recorder recorder;
@@ -194,7 +195,7 @@ public final class SseRelay extends EventChunks {
                 closed = true;
                 failures.finished();
                 if (recorder != null) {
-                    recorder.complete();
+                    recorder.complete(!clientGone);
                 }
             }
         }
@@ -209,8 +210,13 @@ public final class SseRelay extends EventChunks {
      * The client's side went away. A broken client stream never cancels the upstream work: with a recorder,
      * the rest of the upstream's answer is still read (in the background) and kept for a resuming client.
      */
+    private volatile boolean clientGone;
+
     @Override
     public void close() {
+        if (!done) {
+            clientGone = true;
+        }
         if (done || recorder == null) {
             done = true;
             closeUpstream();
