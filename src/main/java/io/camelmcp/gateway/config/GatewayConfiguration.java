@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.camelmcp.gateway.endpoint.Batches;
 import io.camelmcp.gateway.endpoint.McpReplies;
 import io.camelmcp.gateway.endpoint.McpSessions;
 import io.camelmcp.gateway.endpoint.McpTransport;
@@ -165,6 +166,11 @@ public class GatewayConfiguration {
     @Bean
     LoggingLevels mcpLogging(Catalog catalog, UpstreamSessions upstreams, JsonRpc json, GatewayProperties props) {
         return new LoggingLevels(catalog, upstreams, json, props.getUpstream().getListTimeout());
+    }
+
+    @Bean
+    Batches mcpBatches(JsonRpc json) {
+        return new Batches(json);
     }
 
     @Bean

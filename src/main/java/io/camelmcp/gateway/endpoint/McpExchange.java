@@ -8,7 +8,9 @@ public final class McpExchange {
     public static final String MESSAGE = "mcpMessage";
     /** JSON-RPC method of the message (null for responses); what the endpoint route dispatches on. */
     public static final String METHOD = "mcpMethod";
-    /** REQUEST, NOTIFICATION or RESPONSE. */
+    /** The messages of a JSON-RPC batch (List of JsonRpcMessage), when the body was one. */
+    public static final String BATCH = "mcpBatch";
+    /** REQUEST, NOTIFICATION, RESPONSE or BATCH. */
     public static final String KIND = "mcpKind";
     /** {@link io.camelmcp.gateway.session.GatewaySession} of the request. */
     public static final String SESSION = "mcpSession";

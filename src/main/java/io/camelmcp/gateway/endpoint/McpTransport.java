@@ -8,6 +8,8 @@ import java.util.Locale;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import io.camelmcp.gateway.protocol.ErrorCodes;
 import io.camelmcp.gateway.protocol.JsonRpc;
 import io.camelmcp.gateway.protocol.JsonRpcMessage;
@@ -66,10 +68,36 @@ public class McpTransport {
         if (body == null) {
             throw McpException.http(400, ErrorCodes.PARSE_ERROR, "Parse error: empty body");
         }
-        JsonRpcMessage msg = json.parse(body);
+        JsonNode tree = json.parseTree(body);
+        if (tree.isArray()) {
+            exchange.setProperty(McpExchange.BATCH, batch(tree));
+            exchange.setProperty(McpExchange.KIND, "BATCH");
+            return;
+        }
+        enter(exchange, json.validate(tree));
+    }
+
+    /** Makes {@code msg} the message the following steps work on. */
+    public static void enter(Exchange exchange, JsonRpcMessage msg) {
         exchange.setProperty(McpExchange.MESSAGE, msg);
         exchange.setProperty(McpExchange.METHOD, msg.method());
         exchange.setProperty(McpExchange.KIND, msg.kind().name());
+    }
+
+    /** The messages of a JSON-RPC batch (2025-03-26): each must be valid, and initialize may not be one. */
+    private List<JsonRpcMessage> batch(JsonNode array) {
+        if (array.isEmpty()) {
+            throw McpException.http(400, ErrorCodes.INVALID_REQUEST, "Invalid Request: empty batch");
+        }
+        List<JsonRpcMessage> out = new java.util.ArrayList<>(array.size());
+        for (JsonNode element : array) {
+            JsonRpcMessage m = json.validate(element);
+            if ("initialize".equals(m.method())) {
+                throw McpException.http(400, ErrorCodes.INVALID_REQUEST, "Invalid Request: initialize cannot be part of a batch");
+            }
+            out.add(m);
+        }
+        return out;
     }
 
     private void checkOrigin(String origin) {

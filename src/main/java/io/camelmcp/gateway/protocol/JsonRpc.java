@@ -39,6 +39,11 @@ public final class JsonRpc {
 
     /** Parses one message from a client. Any failure becomes the right JSON-RPC error and HTTP status. */
     public JsonRpcMessage parse(InputStream body) {
+        return validate(parseTree(body));
+    }
+
+    /** Parses a client's body (one message or a batch) with the size limit; not yet validated. */
+    public JsonNode parseTree(InputStream body) {
         JsonNode tree;
         try (JsonParser parser = boundedMapper.createParser(body)) {
             if (parser.nextToken() == null) {
@@ -55,14 +60,14 @@ public final class JsonRpc {
         } catch (IOException e) {
             throw McpException.http(400, ErrorCodes.PARSE_ERROR, "Parse error: could not read the request body");
         }
-        return validate(tree);
+        return tree;
     }
 
     /** Checks the JSON-RPC 2.0 envelope and classifies the message. */
     public JsonRpcMessage validate(JsonNode tree) {
         if (tree.isArray()) {
             throw McpException.http(400, ErrorCodes.INVALID_REQUEST,
-                    "Invalid Request: JSON-RPC batches are not supported; send one message per POST");
+                    "Invalid Request: a JSON-RPC batch is not one message");
         }
         if (!(tree instanceof ObjectNode obj)) {
             throw McpException.http(400, ErrorCodes.INVALID_REQUEST, "Invalid Request: a JSON-RPC message must be an object");

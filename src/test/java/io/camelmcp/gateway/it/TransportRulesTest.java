@@ -128,10 +128,29 @@ class TransportRulesTest extends EverythingGatewayTest {
     }
 
     @Test
-    void aJsonArrayIsAnInvalidRequest() throws Exception {
+    void aJsonArrayIsAnInvalidRequestAfter2025_03_26() throws Exception {
         HttpResponse<String> r = c.post("[" + LIST + "]", Map.of());
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(error(r).path("code").asInt()).isEqualTo(-32600);
+    }
+
+    @Test
+    void batchesAreAnsweredAsOneArrayIn2025_03_26Sessions() throws Exception {
+        RawMcpClient old = client();
+        old.initialize("2025-03-26");
+        HttpResponse<String> r = old.post("[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"},"
+                + "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"},"
+                + "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"a_get-sum\",\"arguments\":{\"a\":2,\"b\":3}}},"
+                + "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"name\":\"zz_nothing\"}}]", Map.of());
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonNode answers = json(r);
+        assertThat(answers.isArray()).isTrue();
+        assertThat(answers).hasSize(3);
+        assertThat(answers.get(0).path("id").asInt()).isEqualTo(1);
+        assertThat(answers.get(1).path("result").path("content").get(0).path("text").asText()).isEqualTo("The sum of 2 and 3 is 5.");
+        assertThat(answers.get(2).path("error").path("code").asInt()).isEqualTo(-32602);
+        assertThat(old.post("[{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}]", Map.of()).statusCode()).isEqualTo(202);
+        assertThat(old.post("[]", Map.of()).statusCode()).isEqualTo(400);
     }
 
     @Test
