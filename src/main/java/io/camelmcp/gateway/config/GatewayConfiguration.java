@@ -10,6 +10,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.info.BuildProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -20,6 +21,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.camelmcp.gateway.endpoint.Batches;
+import io.camelmcp.gateway.endpoint.RequestSizeFilter;
 import io.camelmcp.gateway.endpoint.McpReplies;
 import io.camelmcp.gateway.endpoint.McpSessions;
 import io.camelmcp.gateway.endpoint.McpTransport;
@@ -166,6 +168,16 @@ public class GatewayConfiguration {
     @Bean
     LoggingLevels mcpLogging(Catalog catalog, UpstreamSessions upstreams, JsonRpc json, GatewayProperties props) {
         return new LoggingLevels(catalog, upstreams, json, props.getUpstream().getListTimeout());
+    }
+
+    /** Bounds a request body before Camel's HTTP binding copies it (a chunked 400 MB body must not fill the heap). */
+    @Bean
+    FilterRegistrationBean<RequestSizeFilter> mcpRequestSizeFilter(GatewayProperties props) {
+        FilterRegistrationBean<RequestSizeFilter> reg =
+                new FilterRegistrationBean<>(new RequestSizeFilter(props.getMaxRequestSize().toBytes()));
+        reg.addUrlPatterns("/mcp");
+        reg.setAsyncSupported(true);
+        return reg;
     }
 
     @Bean

@@ -173,6 +173,18 @@ class TransportRulesTest extends EverythingGatewayTest {
     }
 
     @Test
+    void aChunkedBodyIsBoundedByTheSameLimit() throws Exception {
+        String big = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"a_echo\",\"arguments\":{\"message\":\""
+                + "x".repeat(10 * 1024 * 1024) + "\"}}}";
+        HttpResponse<String> refused = c.postChunked(big);
+        assertThat(refused.statusCode()).isEqualTo(413);
+        assertThat(error(refused).path("code").asInt()).isEqualTo(-32600);
+        HttpResponse<String> fine = c.postChunked(LIST);
+        assertThat(fine.statusCode()).isEqualTo(200);
+        assertThat(json(fine).path("result").path("tools").size()).isEqualTo(26);
+    }
+
+    @Test
     void aWrongContentTypeIs415() throws Exception {
         HttpResponse<String> r = c.post(LIST, Map.of("Content-Type", "text/plain"));
         assertThat(r.statusCode()).isEqualTo(415);

@@ -60,6 +60,18 @@ public final class RawMcpClient {
         return http.send(request(body, headers), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** POST with a body of unknown length (chunked transfer coding). */
+    public HttpResponse<String> postChunked(String body) throws IOException, InterruptedException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        HttpRequest.Builder b = HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/json").header("Accept", BOTH)
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(bytes)));
+        if (sessionId != null) {
+            b.header("Mcp-Session-Id", sessionId);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     public HttpResponse<InputStream> postStreaming(String body) throws IOException, InterruptedException {
         return http.send(request(body, Map.of()), HttpResponse.BodyHandlers.ofInputStream());
     }
