@@ -14,9 +14,40 @@ import java.nio.charset.StandardCharsets;
 public final class SseReader implements Closeable {
 
     private final BufferedReader in;
+    private final int maxChars;
+    private final StringBuilder buf = new StringBuilder(256);
 
     public SseReader(InputStream stream) {
+        this(stream, UpstreamReply.MAX_MESSAGE_BYTES);
+    }
+
+    /** @param maxChars the longest line (and event data) accepted; longer ones fail the stream */
+    public SseReader(InputStream stream, int maxChars) {
         this.in = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8), 8192);
+        this.maxChars = maxChars;
+    }
+
+    /** A line ended by CR, LF or CRLF, bounded in length; null at the end of the stream. */
+    private String readLine() throws IOException {
+        buf.setLength(0);
+        int c;
+        while ((c = in.read()) >= 0) {
+            if (c == '\n') {
+                return buf.toString();
+            }
+            if (c == '\r') {
+                in.mark(1);
+                if (in.read() != '\n') {
+                    in.reset();
+                }
+                return buf.toString();
+            }
+            if (buf.length() >= maxChars) {
+                throw new IOException("SSE line longer than " + maxChars + " characters");
+            }
+            buf.append((char) c);
+        }
+        return buf.isEmpty() ? null : buf.toString();
     }
 
     /** The next event, or null at the end of the stream. Events without any field are skipped. */
@@ -27,7 +58,7 @@ public final class SseReader implements Closeable {
         Long retry = null;
         boolean any = false;
         String line;
-        while ((line = in.readLine()) != null) {
+        while ((line = readLine()) != null) {
             if (line.isEmpty()) {
                 if (any) {
                     return new SseEvent(id, event, data == null ? null : data.toString(), retry);
@@ -48,6 +79,9 @@ public final class SseReader implements Closeable {
                     if (data == null) {
                         data = new StringBuilder(value);
                     } else {
+                        if (data.length() + value.length() >= maxChars) {
+                            throw new IOException("SSE event larger than " + maxChars + " characters");
+                        }
                         data.append('\n').append(value);
                     }
                     any = true;

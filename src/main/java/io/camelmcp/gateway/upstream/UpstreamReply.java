@@ -33,11 +33,18 @@ public final class UpstreamReply {
         return buffered != null ? new ByteArrayInputStream(buffered) : response.body();
     }
 
-    /** Reads the whole body (only for answers known to be short: JSON, errors); can be called again. */
+    /** The largest single message the gateway takes from an upstream (a JSON answer, one SSE event). */
+    public static final int MAX_MESSAGE_BYTES = 32 << 20;
+
+    /** Reads the whole body (a JSON answer or an error), at most {@link #MAX_MESSAGE_BYTES}; can be called again. */
     public byte[] readAll() throws IOException {
         if (buffered == null) {
             try (InputStream in = response.body()) {
-                buffered = in.readAllBytes();
+                byte[] body = in.readNBytes(MAX_MESSAGE_BYTES + 1);
+                if (body.length > MAX_MESSAGE_BYTES) {
+                    throw new IOException("answer larger than " + MAX_MESSAGE_BYTES + " bytes");
+                }
+                buffered = body;
             }
         }
         return buffered;

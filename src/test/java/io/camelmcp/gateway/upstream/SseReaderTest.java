@@ -35,6 +35,15 @@ class SseReaderTest {
     }
 
     @Test
+    void anOversizedEventFailsTheStreamInsteadOfFillingMemory() {
+        SseReader r = new SseReader(new ByteArrayInputStream(("data: " + "x".repeat(100) + "\n\n").getBytes(StandardCharsets.UTF_8)), 50);
+        org.assertj.core.api.Assertions.assertThatThrownBy(r::next).isInstanceOf(java.io.IOException.class).hasMessageContaining("50");
+        SseReader multi = new SseReader(new ByteArrayInputStream(("data: " + "x".repeat(30) + "\ndata: " + "y".repeat(30) + "\n\n")
+                .getBytes(StandardCharsets.UTF_8)), 50);
+        org.assertj.core.api.Assertions.assertThatThrownBy(multi::next).isInstanceOf(java.io.IOException.class);
+    }
+
+    @Test
     void otherEventTypesAreNotMessages() throws Exception {
         assertThat(reader("event: endpoint\ndata: /messages\n\n").next().isMessage()).isFalse();
     }
