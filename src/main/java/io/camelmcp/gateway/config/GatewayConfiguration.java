@@ -166,8 +166,9 @@ public class GatewayConfiguration {
     }
 
     @Bean
-    LoggingLevels mcpLogging(Catalog catalog, UpstreamSessions upstreams, JsonRpc json, GatewayProperties props) {
-        return new LoggingLevels(catalog, upstreams, json, props.getUpstream().getListTimeout());
+    LoggingLevels mcpLogging(Catalog catalog, UpstreamSessions upstreams, JsonRpc json, IdMap idMap, GatewayProperties props) {
+        return new LoggingLevels(catalog, upstreams, json, props.getUpstream().getListTimeout(), idMap,
+                props.getSessionIdleTimeout());
     }
 
     /** Bounds a request body before Camel's HTTP binding copies it (a chunked 400 MB body must not fill the heap). */

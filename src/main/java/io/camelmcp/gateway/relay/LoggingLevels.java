@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 
 import io.camelmcp.gateway.endpoint.McpExchange;
 import io.camelmcp.gateway.federation.Catalog;
@@ -19,6 +20,8 @@ import io.camelmcp.gateway.protocol.JsonRpc;
 import io.camelmcp.gateway.protocol.JsonRpcMessage;
 import io.camelmcp.gateway.protocol.McpException;
 import io.camelmcp.gateway.registry.RegistrySnapshot;
+import io.camelmcp.gateway.registry.ServerRegistration;
+import io.camelmcp.gateway.session.IdMap;
 import io.camelmcp.gateway.session.GatewaySession;
 import io.camelmcp.gateway.upstream.UpstreamException;
 import io.camelmcp.gateway.upstream.UpstreamSessions;
@@ -29,16 +32,42 @@ public class LoggingLevels {
     private static final Logger LOG = LoggerFactory.getLogger(LoggingLevels.class);
     static final Set<String> LEVELS = Set.of("debug", "info", "notice", "warning", "error", "critical", "alert", "emergency");
 
+    private static final String LEVEL = "log:";
+
     private final Catalog catalog;
     private final UpstreamSessions upstreams;
     private final JsonRpc json;
     private final Duration timeout;
+    private final IdMap ids;
+    private final Duration remembered;
 
-    public LoggingLevels(Catalog catalog, UpstreamSessions upstreams, JsonRpc json, Duration timeout) {
+    public LoggingLevels(Catalog catalog, UpstreamSessions upstreams, JsonRpc json, Duration timeout, IdMap ids,
+                         Duration remembered) {
         this.catalog = catalog;
         this.upstreams = upstreams;
         this.json = json;
         this.timeout = timeout;
+        this.ids = ids;
+        this.remembered = remembered;
+        upstreams.onOpened(this::reapply);
+    }
+
+    /** After the fan-out: the level holds for the session, also for upstream sessions opened later. */
+    public void remember(@ExchangeProperty(McpExchange.SESSION) GatewaySession gs,
+                         @ExchangeProperty(McpExchange.MESSAGE) JsonRpcMessage msg) {
+        ids.put(LEVEL + gs.id(), TextNode.valueOf(msg.paramsObject().path("level").asText()), remembered);
+    }
+
+    /**
+     * A client's session with a server was (re)opened, e.g. after the server forgot the old one: it gets the
+     * level the client set, before the request that opened it goes on.
+     */
+    void reapply(GatewaySession gs, ServerRegistration server) {
+        JsonNode level = ids.get(LEVEL + gs.id());
+        if (level == null || catalog.serversWith("logging").stream().noneMatch(e -> e.registration().equals(server))) {
+            return;
+        }
+        send(gs, server, level.asText());
     }
 
     /** The servers that declared logging; an unknown level is -32602. */
@@ -54,19 +83,23 @@ public class LoggingLevels {
     public String setLevel(@ExchangeProperty(McpExchange.SESSION) GatewaySession gs,
                            @ExchangeProperty(McpExchange.MESSAGE) JsonRpcMessage msg, Message message) {
         RegistrySnapshot.Entry server = message.getBody(RegistrySnapshot.Entry.class);
+        send(gs, server.registration(), msg.paramsObject().path("level").asText());
+        return server.name();
+    }
+
+    private void send(GatewaySession gs, ServerRegistration server, String level) {
         ObjectNode req = json.object();
         req.put("jsonrpc", "2.0");
         req.put("id", upstreams.nextId("log"));
         req.put("method", "logging/setLevel");
-        req.putObject("params").put("level", msg.paramsObject().path("level").asText());
+        req.putObject("params").put("level", level);
         try {
-            JsonNode resp = upstreams.call(gs, server.registration(), req, timeout);
+            JsonNode resp = upstreams.call(gs, server, req, timeout);
             if (resp.has("error")) {
                 LOG.warn("MCP server '{}' refused logging/setLevel: {}", server.name(), resp.get("error"));
             }
         } catch (UpstreamException e) {
             LOG.warn("logging/setLevel on '{}' failed: {}", server.name(), e.getMessage());
         }
-        return server.name();
     }
 }

@@ -38,7 +38,8 @@ public class UpstreamSessions {
     /** Single flight: concurrent first requests of one session to one server share one initialize. */
     private final ConcurrentHashMap<String, CompletableFuture<UpstreamSession>> opening = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
-    private volatile java.util.function.BiConsumer<GatewaySession, ServerRegistration> onOpened = (gs, s) -> { };
+    private final List<java.util.function.BiConsumer<GatewaySession, ServerRegistration>> onOpened =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public UpstreamSessions(UpstreamClient client, SessionStore store, JsonRpc json, JsonNode gatewayInfo) {
         this.client = client;
@@ -59,7 +60,7 @@ public class UpstreamSessions {
 
     /** Who to tell when a client's session with a server has been opened (the GET stream relay). */
     public void onOpened(java.util.function.BiConsumer<GatewaySession, ServerRegistration> listener) {
-        this.onOpened = listener;
+        onOpened.add(listener);
     }
 
     /** A fresh id for a request the gateway itself sends upstream. */
@@ -124,7 +125,9 @@ public class UpstreamSessions {
                 closeQuietly(server, List.of(opened)); // the client ended its session meanwhile
             }
             mine.complete(opened);
-            onOpened.accept(gs, server);
+            for (var listener : onOpened) {
+                listener.accept(gs, server);
+            }
             return opened;
         } catch (UpstreamException | RuntimeException e) {
             mine.completeExceptionally(e);

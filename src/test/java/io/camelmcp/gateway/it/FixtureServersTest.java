@@ -54,7 +54,8 @@ class FixtureServersTest {
 
     @DynamicPropertySource
     static void servers(DynamicPropertyRegistry registry) throws Exception {
-        fast = FixtureServer.builder("fast").tool("hello", args -> "hello " + args.getOrDefault("who", "world")).start();
+        fast = FixtureServer.builder("fast").tool("hello", args -> "hello " + args.getOrDefault("who", "world"))
+                .loggingTool("log").start();
         slow = FixtureServer.builder("slow").tool("sleep", args -> {
             sleep(((Number) args.get("ms")).longValue());
             return "woke up";
@@ -105,7 +106,7 @@ class FixtureServersTest {
         assertThat(down.path("ready").asBoolean()).isFalse();
         assertThat(down.path("reason").asText()).isEqualTo("UpstreamUnreachable");
         assertThat(down.path("message").asText()).contains("connection refused");
-        assertThat(awaitServer("fast", s -> s.path("ready").asBoolean()).path("tools").asInt()).isEqualTo(1);
+        assertThat(awaitServer("fast", s -> s.path("ready").asBoolean()).path("tools").asInt()).isEqualTo(2);
 
         HttpResponse<String> readiness = get("/actuator/health/readiness");
         assertThat(readiness.statusCode()).isEqualTo(200);
@@ -136,6 +137,35 @@ class FixtureServersTest {
         assertThat(text(c.request(2, "tools/call", "{\"name\":\"fast_hello\",\"arguments\":{\"who\":\"again\"}}")))
                 .isEqualTo("hello again");
         assertThat(sessions.upstream(c.sessionId(), "fast").sessionId()).isNotEqualTo(before.sessionId());
+    }
+
+    @Test
+    void theLoggingLevelHoldsForUpstreamSessionsOpenedAfterIt() throws Exception {
+        awaitServer("fast", s -> s.path("ready").asBoolean());
+        RawMcpClient c = client();
+        assertThat(logLevels(c, 1)).contains("warning", "error"); // the server's default lets warnings through
+        assertThat(c.request(2, "logging/setLevel", "{\"level\":\"error\"}").path("result").isObject()).isTrue();
+        assertThat(logLevels(c, 3)).containsExactly("error");
+        assertThat(c.request(4, "logging/setLevel", "{\"level\":\"loud\"}").path("error").path("code").asInt()).isEqualTo(-32602);
+
+        // the server forgets the session; the gateway opens a new one and sets the level there too
+        UpstreamSession before = sessions.upstream(c.sessionId(), "fast");
+        HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(fast.url()))
+                .header("Mcp-Session-Id", before.sessionId()).DELETE().build(), HttpResponse.BodyHandlers.discarding());
+        assertThat(logLevels(c, 5)).containsExactly("error");
+        assertThat(sessions.upstream(c.sessionId(), "fast").sessionId()).isNotEqualTo(before.sessionId());
+    }
+
+    private static List<String> logLevels(RawMcpClient c, int id) throws Exception {
+        HttpResponse<String> r = c.post("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\","
+                + "\"params\":{\"name\":\"fast_log\",\"arguments\":{}}}", java.util.Map.of());
+        List<String> levels = new ArrayList<>();
+        for (JsonNode m : RawMcpClient.messages(r)) {
+            if ("notifications/message".equals(m.path("method").asText())) {
+                levels.add(m.path("params").path("level").asText());
+            }
+        }
+        return levels;
     }
 
     @Test

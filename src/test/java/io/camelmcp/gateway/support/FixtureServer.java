@@ -90,6 +90,22 @@ public final class FixtureServer implements AutoCloseable {
             return this;
         }
 
+        /** A tool that logs one warning and one error (filtered by the session's logging level), then answers. */
+        public Builder loggingTool(String toolName) {
+            tools.add(SyncToolSpecification.builder()
+                    .tool(Tool.builder().name(toolName).description(toolName)
+                            .inputSchema(McpJsonDefaults.getMapper(), "{\"type\":\"object\"}").build())
+                    .callHandler((ex, req) -> {
+                        ex.loggingNotification(McpSchema.LoggingMessageNotification.builder()
+                                .level(McpSchema.LoggingLevel.WARNING).logger(toolName).data("a warning").build());
+                        ex.loggingNotification(McpSchema.LoggingMessageNotification.builder()
+                                .level(McpSchema.LoggingLevel.ERROR).logger(toolName).data("an error").build());
+                        return CallToolResult.builder().addTextContent("logged").build();
+                    })
+                    .build());
+            return this;
+        }
+
         /** A tool that reports progress {@code steps} times, {@code intervalMs} apart, then answers. */
         public Builder progressTool(String toolName, int steps, long intervalMs) {
             tools.add(SyncToolSpecification.builder()
@@ -119,7 +135,7 @@ public final class FixtureServer implements AutoCloseable {
                     .build();
             McpSyncServer server = McpServer.sync(transport)
                     .serverInfo(name, "1.0.0")
-                    .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
+                    .capabilities(McpSchema.ServerCapabilities.builder().tools(true).logging().build())
                     .strictToolNameValidation(false) // we want servers with names the gateway must refuse
                     .tools(tools)
                     .build();
