@@ -11,6 +11,7 @@ import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.info.BuildProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -21,6 +22,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.camelmcp.gateway.endpoint.Batches;
+import io.camelmcp.gateway.endpoint.McpCorsFilter;
 import io.camelmcp.gateway.endpoint.RequestSizeFilter;
 import io.camelmcp.gateway.endpoint.McpReplies;
 import io.camelmcp.gateway.endpoint.McpSessions;
@@ -178,6 +180,23 @@ public class GatewayConfiguration {
                 new FilterRegistrationBean<>(new RequestSizeFilter(props.getMaxRequestSize().toBytes()));
         reg.addUrlPatterns("/mcp");
         reg.setAsyncSupported(true);
+        return reg;
+    }
+
+    /** CORS for browser-based clients: the same origins as the Origin check, loopback plus the configured ones. */
+    @Bean
+    FilterRegistrationBean<McpCorsFilter> mcpCorsFilter(GatewayProperties props) {
+        CorsConfiguration cors = new CorsConfiguration();
+        cors.setAllowedOriginPatterns(new java.util.ArrayList<>(List.of("http://localhost:[*]", "https://localhost:[*]",
+                "http://127.0.0.1:[*]", "https://127.0.0.1:[*]", "http://[::1]:[*]", "https://[::1]:[*]")));
+        props.getAllowedOrigins().forEach(cors::addAllowedOriginPattern);
+        cors.setAllowedMethods(List.of("GET", "POST", "DELETE"));
+        cors.setExposedHeaders(List.of("Mcp-Session-Id", "MCP-Protocol-Version"));
+        cors.setMaxAge(3600L);
+        FilterRegistrationBean<McpCorsFilter> reg = new FilterRegistrationBean<>(new McpCorsFilter(cors));
+        reg.addUrlPatterns("/mcp");
+        reg.setAsyncSupported(true);
+        reg.setOrder(org.springframework.core.Ordered.HIGHEST_PRECEDENCE);
         return reg;
     }
 

@@ -37,6 +37,14 @@ public class McpReplies {
         throw McpException.rpc(ErrorCodes.METHOD_NOT_FOUND, "Method not found: " + msg.method(), msg.id());
     }
 
+    /** Any HTTP method but POST, GET and DELETE. */
+    public void methodNotAllowed(Exchange exchange) {
+        exchange.getMessage().removeHeaders("*");
+        Replies.json(exchange, 405, json.write(json.error(null, ErrorCodes.TRANSPORT_ERROR,
+                "Method Not Allowed: /mcp takes POST, GET and DELETE", null)));
+        exchange.getMessage().setHeader("Allow", "GET, POST, DELETE");
+    }
+
     /** Renders the exception that ended the exchange: its HTTP status and a JSON-RPC error. */
     public void error(Exchange exchange) {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);

@@ -113,6 +113,30 @@ class TransportRulesTest extends EverythingGatewayTest {
     }
 
     @Test
+    void otherHttpMethodsAre405() throws Exception {
+        HttpResponse<String> r = c.send("PUT", Map.of());
+        assertThat(r.statusCode()).isEqualTo(405);
+        assertThat(r.headers().firstValue("Allow").orElse("")).contains("POST").contains("GET").contains("DELETE");
+        assertThat(c.send("PATCH", Map.of()).statusCode()).isEqualTo(405);
+    }
+
+    @Test
+    void browserClientsGetCorsForLoopbackOriginsOnly() throws Exception {
+        HttpResponse<String> preflight = c.send("OPTIONS", Map.of("Origin", "http://localhost:6274",
+                "Access-Control-Request-Method", "POST", "Access-Control-Request-Headers", "content-type,mcp-session-id"));
+        assertThat(preflight.statusCode()).isEqualTo(200);
+        assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).contains("http://localhost:6274");
+        assertThat(preflight.headers().firstValue("Access-Control-Allow-Methods").orElse("")).contains("POST");
+
+        HttpResponse<String> post = c.post(LIST, Map.of("Origin", "http://localhost:6274"));
+        assertThat(post.headers().firstValue("Access-Control-Expose-Headers").orElse("")).containsIgnoringCase("Mcp-Session-Id");
+
+        HttpResponse<String> foreign = c.send("OPTIONS", Map.of("Origin", "https://evil.example",
+                "Access-Control-Request-Method", "POST"));
+        assertThat(foreign.statusCode()).isEqualTo(403);
+    }
+
+    @Test
     void pingAnswersAnEmptyResult() throws Exception {
         JsonNode r = c.request(11, "ping", null);
         assertThat(r.path("id").asInt()).isEqualTo(11);
