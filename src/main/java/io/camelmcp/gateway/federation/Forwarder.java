@@ -55,7 +55,8 @@ public class Forwarder {
 
     /**
      * Forwards the (renamed) request to the owning server in the client's upstream session and relays the
-     * answer: JSON passes through untouched (the id is the client's own), an SSE stream is relayed live.
+     * answer: JSON passes through as it came (the id is the client's own) unless resource URIs or a task in
+     * it need the gateway's attention; an SSE stream is relayed event by event.
      */
     public void forward(Exchange exchange, @ExchangeProperty(McpExchange.MESSAGE) JsonRpcMessage msg,
                         @ExchangeProperty(McpExchange.SESSION) GatewaySession session,
