@@ -106,7 +106,7 @@ public class Forwarder {
                         @Override public byte[] record(byte[] data) { return events.events().publish(data); }
                         @Override public byte[] start() { return events.priming(); }
                         @Override public void complete(boolean delivered) { streams.completed(session, events, delivered); }
-                    }));
+                    }, lastEventId -> upstreams.resume(session, server.registration(), lastEventId)));
             return;
         }
         serverMessages.finished(running);

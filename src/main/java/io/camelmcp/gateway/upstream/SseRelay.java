@@ -28,13 +28,29 @@ public final class SseRelay extends EventChunks {
     private static final Logger LOG = LoggerFactory.getLogger(SseRelay.class);
 
     private final String server;
-    private final SseReader upstream;
+    private SseReader upstream;
     private final JsonNode requestId;
     private final JsonRpc json;
     /** Rewrites a message on its way to the client; null drops it. */
     private final Function<JsonNode, JsonNode> transform;
 
-    private final InputStream upstreamBody;
+    private volatile InputStream upstreamBody;
+    private final Resumer resumer;
+    private String lastEventId;
+    private long retryMillis = DEFAULT_RETRY_MILLIS;
+    private int resumptions;
+
+    static final long DEFAULT_RETRY_MILLIS = 1000;
+    static final int MAX_RESUMPTIONS = 3;
+
+    /**
+     * Reopens the upstream's stream after its last event (a GET with Last-Event-ID in the same upstream
+     * session), for servers that close a request's stream before its response; null when it cannot.
+     */
+    @FunctionalInterface
+    public interface Resumer {
+        InputStream resume(String lastEventId);
+    }
     private final Deadline deadline;
     private final Failures failures;
     private final long maxNanos;
@@ -79,7 +95,8 @@ public final class SseRelay extends EventChunks {
     private final Recorder recorder;
 
     public SseRelay(String server, InputStream upstreamBody, JsonNode requestId, JsonRpc json,
-                    Function<JsonNode, JsonNode> transform, Deadline deadline, Failures failures, Recorder recorder) {
+                    Function<JsonNode, JsonNode> transform, Deadline deadline, Failures failures, Recorder recorder,
+                    Resumer resumer) {
         this.server = server;
         this.upstreamBody = upstreamBody;
         this.upstream = new SseReader(upstreamBody);
@@ -89,6 +106,7 @@ public final class SseRelay extends EventChunks {
         this.deadline = deadline;
         this.failures = failures;
         this.recorder = recorder;
+        this.resumer = resumer;
         this.start = recorder == null ? null : recorder.start();
         this.maxNanos = System.nanoTime() + deadline.max().toNanos();
         arm();
@@ -147,10 +165,19 @@ public final class SseRelay extends EventChunks {
             failures.timedOut();
             return finishWithError("Upstream server '" + server + "' did not answer within " + deadline.timeout());
         }
+        if (event == null && resume()) {
+            return new byte[0];
+        }
         if (event == null) {
             LOG.warn("Upstream '{}' ended its stream without answering request {}", server, requestId);
             failures.broke();
             return finishWithError("Upstream server '" + server + "' closed the stream without a response");
+        }
+        if (event.id() != null) {
+            lastEventId = event.id();
+        }
+        if (event.retry() != null) {
+            retryMillis = event.retry();
         }
         if (!event.isMessage()) {
             return new byte[0]; // priming events, retry hints: about the upstream connection, not the client's
@@ -173,6 +200,31 @@ public final class SseRelay extends EventChunks {
             closeUpstream();
         }
         return bytes;
+    }
+
+    /**
+     * The upstream closed the stream before answering, having given event ids: per the transport it expects
+     * the client to come back after {@code retry} with Last-Event-ID. The gateway does that, a few times.
+     */
+    private boolean resume() {
+        if (resumer == null || lastEventId == null || resumptions >= MAX_RESUMPTIONS || timedOut) {
+            return false;
+        }
+        resumptions++;
+        try {
+            Thread.sleep(Math.min(retryMillis, 30_000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        InputStream next = resumer.resume(lastEventId);
+        if (next == null) {
+            return false;
+        }
+        LOG.debug("Resumed the stream of '{}' for request {} after event {}", server, requestId, lastEventId);
+        upstreamBody = next;
+        upstream = new SseReader(next);
+        return true;
     }
 
     private byte[] finishWithError(String message) {

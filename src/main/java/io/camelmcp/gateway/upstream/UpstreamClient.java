@@ -51,9 +51,18 @@ public class UpstreamClient implements AutoCloseable {
     /** Opens the session's standalone server-to-client stream (GET); the reply body is an SSE stream. */
     public UpstreamReply openStream(ServerRegistration server, UpstreamSession session, Duration connectTimeout)
             throws UpstreamException {
+        return openStream(server, session, connectTimeout, null);
+    }
+
+    /** The same, resuming a stream after the event {@code lastEventId} (SSE resumption, 2025-11-25). */
+    public UpstreamReply openStream(ServerRegistration server, UpstreamSession session, Duration connectTimeout,
+                                    String lastEventId) throws UpstreamException {
         HttpRequest.Builder b = request(server.url(), server.headers(), session, connectTimeout)
                 .header("Accept", "text/event-stream")
                 .GET();
+        if (lastEventId != null) {
+            b.header("Last-Event-ID", lastEventId);
+        }
         return send(server, b.build());
     }
 

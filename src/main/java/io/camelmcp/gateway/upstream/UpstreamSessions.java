@@ -48,6 +48,24 @@ public class UpstreamSessions {
         this.gatewayInfo = gatewayInfo;
     }
 
+    /** Reopens a stream of the client's session with a server after an event; null when it cannot. */
+    public java.io.InputStream resume(GatewaySession gs, ServerRegistration server, String lastEventId) {
+        UpstreamSession session = store.upstream(gs.id(), server.name());
+        if (session == null) {
+            return null;
+        }
+        try {
+            UpstreamReply reply = client.openStream(server, session, Duration.ofSeconds(30), lastEventId);
+            if (reply.status() == 200 && reply.isEventStream()) {
+                return reply.body();
+            }
+            reply.discard();
+        } catch (UpstreamException e) {
+            LOG.debug("Could not resume the stream of '{}': {}", server.name(), e.getMessage());
+        }
+        return null;
+    }
+
     /** The client's sessions with servers. */
     public List<UpstreamSession> sessionsOf(GatewaySession gs) {
         return store.upstreams(gs.id());
