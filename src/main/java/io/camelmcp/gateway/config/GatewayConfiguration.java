@@ -9,6 +9,9 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import org.springframework.boot.info.BuildProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.web.cors.CorsConfiguration;
@@ -267,6 +270,19 @@ public class GatewayConfiguration {
     @Bean
     RegistryHealthIndicator mcpRegistryHealthIndicator(ServerRegistry registry) {
         return new RegistryHealthIndicator(registry);
+    }
+
+    /** Gauges for operators: open sessions, registered and ready servers (GET /actuator/metrics/mcp.*). */
+    @Bean
+    MeterBinder mcpMetrics(SessionStore store, ServerRegistry registry) {
+        return meters -> {
+            Gauge.builder("mcp.sessions.active", store, SessionStore::size)
+                    .description("Open client sessions").register(meters);
+            Gauge.builder("mcp.servers.registered", registry, r -> r.snapshot().servers().size())
+                    .description("Registered upstream MCP servers").register(meters);
+            Gauge.builder("mcp.servers.ready", registry, r -> r.snapshot().readyServers().size())
+                    .description("Upstream MCP servers that are ready").register(meters);
+        };
     }
 
     @Bean

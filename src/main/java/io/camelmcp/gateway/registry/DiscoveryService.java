@@ -100,11 +100,11 @@ public class DiscoveryService {
         try {
             catalog.fetch(server);
             Catalog.Report r = catalog.report(server.name());
-            status = new ServerStatus(true, ServerStatus.REASON_READY, r.describe(), r.tools(), r.invalid(), Instant.now());
+            status = new ServerStatus(true, ServerStatus.REASON_READY, r.describe(), r.tools(), Instant.now());
         } catch (UpstreamException e) {
-            status = new ServerStatus(false, ServerStatus.REASON_UNREACHABLE, e.getMessage(), 0, List.of(), Instant.now());
+            status = new ServerStatus(false, ServerStatus.REASON_UNREACHABLE, e.getMessage(), 0, Instant.now());
         } catch (RuntimeException e) {
-            status = new ServerStatus(false, ServerStatus.REASON_UNREACHABLE, e.toString(), 0, List.of(), Instant.now());
+            status = new ServerStatus(false, ServerStatus.REASON_UNREACHABLE, e.toString(), 0, Instant.now());
         }
         if (before == null || before.ready() != status.ready() || !Objects.equals(before.message(), status.message())) {
             if (status.ready()) {

@@ -1,29 +1,23 @@
 package io.camelmcp.gateway.registry;
 
 import java.time.Instant;
-import java.util.List;
 
 /**
- * What the gateway last learned about one server: whether it serves, why not, how many tools it exposes
- * through the gateway and which of its tools were left out because their gateway name would be invalid.
+ * What the gateway last learned about one server: whether it serves, why not, and how many tools it exposed
+ * at that probe (what it serves right now, conflicts and skipped tools included, is the catalogue's report).
  */
-public record ServerStatus(boolean ready, String reason, String message, int toolCount,
-                           List<String> skippedTools, Instant checkedAt) {
+public record ServerStatus(boolean ready, String reason, String message, int toolCount, Instant checkedAt) {
 
     public static final String REASON_PENDING = "Pending";
     public static final String REASON_READY = "Ready";
     public static final String REASON_UNREACHABLE = "UpstreamUnreachable";
     public static final String REASON_INVALID = "InvalidRegistration";
 
-    public ServerStatus {
-        skippedTools = skippedTools == null ? List.of() : List.copyOf(skippedTools);
-    }
-
     public static ServerStatus pending() {
-        return new ServerStatus(false, REASON_PENDING, "not probed yet", 0, List.of(), null);
+        return new ServerStatus(false, REASON_PENDING, "not probed yet", 0, null);
     }
 
     public static ServerStatus invalid(String message) {
-        return new ServerStatus(false, REASON_INVALID, message, 0, List.of(), Instant.now());
+        return new ServerStatus(false, REASON_INVALID, message, 0, Instant.now());
     }
 }

@@ -109,10 +109,6 @@ public final class EventStream {
         }
     }
 
-    public synchronized boolean attached() {
-        return current != null;
-    }
-
     /**
      * The body of one GET response: blocks (on a virtual thread) for the next event, and sends an SSE comment
      * when the stream has been quiet, which is also how a vanished client is noticed.

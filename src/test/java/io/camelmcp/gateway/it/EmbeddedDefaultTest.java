@@ -47,6 +47,10 @@ class EmbeddedDefaultTest {
 
         JsonNode r = c.request(3, "tools/call", "{\"name\":\"calc_multiply\",\"arguments\":{\"a\":6,\"b\":7}}");
         assertThat(r.path("result").path("content").get(0).path("text").asText()).isEqualTo("42");
+        JsonNode sessions = RawMcpClient.JSON.readTree(HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/metrics/mcp.sessions.active")).build(),
+                HttpResponse.BodyHandlers.ofString()).body());
+        assertThat(sessions.path("measurements").get(0).path("value").asDouble()).isGreaterThanOrEqualTo(1.0);
         JsonNode days = c.request(4, "tools/call", "{\"name\":\"clock_days-between\",\"arguments\":{\"from\":\"2026-01-01\",\"to\":\"2026-12-25\"}}");
         assertThat(days.path("result").path("content").get(0).path("text").asText()).isEqualTo("358");
     }

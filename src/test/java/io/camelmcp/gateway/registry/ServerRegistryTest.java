@@ -53,14 +53,14 @@ class ServerRegistryTest {
         ServerRegistry r = new ServerRegistry();
         ServerRegistration a = reg("a", "a_");
         r.reconcile("test", List.of(a));
-        r.updateStatus(a, new ServerStatus(true, ServerStatus.REASON_READY, "3 tools", 3, List.of(), Instant.now()));
+        r.updateStatus(a, new ServerStatus(true, ServerStatus.REASON_READY, "3 tools", 3, Instant.now()));
         r.reconcile("other", List.of(reg("b", "b_")));
         assertThat(r.snapshot().server("a").ready()).isTrue();
         assertThat(r.snapshot().readyServers()).extracting(RegistrySnapshot.Entry::name).containsExactly("a");
         r.reconcile("test", List.of(reg("a", "new_")));
         assertThat(r.snapshot().server("a").status().reason()).isEqualTo(ServerStatus.REASON_PENDING);
         // a probe of the old registration arriving late is ignored
-        r.updateStatus(a, new ServerStatus(true, ServerStatus.REASON_READY, "late", 3, List.of(), Instant.now()));
+        r.updateStatus(a, new ServerStatus(true, ServerStatus.REASON_READY, "late", 3, Instant.now()));
         assertThat(r.snapshot().server("a").ready()).isFalse();
     }
 }
