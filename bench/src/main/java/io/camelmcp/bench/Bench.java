@@ -1,0 +1,537 @@
+package io.camelmcp.bench;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+/**
+ * The orchestrator: starts the fixture upstream and server-everything, starts gateways in front of them, runs every
+ * scenario directly against the upstream and through the gateway, and writes results/latest.md and latest.json.
+ *
+ * <p>Options (all {@code --key=value}): {@code --gateway-jar}, {@code --everything} (server-everything's
+ * dist/index.js), {@code --node}, {@code --java} (for the child JVMs; default: this JVM), {@code --out} (results
+ * directory), {@code --work} (logs and configs), {@code --warmup} (s, 3), {@code --duration} (s, 5),
+ * {@code --concurrency} (1,16,64), {@code --list-concurrency} (1,16), {@code --upstreams} (1,10,50).
+ */
+public final class Bench {
+
+    private static final List<Process> STARTED = new CopyOnWriteArrayList<>();
+    private static final HttpClient PROBE = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final Map<String, String> opts;
+    private final Path work;
+    private final Path out;
+    private final String java;
+    private final double warmup;
+    private final double duration;
+    private final Map<String, Object> json = new LinkedHashMap<>();
+    private final List<Map<String, Object>> callRows = new ArrayList<>();
+    private final List<Map<String, Object>> listRows = new ArrayList<>();
+    private final List<Map<String, Object>> startRows = new ArrayList<>();
+    private String gatewayVersion = "?";
+    private int gatewaySeq;
+
+    private Bench(Map<String, String> opts) {
+        this.opts = opts;
+        this.work = Path.of(opts.getOrDefault("work", "target/run")).toAbsolutePath();
+        this.out = Path.of(opts.getOrDefault("out", "results")).toAbsolutePath();
+        this.java = opts.getOrDefault("java",
+                ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java"));
+        this.warmup = Double.parseDouble(opts.getOrDefault("warmup", "3"));
+        this.duration = Double.parseDouble(opts.getOrDefault("duration", "5"));
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> opts = new LinkedHashMap<>();
+        for (String a : args) {
+            if (a.startsWith("--") && a.contains("=")) {
+                opts.put(a.substring(2, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
+            } else {
+                throw new IllegalArgumentException("expected --key=value, got " + a);
+            }
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(Bench::stopAll));
+        int rc = 0;
+        try {
+            new Bench(opts).run();
+        } catch (Exception e) {
+            e.printStackTrace();
+            rc = 1;
+        } finally {
+            stopAll();
+        }
+        System.exit(rc);
+    }
+
+    private void run() throws Exception {
+        Files.createDirectories(work);
+        Files.createDirectories(out);
+        Path gatewayJar = Path.of(required("gateway-jar"));
+        String everythingJs = required("everything");
+        List<Integer> concurrencies = ints(opts.getOrDefault("concurrency", "1,16,64"));
+        List<Integer> listConcurrencies = ints(opts.getOrDefault("list-concurrency", "1,16"));
+        List<Integer> upstreamCounts = ints(opts.getOrDefault("upstreams", "1,10,50"));
+        int maxUpstreams = upstreamCounts.stream().mapToInt(Integer::intValue).max().orElse(1);
+        long t0 = System.nanoTime();
+
+        // --- upstreams
+        log("starting fixture upstream (" + maxUpstreams + " servers)");
+        Process fixture = start("fixture", List.of(java, "-cp", System.getProperty("java.class.path"),
+                "io.camelmcp.bench.FixtureUpstream", "0", Integer.toString(maxUpstreams)), Map.of());
+        Matcher m = waitForLog("fixture", fixture, Pattern.compile("READY port=(\\d+)"), 60);
+        int fixturePort = Integer.parseInt(m.group(1));
+        log("fixture upstream on port " + fixturePort);
+
+        int everythingPort = freePort();
+        Process everything = start("everything", List.of(opts.getOrDefault("node", "node"), everythingJs, "streamableHttp"),
+                Map.of("PORT", Integer.toString(everythingPort)));
+        waitForLog("everything", everything, Pattern.compile("listening on port"), 60);
+        log("server-everything on port " + everythingPort);
+
+        String fxUrl = fixtureUrl(fixturePort, 0);
+        String evUrl = "http://127.0.0.1:" + everythingPort + "/mcp";
+
+        // --- gateway in front of one fixture server (fx_) and server-everything (ev_)
+        Gateway gw = startGateway("fixture+everything", List.of(
+                new Upstream("fixture", fxUrl, "fx_"), new Upstream("everything", evUrl, "ev_")));
+        String gwUrl = gw.url();
+
+        // --- tools/call
+        JsonNode sumArgs = McpSession.JSON.readTree("{\"a\":1,\"b\":2}");
+        for (String upstream : List.of("java-fixture", "server-everything")) {
+            boolean fx = upstream.equals("java-fixture");
+            for (int c : concurrencies) {
+                LoadGen.Result direct = measure("tools/call " + upstream + " c=" + c + " direct",
+                        new LoadGen.Spec(List.of(fx ? fxUrl : evUrl), "tools/call", fx ? "add" : "get-sum", sumArgs,
+                                c, warmup, duration));
+                LoadGen.Result via = measure("tools/call " + upstream + " c=" + c + " gateway",
+                        new LoadGen.Spec(List.of(gwUrl), "tools/call", fx ? "fx_add" : "ev_get-sum", sumArgs,
+                                c, warmup, duration));
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("upstream", upstream);
+                row.put("tool", fx ? "add" : "get-sum");
+                row.put("sessions", c);
+                row.put("direct", direct.toMap());
+                row.put("gateway", via.toMap());
+                row.put("throughputRatio", ratio(via.throughput(), direct.throughput()));
+                row.put("p50Ratio", ratio(via.p50Ms(), direct.p50Ms()));
+                callRows.add(row);
+            }
+        }
+        gw.stop();
+
+        // --- tools/list over N upstreams, one gateway per N
+        for (int n : upstreamCounts) {
+            List<Upstream> ups = new ArrayList<>();
+            List<String> urls = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                ups.add(new Upstream(String.format("fixture%02d", i), fixtureUrl(fixturePort, i), "fx" + i + "_"));
+                urls.add(fixtureUrl(fixturePort, i));
+            }
+            Gateway g = startGateway(n + " fixture upstream" + (n == 1 ? "" : "s"), ups);
+            for (int c : listConcurrencies) {
+                LoadGen.Result direct = measure("tools/list n=" + n + " c=" + c + " direct (client fans out)",
+                        new LoadGen.Spec(urls, "tools/list", null, null, c, warmup, duration));
+                LoadGen.Result via = measure("tools/list n=" + n + " c=" + c + " gateway",
+                        new LoadGen.Spec(List.of(g.url()), "tools/list", null, null, c, warmup, duration));
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("upstreams", n);
+                row.put("tools", n * FixtureUpstream.TOOLS_PER_SERVER);
+                row.put("sessions", c);
+                row.put("direct", direct.toMap());
+                row.put("gateway", via.toMap());
+                row.put("throughputRatio", ratio(via.throughput(), direct.throughput()));
+                row.put("p50Ratio", ratio(via.p50Ms(), direct.p50Ms()));
+                listRows.add(row);
+            }
+            g.stop();
+        }
+
+        everything.destroy();
+        fixture.destroy();
+        double totalSeconds = (System.nanoTime() - t0) / 1e9;
+        log(String.format(Locale.ROOT, "done in %.0f s", totalSeconds));
+        write(totalSeconds);
+    }
+
+    // ------------------------------------------------------------------------------------------------ gateway
+
+    private record Upstream(String name, String url, String prefix) {
+    }
+
+    private final class Gateway {
+        final String label;
+        final int port;
+        final Process process;
+
+        Gateway(String label, int port, Process process) {
+            this.label = label;
+            this.port = port;
+            this.process = process;
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + port + "/mcp";
+        }
+
+        void stop() throws InterruptedException {
+            stopProcess(process);
+        }
+    }
+
+    private Gateway startGateway(String label, List<Upstream> upstreams) throws Exception {
+        int seq = ++gatewaySeq;
+        StringBuilder yaml = new StringBuilder("mcp:\n  gateway:\n    demo:\n      enabled: false\n    servers:\n");
+        for (Upstream u : upstreams) {
+            yaml.append("      - name: ").append(u.name()).append('\n')
+                    .append("        url: ").append(u.url()).append('\n')
+                    .append("        prefix: ").append(u.prefix()).append('\n');
+        }
+        Path config = work.resolve("gateway-" + seq + ".yaml");
+        Files.writeString(config, yaml);
+        int port = freePort();
+        List<String> cmd = new ArrayList<>(List.of(java));
+        String jvmOpts = opts.getOrDefault("gateway-jvm-opts", "");
+        if (!jvmOpts.isBlank()) {
+            cmd.addAll(List.of(jvmOpts.trim().split("\\s+")));
+        }
+        cmd.addAll(List.of("-jar", required("gateway-jar"), "--server.port=" + port, "--server.address=127.0.0.1",
+                "--spring.config.additional-location=file:" + config));
+        log("starting gateway #" + seq + " (" + label + ") on port " + port);
+        long start = System.nanoTime();
+        Process p = start("gateway-" + seq, cmd, Map.of());
+        URI readiness = URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness");
+        long deadline = start + 120_000_000_000L;
+        while (true) {
+            if (!p.isAlive()) {
+                throw new IOException("gateway exited with " + p.exitValue() + ", see " + logFile("gateway-" + seq));
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IOException("gateway not ready after 120 s, see " + logFile("gateway-" + seq));
+            }
+            try {
+                HttpResponse<Void> r = PROBE.send(HttpRequest.newBuilder(readiness).timeout(Duration.ofSeconds(2)).GET().build(),
+                        HttpResponse.BodyHandlers.discarding());
+                if (r.statusCode() == 200) {
+                    break;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(20);
+        }
+        double readyMs = (System.nanoTime() - start) / 1e6;
+
+        // the first tools/list after readiness, on a fresh session (cold for the client, the JVM and the relay)
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("gateway", label);
+        row.put("upstreams", upstreams.size());
+        row.put("readyMs", LoadGen.round(readyMs));
+        Matcher started = waitForLog("gateway-" + seq, p, Pattern.compile("Started \\w+ in ([0-9.]+) seconds"), 5);
+        if (started != null) {
+            row.put("springStartedSeconds", Double.parseDouble(started.group(1)));
+        }
+        try (HttpClient http = McpSession.newHttpClient()) {
+            McpSession s = new McpSession(http, "http://127.0.0.1:" + port + "/mcp");
+            long i0 = System.nanoTime();
+            JsonNode init = s.initialize();
+            double initMs = (System.nanoTime() - i0) / 1e6;
+            gatewayVersion = init.path("serverInfo").path("version").asText(gatewayVersion);
+            long l0 = System.nanoTime();
+            JsonNode first = s.request("tools/list", McpSession.JSON.createObjectNode());
+            double firstListMs = (System.nanoTime() - l0) / 1e6;
+            long l1 = System.nanoTime();
+            JsonNode second = s.request("tools/list", McpSession.JSON.createObjectNode());
+            double secondListMs = (System.nanoTime() - l1) / 1e6;
+            row.put("firstInitializeMs", LoadGen.round(initMs));
+            row.put("firstListMs", LoadGen.round(firstListMs));
+            row.put("secondListMs", LoadGen.round(secondListMs));
+            row.put("toolsListed", first.path("result").path("tools").size());
+            if (first.has("error") || second.has("error")) {
+                row.put("error", McpSession.abbreviate(first.toString()));
+            }
+            s.close();
+        }
+        startRows.add(row);
+        log("  gateway #" + seq + " ready in " + Math.round(readyMs) + " ms; first tools/list " + row.get("firstListMs")
+                + " ms (" + row.get("toolsListed") + " tools)");
+        return new Gateway(label, port, p);
+    }
+
+    // ------------------------------------------------------------------------------------------------ helpers
+
+    private LoadGen.Result measure(String label, LoadGen.Spec spec) throws Exception {
+        LoadGen.Result r = LoadGen.run(spec);
+        log(String.format(Locale.ROOT, "  %-55s %9.0f/s  p50 %7.2f  p90 %7.2f  p99 %7.2f ms%s", label, r.throughput(),
+                r.p50Ms(), r.p90Ms(), r.p99Ms(), r.errors() > 0 ? "  errors " + r.errors() + ": " + r.firstError() : ""));
+        return r;
+    }
+
+    private static String fixtureUrl(int port, int i) {
+        return "http://127.0.0.1:" + port + "/s" + i + "/mcp";
+    }
+
+    private static Double ratio(double a, double b) {
+        return b == 0 ? null : LoadGen.round(a / b);
+    }
+
+    private String required(String key) {
+        String v = opts.get(key);
+        if (v == null) {
+            throw new IllegalArgumentException("missing --" + key + "=...");
+        }
+        return v;
+    }
+
+    private static List<Integer> ints(String csv) {
+        List<Integer> l = new ArrayList<>();
+        for (String s : csv.split(",")) {
+            l.add(Integer.parseInt(s.trim()));
+        }
+        return l;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private File logFile(String name) {
+        return work.resolve(name + ".log").toFile();
+    }
+
+    private Process start(String name, List<String> cmd, Map<String, String> env) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.to(logFile(name)));
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        STARTED.add(p);
+        return p;
+    }
+
+    /** Polls a process's log for a pattern; throws if the process dies, returns null on timeout. */
+    private Matcher waitForLog(String name, Process p, Pattern pattern, int seconds) throws Exception {
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        Path file = logFile(name).toPath();
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(file)) {
+                Matcher m = pattern.matcher(Files.readString(file));
+                if (m.find()) {
+                    return m;
+                }
+            }
+            if (!p.isAlive()) {
+                throw new IOException(name + " exited with " + p.exitValue() + ", see " + file);
+            }
+            Thread.sleep(20);
+        }
+        if (name.startsWith("gateway")) {
+            return null;
+        }
+        throw new IOException(name + " not ready after " + seconds + " s, see " + file);
+    }
+
+    private static void stopProcess(Process p) throws InterruptedException {
+        if (!p.isAlive()) {
+            return;
+        }
+        p.descendants().forEach(ProcessHandle::destroy);
+        p.destroy();
+        if (!p.waitFor(10, TimeUnit.SECONDS)) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            p.waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void stopAll() {
+        for (Process p : STARTED) {
+            try {
+                stopProcess(p);
+            } catch (Exception ignored) {
+                // best effort
+            }
+        }
+    }
+
+    private static void log(String s) {
+        System.out.println("[bench " + LocalTime.now().withNano(0) + "] " + s);
+        System.out.flush();
+    }
+
+    // ------------------------------------------------------------------------------------------------ reports
+
+    private Map<String, Object> machine() throws Exception {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("nproc", Runtime.getRuntime().availableProcessors());
+        String cpu = "?";
+        Path cpuinfo = Path.of("/proc/cpuinfo");
+        if (Files.exists(cpuinfo)) {
+            for (String line : Files.readAllLines(cpuinfo)) {
+                if (line.startsWith("model name")) {
+                    cpu = line.substring(line.indexOf(':') + 1).trim();
+                    break;
+                }
+            }
+        }
+        m.put("cpu", cpu);
+        long memKb = 0;
+        Path meminfo = Path.of("/proc/meminfo");
+        if (Files.exists(meminfo)) {
+            for (String line : Files.readAllLines(meminfo)) {
+                if (line.startsWith("MemTotal:")) {
+                    memKb = Long.parseLong(line.replaceAll("\\D", ""));
+                }
+            }
+        }
+        m.put("memoryGiB", LoadGen.round(memKb / 1024.0 / 1024.0));
+        m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+        m.put("jdk", javaVersion());
+        m.put("node", commandOutput(List.of(opts.getOrDefault("node", "node"), "--version")));
+        m.put("gatewayVersion", gatewayVersion);
+        m.put("date", ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
+        return m;
+    }
+
+    private String javaVersion() {
+        String v = commandOutput(List.of(java, "-version"));
+        // e.g. openjdk version "25.0.1" 2025-10-21 LTS / OpenJDK Runtime Environment Temurin-25.0.1+8 (build ...)
+        String[] lines = v.split("\n");
+        return lines.length > 1 ? (lines[0] + " / " + lines[1]).replace("\"", "") : v;
+    }
+
+    private static String commandOutput(List<String> cmd) {
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String s = new String(p.getInputStream().readAllBytes()).trim();
+            p.waitFor();
+            return s;
+        } catch (Exception e) {
+            return "?";
+        }
+    }
+
+    private void write(double totalSeconds) throws Exception {
+        Map<String, Object> machine = machine();
+        json.put("machine", machine);
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("warmupSeconds", warmup);
+        settings.put("durationSeconds", duration);
+        settings.put("gatewayJvmOpts", opts.getOrDefault("gateway-jvm-opts", ""));
+        settings.put("totalRunSeconds", LoadGen.round(totalSeconds));
+        json.put("settings", settings);
+        json.put("toolsCall", callRows);
+        json.put("toolsList", listRows);
+        json.put("startup", startRows);
+        McpSession.JSON.writer().with(SerializationFeature.INDENT_OUTPUT)
+                .writeValue(out.resolve("latest.json").toFile(), json);
+
+        StringBuilder md = new StringBuilder();
+        md.append("# Camel MCP Gateway benchmark\n\n");
+        md.append("| machine | |\n|---|---|\n");
+        md.append("| nproc | ").append(machine.get("nproc")).append(" |\n");
+        md.append("| CPU | ").append(machine.get("cpu")).append(" |\n");
+        md.append("| memory | ").append(machine.get("memoryGiB")).append(" GiB |\n");
+        md.append("| OS | ").append(machine.get("os")).append(" |\n");
+        md.append("| JDK | ").append(machine.get("jdk")).append(" |\n");
+        md.append("| Node.js | ").append(machine.get("node")).append(" |\n");
+        md.append("| gateway version | ").append(machine.get("gatewayVersion")).append(" |\n");
+        md.append("| date | ").append(machine.get("date")).append(" |\n");
+        md.append("| settings | warm-up ").append(fmt(warmup)).append(" s, measured ").append(fmt(duration))
+                .append(" s per cell; whole run ").append(Math.round(totalSeconds)).append(" s |\n\n");
+        md.append("Load generator, upstreams and gateway share the same machine (closed loop: each session sends its next ")
+                .append("request when the previous answer is in). Latencies in ms. Ratio = gateway / direct ")
+                .append("(throughput: < 1 means the gateway is slower; p50: > 1 means it adds latency).\n\n");
+
+        md.append("## tools/call\n\n");
+        md.append("| upstream (tool) | sessions | direct calls/s | gateway calls/s | throughput ratio | direct p50 / p90 / p99 | gateway p50 / p90 / p99 | p50 ratio | errors (direct/gateway) |\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (Map<String, Object> r : callRows) {
+            md.append("| ").append(r.get("upstream")).append(" (").append(r.get("tool")).append(") | ")
+                    .append(r.get("sessions")).append(" | ");
+            appendPair(md, r);
+        }
+
+        md.append("\n## tools/list over N upstreams (cached, steady state)\n\n");
+        md.append("Direct = the client itself keeps one session per upstream and lists each in turn (what it does without a gateway); ")
+                .append("gateway = one tools/list to the gateway, answered from its merged catalogue.\n\n");
+        md.append("| upstreams (tools) | sessions | direct lists/s | gateway lists/s | throughput ratio | direct p50 / p90 / p99 | gateway p50 / p90 / p99 | p50 ratio | errors (direct/gateway) |\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (Map<String, Object> r : listRows) {
+            md.append("| ").append(r.get("upstreams")).append(" (").append(r.get("tools")).append(") | ")
+                    .append(r.get("sessions")).append(" | ");
+            appendPair(md, r);
+        }
+
+        md.append("\n## Gateway start-up and first list\n\n");
+        md.append("Ready = process start to `GET /actuator/health/readiness` 200. First list = the first `tools/list` ")
+                .append("on a fresh session right after readiness (cold JVM paths); second = the next one.\n\n");
+        md.append("| gateway upstreams | ready (ms) | Spring 'Started in' (s) | first initialize (ms) | first tools/list (ms) | second tools/list (ms) | tools listed |\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|\n");
+        for (Map<String, Object> r : startRows) {
+            md.append("| ").append(r.get("gateway")).append(" | ").append(fmt(num(r.get("readyMs")))).append(" | ")
+                    .append(r.getOrDefault("springStartedSeconds", "?")).append(" | ")
+                    .append(fmt2(num(r.get("firstInitializeMs")))).append(" | ")
+                    .append(fmt2(num(r.get("firstListMs")))).append(" | ")
+                    .append(fmt2(num(r.get("secondListMs")))).append(" | ")
+                    .append(r.get("toolsListed")).append(r.containsKey("error") ? " (error)" : "").append(" |\n");
+        }
+        Files.writeString(out.resolve("latest.md"), md);
+        log("wrote " + out.resolve("latest.md") + " and " + out.resolve("latest.json"));
+        System.out.println();
+        System.out.print(md);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void appendPair(StringBuilder md, Map<String, Object> r) {
+        Map<String, Object> d = (Map<String, Object>) r.get("direct");
+        Map<String, Object> g = (Map<String, Object>) r.get("gateway");
+        md.append(fmt(num(d.get("throughputPerSec")))).append(" | ")
+                .append(fmt(num(g.get("throughputPerSec")))).append(" | ")
+                .append(r.get("throughputRatio") == null ? "-" : fmt2(num(r.get("throughputRatio")))).append(" | ")
+                .append(lat(d)).append(" | ").append(lat(g)).append(" | ")
+                .append(r.get("p50Ratio") == null ? "-" : fmt2(num(r.get("p50Ratio")))).append(" | ")
+                .append(d.get("errors")).append(" / ").append(g.get("errors")).append(" |\n");
+    }
+
+    private static String lat(Map<String, Object> m) {
+        return fmt2(num(m.get("p50Ms"))) + " / " + fmt2(num(m.get("p90Ms"))) + " / " + fmt2(num(m.get("p99Ms")));
+    }
+
+    private static double num(Object o) {
+        return o instanceof Number n ? n.doubleValue() : 0;
+    }
+
+    private static String fmt(double d) {
+        return String.format(Locale.ROOT, "%.0f", d);
+    }
+
+    private static String fmt2(double d) {
+        return String.format(Locale.ROOT, "%.2f", d);
+    }
+}

@@ -1,0 +1,119 @@
+package io.camelmcp.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.catalina.Context;
+import org.apache.catalina.Wrapper;
+import org.apache.catalina.connector.Connector;
+import org.apache.catalina.startup.Tomcat;
+
+import io.modelcontextprotocol.json.McpJsonDefaults;
+import io.modelcontextprotocol.server.McpServer;
+import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
+import io.modelcontextprotocol.server.McpSyncServer;
+import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
+import io.modelcontextprotocol.spec.McpSchema;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import io.modelcontextprotocol.spec.McpSchema.Tool;
+
+/**
+ * A fast MCP upstream for benchmarks: {@code count} MCP servers (official MCP Java SDK, Streamable HTTP servlet
+ * transport) on one embedded Tomcat bound to 127.0.0.1, server {@code i} at {@code /s<i>/mcp}. Each has 10 tools:
+ * {@code add} {a,b} answering {@code a+b} at once, and {@code tool1..tool9} answering "ok".
+ *
+ * <p>Usage: {@code java -cp ... io.camelmcp.bench.FixtureUpstream <port|0> <count>}; prints
+ * {@code READY port=<port> servers=<count>} on stdout when serving.
+ */
+public final class FixtureUpstream {
+
+    public static final int TOOLS_PER_SERVER = 10;
+
+    public static void main(String[] args) throws Exception {
+        int port = args.length > 0 ? Integer.parseInt(args[0]) : 0;
+        int count = args.length > 1 ? Integer.parseInt(args[1]) : 1;
+
+        Path base = Files.createTempDirectory("bench-fixture");
+        Tomcat tomcat = new Tomcat();
+        tomcat.setBaseDir(base.toString());
+        Connector connector = new Connector("HTTP/1.1");
+        connector.setPort(port);
+        connector.setProperty("address", "127.0.0.1");
+        connector.setProperty("maxKeepAliveRequests", "-1");
+        connector.setProperty("maxThreads", "400");
+        connector.setProperty("maxConnections", "10000");
+        tomcat.setConnector(connector);
+        Context ctx = tomcat.addContext("", base.toString());
+
+        List<McpSyncServer> servers = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String path = "/s" + i + "/mcp";
+            HttpServletStreamableServerTransportProvider transport = HttpServletStreamableServerTransportProvider.builder()
+                    .jsonMapper(McpJsonDefaults.getMapper())
+                    .mcpEndpoint(path)
+                    .build();
+            servers.add(McpServer.sync(transport)
+                    .serverInfo("fixture-" + i, "1.0.0")
+                    .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
+                    .tools(tools())
+                    .build());
+            Wrapper w = Tomcat.addServlet(ctx, "mcp" + i, transport);
+            w.setAsyncSupported(true); // SSE answers use request.startAsync()
+            ctx.addServletMappingDecoded(path, "mcp" + i);
+        }
+        tomcat.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            servers.forEach(s -> {
+                try {
+                    s.close();
+                } catch (Exception ignored) {
+                    // best effort
+                }
+            });
+            try {
+                tomcat.stop();
+                tomcat.destroy();
+            } catch (Exception ignored) {
+                // best effort
+            }
+        }));
+        System.out.println("READY port=" + tomcat.getConnector().getLocalPort() + " servers=" + count);
+        System.out.flush();
+        tomcat.getServer().await();
+    }
+
+    private static List<SyncToolSpecification> tools() {
+        List<SyncToolSpecification> tools = new ArrayList<>();
+        tools.add(SyncToolSpecification.builder()
+                .tool(Tool.builder().name("add").description("Adds two numbers")
+                        .inputSchema(McpJsonDefaults.getMapper(),
+                                "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"number\"},\"b\":{\"type\":\"number\"}},\"required\":[\"a\",\"b\"]}")
+                        .build())
+                .callHandler((ex, req) -> {
+                    Map<String, Object> a = req.arguments() == null ? Map.of() : req.arguments();
+                    double sum = num(a.get("a")) + num(a.get("b"));
+                    String text = sum == Math.rint(sum) ? Long.toString((long) sum) : Double.toString(sum);
+                    return CallToolResult.builder().addTextContent(text).build();
+                })
+                .build());
+        for (int t = 1; t < TOOLS_PER_SERVER; t++) {
+            String name = "tool" + t;
+            tools.add(SyncToolSpecification.builder()
+                    .tool(Tool.builder().name(name).description("Filler tool " + t)
+                            .inputSchema(McpJsonDefaults.getMapper(), "{\"type\":\"object\"}").build())
+                    .callHandler((ex, req) -> CallToolResult.builder().addTextContent("ok").build())
+                    .build());
+        }
+        return tools;
+    }
+
+    private static double num(Object o) {
+        return o instanceof Number n ? n.doubleValue() : o == null ? 0 : Double.parseDouble(o.toString());
+    }
+
+    private FixtureUpstream() {
+    }
+}

@@ -1,0 +1,191 @@
+package io.camelmcp.bench;
+
+import java.net.http.HttpClient;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.HdrHistogram.Histogram;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * Closed-loop load generator. {@code concurrency} simulated clients, each on a virtual thread with its own
+ * HttpClient (HTTP/1.1 keep-alive) and its own MCP session(s), initialized once before the clock starts; then each
+ * client loops: one operation, wait for the answer, next. Operations started during warm-up are not recorded;
+ * those that start after warm-up and finish within the measured window are.
+ *
+ * <p>An operation is either a {@code tools/call} or a {@code tools/list}; with several URLs, one operation is that
+ * request sent to every URL in turn (the fan-out a client does itself without a gateway) and its latency is the sum.
+ *
+ * <p>Standalone: {@code java -cp ... io.camelmcp.bench.LoadGen <url>[,<url>...] call|list [tool] [argsJson]
+ * [concurrency] [warmupSeconds] [durationSeconds]}
+ */
+public final class LoadGen {
+
+    public record Spec(List<String> urls, String method, String tool, JsonNode arguments,
+                       int concurrency, double warmupSeconds, double durationSeconds) {
+    }
+
+    public record Result(long operations, long errors, double throughput, double meanMs, double p50Ms,
+                         double p90Ms, double p99Ms, double maxMs, String firstError, int itemsPerAnswer) {
+
+        Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("operations", operations);
+            m.put("errors", errors);
+            m.put("throughputPerSec", round(throughput));
+            m.put("meanMs", round(meanMs));
+            m.put("p50Ms", round(p50Ms));
+            m.put("p90Ms", round(p90Ms));
+            m.put("p99Ms", round(p99Ms));
+            m.put("maxMs", round(maxMs));
+            if (itemsPerAnswer >= 0) {
+                m.put("itemsPerAnswer", itemsPerAnswer);
+            }
+            if (firstError != null) {
+                m.put("firstError", firstError);
+            }
+            return m;
+        }
+    }
+
+    static double round(double d) {
+        return Math.round(d * 1000.0) / 1000.0;
+    }
+
+    public static Result run(Spec spec) throws Exception {
+        int c = spec.concurrency();
+        CountDownLatch ready = new CountDownLatch(c);
+        CountDownLatch go = new CountDownLatch(1);
+        long[] window = new long[2]; // [measureStart, measureEnd] in nanoTime, set before go
+        AtomicReference<String> firstError = new AtomicReference<>();
+        List<Future<long[]>> futures = new ArrayList<>();
+        List<Histogram> histograms = new ArrayList<>();
+        int[] items = {-1};
+        JsonNode params = params(spec);
+        String method = "call".equals(spec.method()) || "tools/call".equals(spec.method()) ? "tools/call" : "tools/list";
+
+        try (ExecutorService exec = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < c; i++) {
+                Histogram h = new Histogram(60_000_000_000L, 3);
+                histograms.add(h);
+                futures.add(exec.submit(() -> {
+                    long ok = 0;
+                    long errors = 0;
+                    try (HttpClient http = McpSession.newHttpClient()) {
+                        List<McpSession> sessions = new ArrayList<>();
+                        try {
+                            for (String url : spec.urls()) {
+                                McpSession s = new McpSession(http, url);
+                                s.initialize();
+                                sessions.add(s);
+                            }
+                        } finally {
+                            ready.countDown();
+                        }
+                        go.await();
+                        long start = window[0];
+                        long end = window[1];
+                        while (true) {
+                            long t0 = System.nanoTime();
+                            if (t0 >= end) {
+                                break;
+                            }
+                            boolean failed = false;
+                            int n = 0;
+                            for (McpSession s : sessions) {
+                                try {
+                                    JsonNode r = s.request(method, params);
+                                    JsonNode result = r.get("result");
+                                    if (r.has("error") || result == null || result.path("isError").asBoolean(false)) {
+                                        failed = true;
+                                        firstError.compareAndSet(null, McpSession.abbreviate(r.toString()));
+                                    } else if (result.has("tools")) {
+                                        n += result.get("tools").size();
+                                    }
+                                } catch (Exception e) {
+                                    failed = true;
+                                    firstError.compareAndSet(null, e.toString());
+                                }
+                            }
+                            long t1 = System.nanoTime();
+                            if (t0 >= start && t1 <= end) {
+                                if (failed) {
+                                    errors++;
+                                } else {
+                                    ok++;
+                                    h.recordValue(t1 - t0);
+                                    if ("tools/list".equals(method)) {
+                                        items[0] = n;
+                                    }
+                                }
+                            }
+                        }
+                        sessions.forEach(McpSession::close);
+                    } catch (Exception e) {
+                        firstError.compareAndSet(null, "client failed: " + e);
+                        errors++;
+                    }
+                    return new long[] {ok, errors};
+                }));
+            }
+            ready.await();
+            long now = System.nanoTime();
+            window[0] = now + (long) (spec.warmupSeconds() * 1e9);
+            window[1] = window[0] + (long) (spec.durationSeconds() * 1e9);
+            go.countDown();
+            long ok = 0;
+            long errors = 0;
+            for (Future<long[]> f : futures) {
+                long[] r = f.get();
+                ok += r[0];
+                errors += r[1];
+            }
+            Histogram all = new Histogram(60_000_000_000L, 3);
+            histograms.forEach(all::add);
+            double ms = 1e6;
+            return new Result(ok, errors, ok / spec.durationSeconds(),
+                    ok == 0 ? 0 : all.getMean() / ms,
+                    all.getValueAtPercentile(50) / ms, all.getValueAtPercentile(90) / ms,
+                    all.getValueAtPercentile(99) / ms, all.getMaxValue() / ms, firstError.get(), items[0]);
+        }
+    }
+
+    private static JsonNode params(Spec spec) {
+        ObjectNode p = McpSession.JSON.createObjectNode();
+        if (spec.tool() != null && !spec.method().endsWith("list")) {
+            p.put("name", spec.tool());
+            p.set("arguments", spec.arguments() == null ? McpSession.JSON.createObjectNode() : spec.arguments());
+        }
+        return p;
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 2) {
+            System.err.println("usage: LoadGen <url>[,<url>...] call|list [tool] [argsJson] [concurrency] [warmupS] [durationS]");
+            System.exit(2);
+        }
+        List<String> urls = List.of(args[0].split(","));
+        String mode = args[1];
+        boolean call = mode.contains("call");
+        int i = 2;
+        String tool = call ? args[i++] : null;
+        JsonNode arguments = call && args.length > i ? McpSession.JSON.readTree(args[i++]) : null;
+        int c = args.length > i ? Integer.parseInt(args[i++]) : 1;
+        double w = args.length > i ? Double.parseDouble(args[i++]) : 3;
+        double d = args.length > i ? Double.parseDouble(args[i]) : 5;
+        Result r = run(new Spec(urls, call ? "tools/call" : "tools/list", tool, arguments, c, w, d));
+        System.out.println(McpSession.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(r.toMap()));
+    }
+
+    private LoadGen() {
+    }
+}

@@ -1,0 +1,149 @@
+package io.camelmcp.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/** A minimal MCP Streamable HTTP client session: initialize once, then JSON-RPC requests (JSON or SSE answers). */
+final class McpSession {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final String PROTOCOL = "2025-11-25";
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    private final HttpClient http;
+    private final URI uri;
+    private final AtomicLong ids = new AtomicLong();
+    private String sessionId;
+    private JsonNode initializeResult;
+
+    McpSession(HttpClient http, String url) {
+        this.http = http;
+        this.uri = URI.create(url);
+    }
+
+    static HttpClient newHttpClient() {
+        return HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10))
+                .build();
+    }
+
+    /** initialize + notifications/initialized; returns the initialize result. */
+    JsonNode initialize() throws IOException, InterruptedException {
+        ObjectNode params = JSON.createObjectNode();
+        params.put("protocolVersion", PROTOCOL);
+        params.putObject("capabilities");
+        params.putObject("clientInfo").put("name", "bench").put("version", "1");
+        long id = ids.incrementAndGet();
+        HttpResponse<String> r = post(envelope(id, "initialize", params), false);
+        sessionId = r.headers().firstValue("Mcp-Session-Id").orElse(null);
+        JsonNode answer = answer(r, id);
+        if (answer.has("error")) {
+            throw new IOException("initialize failed: " + answer.get("error"));
+        }
+        initializeResult = answer.get("result");
+        ObjectNode note = JSON.createObjectNode().put("jsonrpc", "2.0").put("method", "notifications/initialized");
+        HttpResponse<String> n = post(note, true);
+        if (n.statusCode() / 100 != 2) {
+            throw new IOException("notifications/initialized: HTTP " + n.statusCode());
+        }
+        return initializeResult;
+    }
+
+    /** One JSON-RPC request; returns the whole response object (with "result" or "error"). */
+    JsonNode request(String method, JsonNode params) throws IOException, InterruptedException {
+        long id = ids.incrementAndGet();
+        return answer(post(envelope(id, method, params), true), id);
+    }
+
+    JsonNode initializeResult() {
+        return initializeResult;
+    }
+
+    void close() {
+        if (sessionId == null) {
+            return;
+        }
+        try {
+            HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).DELETE()
+                    .header("Mcp-Session-Id", sessionId).header("MCP-Protocol-Version", PROTOCOL);
+            http.send(b.build(), HttpResponse.BodyHandlers.discarding());
+        } catch (Exception ignored) {
+            // best effort
+        }
+    }
+
+    private static ObjectNode envelope(long id, String method, JsonNode params) {
+        ObjectNode o = JSON.createObjectNode().put("jsonrpc", "2.0").put("id", id).put("method", method);
+        if (params != null) {
+            o.set("params", params);
+        }
+        return o;
+    }
+
+    private HttpResponse<String> post(JsonNode body, boolean inSession) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri)
+                .timeout(TIMEOUT)
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json, text/event-stream")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
+        if (inSession) {
+            b.header("MCP-Protocol-Version", PROTOCOL);
+            if (sessionId != null) {
+                b.header("Mcp-Session-Id", sessionId);
+            }
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonNode answer(HttpResponse<String> r, long id) throws IOException {
+        if (r.statusCode() / 100 != 2) {
+            throw new IOException("HTTP " + r.statusCode() + ": " + abbreviate(r.body()));
+        }
+        String type = r.headers().firstValue("Content-Type").orElse("");
+        if (type.startsWith("text/event-stream")) {
+            // events are separated by blank lines; an event's data lines are joined with \n
+            StringBuilder data = new StringBuilder();
+            for (String line : (r.body() + "\n\n").split("\r?\n", -1)) {
+                if (line.isEmpty()) {
+                    if (!data.isEmpty()) {
+                        JsonNode msg = JSON.readTree(data.toString());
+                        if (!msg.has("method") && msg.path("id").asLong(-1) == id) {
+                            return msg;
+                        }
+                        data.setLength(0);
+                    }
+                } else if (line.startsWith("data:")) {
+                    if (!data.isEmpty()) {
+                        data.append('\n');
+                    }
+                    data.append(line.startsWith("data: ") ? line.substring(6) : line.substring(5));
+                }
+            }
+            throw new IOException("no response with id " + id + " in SSE stream: " + abbreviate(r.body()));
+        }
+        JsonNode msg = JSON.readTree(r.body());
+        if (msg.isArray()) {
+            for (JsonNode m : msg) {
+                if (!m.has("method") && m.path("id").asLong(-1) == id) {
+                    return m;
+                }
+            }
+            throw new IOException("no response with id " + id + ": " + abbreviate(r.body()));
+        }
+        return msg;
+    }
+
+    static String abbreviate(String s) {
+        return s == null ? "" : s.length() > 300 ? s.substring(0, 300) + "..." : s;
+    }
+}
