@@ -197,7 +197,7 @@ public final class SseRelay extends EventChunks {
         byte[] bytes = out == null ? new byte[0] : emit(json.write(out));
         if (isOurResponse) {
             done = true;
-            closeUpstream();
+            closeUpstream(true);
         }
         return bytes;
     }
@@ -241,16 +241,47 @@ public final class SseRelay extends EventChunks {
     private boolean closed;
 
     private void closeUpstream() {
+        closeUpstream(false);
+    }
+
+    /**
+     * Ends the relay. After the response the upstream is about to end its stream: reading that end (in the
+     * background, for a moment at most) returns the keep-alive connection to the pool, where closing an
+     * unfinished body would cost the next call a new connection.
+     */
+    private void closeUpstream(boolean drain) {
         disarm();
         synchronized (this) {
-            if (!closed) {
-                closed = true;
-                failures.finished();
-                if (recorder != null) {
-                    recorder.complete(!clientGone);
-                }
+            if (closed) {
+                return;
+            }
+            closed = true;
+            failures.finished();
+            if (recorder != null) {
+                recorder.complete(!clientGone);
             }
         }
+        if (!drain) {
+            closeQuietly();
+            return;
+        }
+        InputStream body = upstreamBody;
+        ScheduledFuture<?> cut = deadline.scheduler().schedule(this::closeQuietly, DRAIN_MILLIS, TimeUnit.MILLISECONDS);
+        Thread.ofVirtual().name("mcp-drain").start(() -> {
+            try {
+                body.transferTo(java.io.OutputStream.nullOutputStream());
+            } catch (IOException ignored) {
+                // cut after DRAIN_MILLIS, or gone
+            } finally {
+                cut.cancel(false);
+                closeQuietly();
+            }
+        });
+    }
+
+    static final long DRAIN_MILLIS = 2000;
+
+    private void closeQuietly() {
         try {
             upstream.close();
         } catch (IOException ignored) {
