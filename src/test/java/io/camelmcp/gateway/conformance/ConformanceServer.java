@@ -1,7 +1,5 @@
 package io.camelmcp.gateway.conformance;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,8 +10,6 @@ import java.util.function.BiFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.apache.catalina.Context;
-import org.apache.catalina.Wrapper;
 import org.apache.catalina.startup.Tomcat;
 
 import io.modelcontextprotocol.json.McpJsonDefaults;
@@ -166,17 +162,7 @@ public final class ConformanceServer implements AutoCloseable {
     // ------------------------------------------------------------------ hosting
 
     private static Tomcat serve(jakarta.servlet.Servlet servlet, int port) throws Exception {
-        Path base = Files.createTempDirectory("conformance-fixture");
-        Tomcat tomcat = new Tomcat();
-        tomcat.setBaseDir(base.toString());
-        tomcat.setPort(port);
-        tomcat.getConnector().setProperty("address", "127.0.0.1");
-        Context ctx = tomcat.addContext("", base.toString());
-        Wrapper w = Tomcat.addServlet(ctx, "mcp", servlet);
-        w.setAsyncSupported(true); // SSE answers use request.startAsync()
-        ctx.addServletMappingDecoded("/mcp", "mcp");
-        tomcat.start();
-        return tomcat;
+        return io.camelmcp.gateway.support.FixtureServer.serve("conformance", servlet, port);
     }
 
     // ------------------------------------------------------------------ tools

@@ -169,11 +169,16 @@ public final class FixtureServer implements AutoCloseable {
     }
 
     private static Tomcat serve(String name, jakarta.servlet.Servlet servlet) throws Exception {
+        return serve(name, servlet, 0);
+    }
+
+    /** An embedded Tomcat on 127.0.0.1 ({@code port} 0: a free one) with the servlet at /mcp. */
+    public static Tomcat serve(String name, jakarta.servlet.Servlet servlet, int port) throws Exception {
         Path base = Files.createTempDirectory("fixture-" + name);
         Tomcat tomcat = new Tomcat();
         tomcat.setBaseDir(base.toString());
-        tomcat.setPort(0);
-        tomcat.getConnector();
+        tomcat.setPort(port);
+        tomcat.getConnector().setProperty("address", "127.0.0.1");
         Context ctx = tomcat.addContext("", base.toString());
         Wrapper w = Tomcat.addServlet(ctx, "mcp", servlet);
         w.setAsyncSupported(true); // SSE answers use request.startAsync()
