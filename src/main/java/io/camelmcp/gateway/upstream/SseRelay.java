@@ -244,11 +244,7 @@ public final class SseRelay extends EventChunks {
         closeUpstream(false);
     }
 
-    /**
-     * Ends the relay. After the response the upstream is about to end its stream: reading that end (in the
-     * background, for a moment at most) returns the keep-alive connection to the pool, where closing an
-     * unfinished body would cost the next call a new connection.
-     */
+    /** Ends the relay; after the response, the upstream's stream is read to its end (see UpstreamReply#release). */
     private void closeUpstream(boolean drain) {
         disarm();
         synchronized (this) {
@@ -261,25 +257,12 @@ public final class SseRelay extends EventChunks {
                 recorder.complete(!clientGone);
             }
         }
-        if (!drain) {
+        if (drain) {
+            UpstreamReply.release(upstreamBody);
+        } else {
             closeQuietly();
-            return;
         }
-        InputStream body = upstreamBody;
-        ScheduledFuture<?> cut = deadline.scheduler().schedule(this::closeQuietly, DRAIN_MILLIS, TimeUnit.MILLISECONDS);
-        Thread.ofVirtual().name("mcp-drain").start(() -> {
-            try {
-                body.transferTo(java.io.OutputStream.nullOutputStream());
-            } catch (IOException ignored) {
-                // cut after DRAIN_MILLIS, or gone
-            } finally {
-                cut.cancel(false);
-                closeQuietly();
-            }
-        });
     }
-
-    static final long DRAIN_MILLIS = 2000;
 
     private void closeQuietly() {
         try {

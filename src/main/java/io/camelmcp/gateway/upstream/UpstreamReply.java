@@ -3,7 +3,11 @@ package io.camelmcp.gateway.upstream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.http.HttpResponse;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /** An upstream's HTTP answer whose body has not been read yet (it may be a long SSE stream). */
 public final class UpstreamReply {
@@ -48,6 +52,44 @@ public final class UpstreamReply {
             }
         }
         return buffered;
+    }
+
+    /** How long an answer's stream may take to end after its response before it is cut. */
+    static final long RELEASE_MILLIS = 2000;
+
+    private static final ScheduledThreadPoolExecutor CUTS = cuts();
+
+    private static ScheduledThreadPoolExecutor cuts() {
+        ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("mcp-release").daemon().factory());
+        s.setRemoveOnCancelPolicy(true);
+        return s;
+    }
+
+    /**
+     * The response has been read from this body; the upstream is about to end the stream. Reading that end
+     * (in the background, {@link #RELEASE_MILLIS} at most) returns the keep-alive connection to the pool,
+     * where closing an unfinished body would cost the next request a new connection.
+     */
+    public static void release(InputStream body) {
+        ScheduledFuture<?> cut = CUTS.schedule(() -> closeQuietly(body), RELEASE_MILLIS, TimeUnit.MILLISECONDS);
+        Thread.ofVirtual().name("mcp-release").start(() -> {
+            try {
+                body.transferTo(OutputStream.nullOutputStream());
+            } catch (IOException ignored) {
+                // cut, or gone
+            } finally {
+                cut.cancel(false);
+                closeQuietly(body);
+            }
+        });
+    }
+
+    private static void closeQuietly(InputStream body) {
+        try {
+            body.close();
+        } catch (IOException ignored) {
+            // already gone
+        }
     }
 
     /** Drops the body without reading it (it may be an endless stream): the connection is released. */

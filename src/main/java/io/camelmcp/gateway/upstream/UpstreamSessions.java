@@ -271,18 +271,19 @@ public class UpstreamSessions {
                         + new String(body, 0, Math.min(body.length, 200), StandardCharsets.UTF_8), reply.status(), null);
             }
             if (reply.isEventStream()) {
-                try (SseReader events = new SseReader(reply.body())) {
-                    SseEvent e;
-                    while ((e = events.next()) != null) {
-                        if (!e.isMessage()) {
-                            continue;
-                        }
-                        JsonNode msg = json.read(e.data());
-                        if (!msg.has("method") && id.equals(msg.get("id"))) {
-                            return msg;
-                        }
+                SseReader events = new SseReader(reply.body());
+                SseEvent e;
+                while ((e = events.next()) != null) {
+                    if (!e.isMessage()) {
+                        continue;
+                    }
+                    JsonNode msg = json.read(e.data());
+                    if (!msg.has("method") && id.equals(msg.get("id"))) {
+                        UpstreamReply.release(reply.body()); // keep the connection for the next request
+                        return msg;
                     }
                 }
+                reply.discard();
                 throw new UpstreamException(server.name(), "stream ended before the response", 200, null);
             }
             JsonNode msg = json.read(reply.readAll());
