@@ -184,25 +184,12 @@ class CatalogTest {
     void aListChangedAnnouncementRefreshesTheCatalogueAndClientsAreToldOnce() throws Exception {
         assertThat(allTools()).contains("g_first").doesNotContain("g_second");
         java.util.concurrent.CopyOnWriteArrayList<String> announced = new java.util.concurrent.CopyOnWriteArrayList<>();
-        HttpResponse<java.io.InputStream> stream = c.openGet(java.util.Map.of("Accept", "text/event-stream"));
-        Thread reader = Thread.ofVirtual().start(() -> {
-            try (java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(stream.body()))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    if (line.startsWith("data: {")) {
-                        announced.add(RawMcpClient.JSON.readTree(line.substring(6)).path("method").asText());
-                    }
-                }
-            } catch (Exception ignored) {
-                // closed by the test
-            }
-        });
+        AutoCloseable stream = c.listen(m -> announced.add(m.path("method").asText()));
         growing.addTool("second", a -> "second");
         await().atMost(Duration.ofSeconds(10)).until(() -> announced.contains("notifications/tools/list_changed"));
         Thread.sleep(1500);
         assertThat(announced.stream().filter("notifications/tools/list_changed"::equals).count()).isEqualTo(1);
-        stream.body().close();
-        reader.interrupt();
+        stream.close();
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
                 .untilAsserted(() -> assertThat(allTools()).contains("g_first", "g_second"));
         assertThat(c.request(13, "tools/call", "{\"name\":\"g_second\",\"arguments\":{}}").path("result").path("content").get(0)

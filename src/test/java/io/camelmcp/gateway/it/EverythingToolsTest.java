@@ -3,9 +3,6 @@ package io.camelmcp.gateway.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.BufferedReader;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
@@ -71,25 +68,17 @@ class EverythingToolsTest extends EverythingGatewayTest {
         RawMcpClient rooted = client();
         rooted.initialize("2025-11-25", "{\"roots\":{\"listChanged\":true}}");
         List<JsonNode> asked = new CopyOnWriteArrayList<>();
-        HttpResponse<InputStream> stream = rooted.openGet(Map.of("Accept", "text/event-stream"));
-        Thread reader = Thread.ofVirtual().start(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(stream.body()))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    if (line.startsWith("data: {")) {
-                        JsonNode m = RawMcpClient.JSON.readTree(line.substring(6));
-                        if ("roots/list".equals(m.path("method").asText())) {
-                            asked.add(m);
-                            rooted.post("{\"jsonrpc\":\"2.0\",\"id\":" + m.get("id") + ",\"result\":{\"roots\":[{\"uri\":\"file:///r"
-                                    + asked.size() + "\"}]}}", Map.of());
-                        }
-                    }
+        try (AutoCloseable stream = rooted.listen(m -> {
+            if ("roots/list".equals(m.path("method").asText())) {
+                asked.add(m);
+                try {
+                    rooted.post("{\"jsonrpc\":\"2.0\",\"id\":" + m.get("id") + ",\"result\":{\"roots\":[{\"uri\":\"file:///r"
+                            + asked.size() + "\"}]}}", Map.of());
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
                 }
-            } catch (Exception ignored) {
-                // closed by the test
             }
-        });
-        try {
+        })) {
             // opening the GET stream opened the sessions with both servers, and each asked for the roots
             await().atMost(Duration.ofSeconds(10)).until(() -> asked.size() >= 2);
             assertThat(asked).extracting(m -> m.path("id").asText()).allMatch(id -> id.startsWith("gw-")).doesNotHaveDuplicates();
@@ -98,9 +87,6 @@ class EverythingToolsTest extends EverythingGatewayTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> asked.size() >= 4);
             JsonNode roots = rooted.request(5, "tools/call", "{\"name\":\"a_get-roots-list\",\"arguments\":{}}");
             assertThat(roots.path("result").path("content").get(0).path("text").asText()).contains("file:///r");
-        } finally {
-            stream.body().close();
-            reader.interrupt();
         }
     }
 
@@ -108,19 +94,7 @@ class EverythingToolsTest extends EverythingGatewayTest {
     void subscribedResourceUpdatesArriveOnTheGetStreamWithGatewayUris() throws Exception {
         String uri = "mcp-gateway://everything-b/demo://resource/static/document/features.md";
         List<JsonNode> received = new CopyOnWriteArrayList<>();
-        HttpResponse<InputStream> stream = c.openGet(Map.of("Accept", "text/event-stream"));
-        Thread reader = Thread.ofVirtual().start(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(stream.body()))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    if (line.startsWith("data: {")) {
-                        received.add(RawMcpClient.JSON.readTree(line.substring(6)));
-                    }
-                }
-            } catch (Exception ignored) {
-                // closed by the test
-            }
-        });
+        AutoCloseable stream = c.listen(received::add);
         assertThat(c.request(3, "resources/subscribe", "{\"uri\":\"" + uri + "\"}").has("result")).isTrue();
         call("b_toggle-subscriber-updates", "{}");
         try {
@@ -131,8 +105,7 @@ class EverythingToolsTest extends EverythingGatewayTest {
             assertThat(update.path("params").path("uri").asText()).isEqualTo(uri);
         } finally {
             call("b_toggle-subscriber-updates", "{}");
-            stream.body().close();
-            reader.interrupt();
+            stream.close();
         }
     }
 }

@@ -47,10 +47,15 @@ public final class FixtureServer implements AutoCloseable {
         stateful.notifyToolsListChanged();
     }
 
+    /** A tool named and described {@code name}, taking any object. */
+    private static Tool objectTool(String name) {
+        return Tool.builder().name(name).description(name)
+                .inputSchema(McpJsonDefaults.getMapper(), "{\"type\":\"object\"}").build();
+    }
+
     private static SyncToolSpecification textTool(String toolName, java.util.function.Function<Map<String, Object>, String> body) {
         return SyncToolSpecification.builder()
-                .tool(Tool.builder().name(toolName).description(toolName)
-                        .inputSchema(McpJsonDefaults.getMapper(), "{\"type\":\"object\"}").build())
+                .tool(objectTool(toolName))
                 .callHandler((ex, req) -> CallToolResult.builder()
                         .addTextContent(body.apply(req.arguments() == null ? Map.of() : req.arguments())).build())
                 .build();
@@ -77,8 +82,7 @@ public final class FixtureServer implements AutoCloseable {
         /** A tool that reports progress once (so its answer is an open SSE stream) and then runs {@code action}. */
         public Builder streamingTool(String toolName, Runnable action) {
             tools.add(SyncToolSpecification.builder()
-                    .tool(Tool.builder().name(toolName).description(toolName)
-                            .inputSchema(McpJsonDefaults.getMapper(), "{\"type\":\"object\"}").build())
+                    .tool(objectTool(toolName))
                     .callHandler((ex, req) -> {
                         if (req.progressToken() != null) {
                             ex.progressNotification(new ProgressNotification(req.progressToken(), 0, 1.0, "started"));
@@ -93,8 +97,7 @@ public final class FixtureServer implements AutoCloseable {
         /** A tool that logs one warning and one error (filtered by the session's logging level), then answers. */
         public Builder loggingTool(String toolName) {
             tools.add(SyncToolSpecification.builder()
-                    .tool(Tool.builder().name(toolName).description(toolName)
-                            .inputSchema(McpJsonDefaults.getMapper(), "{\"type\":\"object\"}").build())
+                    .tool(objectTool(toolName))
                     .callHandler((ex, req) -> {
                         ex.loggingNotification(McpSchema.LoggingMessageNotification.builder()
                                 .level(McpSchema.LoggingLevel.WARNING).logger(toolName).data("a warning").build());
@@ -109,8 +112,7 @@ public final class FixtureServer implements AutoCloseable {
         /** A tool that reports progress {@code steps} times, {@code intervalMs} apart, then answers. */
         public Builder progressTool(String toolName, int steps, long intervalMs) {
             tools.add(SyncToolSpecification.builder()
-                    .tool(Tool.builder().name(toolName).description(toolName)
-                            .inputSchema(McpJsonDefaults.getMapper(), "{\"type\":\"object\"}").build())
+                    .tool(objectTool(toolName))
                     .callHandler((ex, req) -> {
                         for (int i = 1; i <= steps; i++) {
                             if (req.progressToken() != null) {

@@ -112,6 +112,30 @@ public final class RawMcpClient {
         return http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
     }
 
+    /**
+     * Opens the session's GET stream and hands each message on it to {@code onMessage}, in a virtual thread,
+     * until the returned handle is closed.
+     */
+    public AutoCloseable listen(java.util.function.Consumer<JsonNode> onMessage) throws IOException, InterruptedException {
+        HttpResponse<InputStream> stream = openGet(Map.of("Accept", "text/event-stream"));
+        Thread reader = Thread.ofVirtual().start(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    if (line.startsWith("data:") && !line.substring(5).isBlank()) {
+                        onMessage.accept(JSON.readTree(line.substring(5).trim()));
+                    }
+                }
+            } catch (IOException ignored) {
+                // closed by the test
+            }
+        });
+        return () -> {
+            stream.body().close();
+            reader.interrupt();
+        };
+    }
+
     /** A request expecting one answer: the JSON body, or the response event of an SSE body. */
     public JsonNode request(int id, String method, String paramsJson) throws IOException, InterruptedException {
         HttpResponse<String> r = post("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"" + method + "\""
