@@ -21,8 +21,15 @@ public final class CuttableProxy implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
 
     public CuttableProxy(int targetPort) throws IOException {
+        this(targetPort, 0);
+    }
+
+    /** Listens on {@code port} (0: a free one): a new proxy on a cut one's port is the server coming back. */
+    public CuttableProxy(int targetPort, int port) throws IOException {
         this.targetPort = targetPort;
-        this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        this.listener = new ServerSocket();
+        listener.setReuseAddress(true);
+        listener.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
         Thread.ofVirtual().name("proxy-accept").start(this::acceptLoop);
     }
 

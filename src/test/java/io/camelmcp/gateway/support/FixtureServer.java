@@ -33,12 +33,43 @@ public final class FixtureServer implements AutoCloseable {
     private final AutoCloseable server;
     private final McpSyncServer stateful;
     private final int port;
+    private final List<String> authorizations;
 
-    private FixtureServer(Tomcat tomcat, AutoCloseable server, McpSyncServer stateful, int port) {
+    private FixtureServer(Tomcat tomcat, AutoCloseable server, McpSyncServer stateful, int port, List<String> authorizations) {
         this.tomcat = tomcat;
         this.server = server;
         this.stateful = stateful;
         this.port = port;
+        this.authorizations = authorizations;
+    }
+
+    /** The Authorization header of every request this server received, in order (what a gateway sent it). */
+    public List<String> authorizations() { return List.copyOf(authorizations); }
+
+    /** Wraps a servlet so that each request's Authorization header is recorded before it is served. */
+    private static jakarta.servlet.Servlet recording(jakarta.servlet.Servlet inner, List<String> seen) {
+        return new jakarta.servlet.http.HttpServlet() {
+            @Override
+            public void init(jakarta.servlet.ServletConfig config) throws jakarta.servlet.ServletException {
+                super.init(config);
+                inner.init(config);
+            }
+
+            @Override
+            public void service(jakarta.servlet.ServletRequest req, jakarta.servlet.ServletResponse res)
+                    throws jakarta.servlet.ServletException, java.io.IOException {
+                String auth = ((jakarta.servlet.http.HttpServletRequest) req).getHeader("Authorization");
+                if (auth != null) {
+                    seen.add(auth);
+                }
+                inner.service(req, res);
+            }
+
+            @Override
+            public void destroy() {
+                inner.destroy();
+            }
+        };
     }
 
     /** Adds a tool while running; the SDK then announces notifications/tools/list_changed. */
@@ -141,8 +172,9 @@ public final class FixtureServer implements AutoCloseable {
                     .strictToolNameValidation(false) // we want servers with names the gateway must refuse
                     .tools(tools)
                     .build();
-            Tomcat tomcat = serve(name, transport);
-            return new FixtureServer(tomcat, server::close, server, tomcat.getConnector().getLocalPort());
+            List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Tomcat tomcat = serve(name, recording(transport, seen));
+            return new FixtureServer(tomcat, server::close, server, tomcat.getConnector().getLocalPort(), seen);
         }
     }
 
@@ -167,7 +199,7 @@ public final class FixtureServer implements AutoCloseable {
                         .build())
                 .build();
         Tomcat tomcat = serve(name, transport);
-        return new FixtureServer(tomcat, server::close, null, tomcat.getConnector().getLocalPort());
+        return new FixtureServer(tomcat, server::close, null, tomcat.getConnector().getLocalPort(), List.of());
     }
 
     private static Tomcat serve(String name, jakarta.servlet.Servlet servlet) throws Exception {

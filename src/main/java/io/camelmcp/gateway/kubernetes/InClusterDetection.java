@@ -1,0 +1,28 @@
+package io.camelmcp.gateway.kubernetes;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.env.EnvironmentPostProcessor;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+
+/**
+ * Turns Kubernetes registration on when the gateway runs in a pod with a service account and nobody set
+ * {@code mcp.gateway.kubernetes.enabled}: the same jar runs on a workstation (off) and in a cluster (on).
+ */
+public class InClusterDetection implements EnvironmentPostProcessor {
+
+    static final String ENABLED = "mcp.gateway.kubernetes.enabled";
+    static final Path TOKEN = Path.of("/var/run/secrets/kubernetes.io/serviceaccount/token");
+
+    @Override
+    public void postProcessEnvironment(ConfigurableEnvironment env, SpringApplication application) {
+        if (env.getProperty(ENABLED) == null && System.getenv("KUBERNETES_SERVICE_HOST") != null
+                && Files.isReadable(TOKEN)) {
+            env.getPropertySources().addLast(new MapPropertySource("in-cluster", Map.of(ENABLED, "true")));
+        }
+    }
+}
