@@ -20,8 +20,12 @@ public class InClusterDetection implements EnvironmentPostProcessor {
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment env, SpringApplication application) {
-        if (env.getProperty(ENABLED) == null && System.getenv("KUBERNETES_SERVICE_HOST") != null
-                && Files.isReadable(TOKEN)) {
+        apply(env, System::getenv, TOKEN);
+    }
+
+    static void apply(ConfigurableEnvironment env, java.util.function.UnaryOperator<String> variables, Path token) {
+        if (env.getProperty(ENABLED) == null && variables.apply("KUBERNETES_SERVICE_HOST") != null
+                && Files.isReadable(token)) {
             env.getPropertySources().addLast(new MapPropertySource("in-cluster", Map.of(ENABLED, "true")));
         }
     }

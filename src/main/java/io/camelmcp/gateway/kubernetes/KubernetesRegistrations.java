@@ -90,8 +90,22 @@ public class KubernetesRegistrations {
 
         List<ServerRegistration> servers = new ArrayList<>();
         List<RegistrationState> states = new ArrayList<>();
-        for (JsonNode reg : cache.all(Kind.MCP_SERVER_REGISTRATION)) {
-            states.add(registration(cache, reg, served, sections, servers));
+        // oldest first: a prefix already served stays with its owner; a newcomer asking for it is refused
+        List<JsonNode> regs = new ArrayList<>(cache.all(Kind.MCP_SERVER_REGISTRATION));
+        regs.sort(Comparator.comparing((JsonNode r) -> r.path("metadata").path("creationTimestamp").asText()));
+        Map<String, String> prefixOwners = new HashMap<>();
+        for (JsonNode reg : regs) {
+            RegistrationState state = registration(cache, reg, served, sections, servers);
+            if (state.server() != null) {
+                ServerRegistration added = servers.getLast();
+                String owner = prefixOwners.putIfAbsent(added.prefix(), ns(reg) + "/" + name(reg));
+                if (owner != null) {
+                    servers.removeLast();
+                    state = fail(reg, state.generation(), "PrefixConflict", "toolPrefix '" + added.prefix()
+                            + "' is already used by MCPServerRegistration " + owner);
+                }
+            }
+            states.add(state);
         }
         Set<String> seenProblems = new HashSet<>();
         backends(cache, servers, seenProblems);

@@ -25,6 +25,20 @@ public class UpstreamClient implements AutoCloseable {
 
     static final String ACCEPT = "application/json, text/event-stream";
 
+    static {
+        allowHostHeader();
+    }
+
+    /**
+     * A server reached through a Gateway's address is sent its HTTPRoute's hostname as Host. The JDK client
+     * refuses that header unless this property is set before its first request: called first thing in main.
+     */
+    public static void allowHostHeader() {
+        if (System.getProperty("jdk.httpclient.allowRestrictedHeaders") == null) {
+            System.setProperty("jdk.httpclient.allowRestrictedHeaders", "host");
+        }
+    }
+
     private final HttpClient http;
     private final ExecutorService executor;
 

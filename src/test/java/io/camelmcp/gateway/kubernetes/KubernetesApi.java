@@ -77,6 +77,23 @@ public final class KubernetesApi implements AutoCloseable {
         return kubectl.genericKubernetesResources(kind.context()).inNamespace(namespace).withName(name).get();
     }
 
+    /** The object's status, empty when it has none (or the object is gone). */
+    public com.fasterxml.jackson.databind.JsonNode status(Kind kind, String namespace, String name) {
+        GenericKubernetesResource r = get(kind, namespace, name);
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        return r == null ? json.createObjectNode() : json.valueToTree(r).path("status");
+    }
+
+    /** The object's Ready condition, empty when it has none. */
+    public com.fasterxml.jackson.databind.JsonNode ready(Kind kind, String namespace, String name) {
+        for (var c : status(kind, namespace, name).path("conditions")) {
+            if ("Ready".equals(c.path("type").asText())) {
+                return c;
+            }
+        }
+        return new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+    }
+
     public void edit(Kind kind, String namespace, String name, UnaryOperator<GenericKubernetesResource> change) {
         kubectl.genericKubernetesResources(kind.context()).inNamespace(namespace).withName(name).edit(change);
     }

@@ -293,21 +293,15 @@ class KubernetesRegistrationTest {
     }
 
     static JsonNode status(Kind kind, String ns, String name) {
-        GenericKubernetesResource r = api.get(kind, ns, name);
-        return r == null ? RawMcpClient.JSON.createObjectNode() : RawMcpClient.JSON.valueToTree(r).path("status");
+        return api.status(kind, ns, name);
     }
 
     static JsonNode condition(Kind kind, String ns, String name) {
-        for (JsonNode c : status(kind, ns, name).path("conditions")) {
-            if ("Ready".equals(c.path("type").asText())) {
-                return c;
-            }
-        }
-        return RawMcpClient.JSON.createObjectNode();
+        return api.ready(kind, ns, name);
     }
 
     static JsonNode ready(String ns, String name) {
-        return condition(Kind.MCP_SERVER_REGISTRATION, ns, name);
+        return api.ready(Kind.MCP_SERVER_REGISTRATION, ns, name);
     }
 
     @SuppressWarnings("unchecked")

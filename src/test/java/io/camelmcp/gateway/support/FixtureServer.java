@@ -33,21 +33,31 @@ public final class FixtureServer implements AutoCloseable {
     private final AutoCloseable server;
     private final McpSyncServer stateful;
     private final int port;
-    private final List<String> authorizations;
+    private final List<Seen> requests;
 
-    private FixtureServer(Tomcat tomcat, AutoCloseable server, McpSyncServer stateful, int port, List<String> authorizations) {
+    private FixtureServer(Tomcat tomcat, AutoCloseable server, McpSyncServer stateful, int port, List<Seen> requests) {
         this.tomcat = tomcat;
         this.server = server;
         this.stateful = stateful;
         this.port = port;
-        this.authorizations = authorizations;
+        this.requests = requests;
     }
 
     /** The Authorization header of every request this server received, in order (what a gateway sent it). */
-    public List<String> authorizations() { return List.copyOf(authorizations); }
+    public List<String> authorizations() {
+        return requests.stream().map(Seen::authorization).filter(java.util.Objects::nonNull).toList();
+    }
 
-    /** Wraps a servlet so that each request's Authorization header is recorded before it is served. */
-    private static jakarta.servlet.Servlet recording(jakarta.servlet.Servlet inner, List<String> seen) {
+    /** The Host header of every request this server received, in order. */
+    public List<String> hosts() {
+        return requests.stream().map(Seen::host).toList();
+    }
+
+    /** What the fixture remembers of one request. */
+    private record Seen(String authorization, String host) { }
+
+    /** Wraps a servlet so that each request's Authorization and Host headers are recorded before it is served. */
+    private static jakarta.servlet.Servlet recording(jakarta.servlet.Servlet inner, List<Seen> seen) {
         return new jakarta.servlet.http.HttpServlet() {
             @Override
             public void init(jakarta.servlet.ServletConfig config) throws jakarta.servlet.ServletException {
@@ -58,10 +68,8 @@ public final class FixtureServer implements AutoCloseable {
             @Override
             public void service(jakarta.servlet.ServletRequest req, jakarta.servlet.ServletResponse res)
                     throws jakarta.servlet.ServletException, java.io.IOException {
-                String auth = ((jakarta.servlet.http.HttpServletRequest) req).getHeader("Authorization");
-                if (auth != null) {
-                    seen.add(auth);
-                }
+                var http = (jakarta.servlet.http.HttpServletRequest) req;
+                seen.add(new Seen(http.getHeader("Authorization"), http.getHeader("Host")));
                 inner.service(req, res);
             }
 
@@ -172,7 +180,7 @@ public final class FixtureServer implements AutoCloseable {
                     .strictToolNameValidation(false) // we want servers with names the gateway must refuse
                     .tools(tools)
                     .build();
-            List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+            List<Seen> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
             Tomcat tomcat = serve(name, recording(transport, seen));
             return new FixtureServer(tomcat, server::close, server, tomcat.getConnector().getLocalPort(), seen);
         }
