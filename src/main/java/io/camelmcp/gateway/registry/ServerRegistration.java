@@ -19,4 +19,11 @@ public record ServerRegistration(String name, URI url, String prefix, Map<String
     public ServerRegistration(String name, URI url, String prefix, Map<String, String> headers, String source) {
         this(name, url, prefix, headers, source, ToolFilter.ALL);
     }
+
+    /** Header names only: their values are often credentials, and records print everything. */
+    @Override
+    public String toString() {
+        return "ServerRegistration[name=" + name + ", url=" + url + ", prefix=" + prefix + ", headers=" + headers.keySet()
+                + ", source=" + source + ", tools=" + tools + "]";
+    }
 }

@@ -52,20 +52,38 @@ public final class KubernetesApi implements AutoCloseable {
             if ("Namespace".equals(r.getKind())) {
                 continue; // the mock server needs none
             }
-            var op = kubectl.genericKubernetesResources(kind(r).context()).inNamespace(r.getMetadata().getNamespace());
-            if (op.withName(r.getMetadata().getName()).get() == null) {
-                op.resource(r).create();
-            } else {
-                // like kubectl apply: the new content, whatever the gateway wrote into status meanwhile
-                op.withName(r.getMetadata().getName()).edit(current -> {
-                    r.getMetadata().setResourceVersion(current.getMetadata().getResourceVersion());
-                    if (current.getAdditionalProperties().containsKey("status")) {
-                        r.getAdditionalProperties().put("status", current.getAdditionalProperties().get("status"));
-                    }
-                    return r;
-                });
+            retryOnConflict(() -> createOrUpdate(r));
+        }
+    }
+
+    /** The gateway may write an object's status between our read and our write: read again, as kubectl does. */
+    private static void retryOnConflict(Runnable write) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                write.run();
+                return;
+            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+                if (e.getCode() != 409 || attempt == 5) {
+                    throw e;
+                }
             }
         }
+    }
+
+    private void createOrUpdate(GenericKubernetesResource r) {
+        var op = kubectl.genericKubernetesResources(kind(r).context()).inNamespace(r.getMetadata().getNamespace());
+        GenericKubernetesResource current = op.withName(r.getMetadata().getName()).get();
+        if (current == null) {
+            op.resource(r).create();
+            return;
+        }
+        // like kubectl apply: the new content, whatever the gateway wrote into status meanwhile
+        GenericKubernetesResource next = Serialization.clone(r);
+        next.getMetadata().setResourceVersion(current.getMetadata().getResourceVersion());
+        if (current.getAdditionalProperties().containsKey("status")) {
+            next.getAdditionalProperties().put("status", current.getAdditionalProperties().get("status"));
+        }
+        op.resource(next).update();
     }
 
     /** kubectl apply -f of a file under the project. */
@@ -95,7 +113,8 @@ public final class KubernetesApi implements AutoCloseable {
     }
 
     public void edit(Kind kind, String namespace, String name, UnaryOperator<GenericKubernetesResource> change) {
-        kubectl.genericKubernetesResources(kind.context()).inNamespace(namespace).withName(name).edit(change);
+        retryOnConflict(() -> kubectl.genericKubernetesResources(kind.context()).inNamespace(namespace).withName(name)
+                .edit(r -> change.apply(Serialization.clone(r))));
     }
 
     public void delete(Kind kind, String namespace, String name) {

@@ -45,6 +45,7 @@ class KubernetesRegistrationTest {
     static FixtureServer everything1;
     static FixtureServer everything2;
     static FixtureServer late;
+    static FixtureServer shadow;
 
     @LocalServerPort
     int port;
@@ -57,6 +58,7 @@ class KubernetesRegistrationTest {
         everything1 = fixture("mcp-server", "echo", "add");
         everything2 = fixture("mcp-everything", "echo", "add", "sub");
         late = fixture("late", "ping");
+        shadow = fixture("shadow", "pha"); // exposed as myserver_al + pha: the name of server1's alpha
         registry.add("mcp.gateway.demo.enabled", () -> "false");
         registry.add("mcp.gateway.kubernetes.enabled", () -> "true");
         registry.add("mcp.gateway.kubernetes.master-url", () -> "http://127.0.0.1:" + apiLink.port());
@@ -77,7 +79,7 @@ class KubernetesRegistrationTest {
     // (@DirtiesContext), and on its way out it releases its Lease and stops its watches against it
     @AfterAll
     static void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {server1, everything1, everything2, late}) {
+        for (AutoCloseable c : new AutoCloseable[] {server1, everything1, everything2, late, shadow}) {
             try {
                 c.close();
             } catch (Exception ignored) {
@@ -219,6 +221,28 @@ class KubernetesRegistrationTest {
 
     @Test
     @Order(8)
+    void theStatusTellsAnUnreachableUpstreamAndAToolNameConflict() throws Exception {
+        int deadPort = io.camelmcp.gateway.support.ServerEverything.freePort();
+        api.apply(service("mcp-test", "down", 8080, null, Map.of()) + "---\n" + slice("mcp-test", "down", null, deadPort)
+                + "---\n" + route("mcp-test", "down-route", "down", 8080)
+                + "---\n" + registration("mcp-test", "down", "down_", "down-route"));
+        await().atMost(WAIT).until(() -> "UpstreamUnreachable".equals(ready("mcp-test", "down").path("reason").asText()));
+        assertThat(ready("mcp-test", "down").path("status").asText()).isEqualTo("False");
+        api.delete(Kind.MCP_SERVER_REGISTRATION, "mcp-test", "down");
+
+        // the longer prefix owns a clashing name: server1's alpha is no longer served, and its status says so
+        api.apply(service("mcp-test", "shadow", 8080, null, Map.of()) + "---\n" + slice("mcp-test", "shadow", null, shadow.port())
+                + "---\n" + route("mcp-test", "shadow-route", "shadow", 8080)
+                + "---\n" + registration("mcp-test", "shadow", "myserver_al", "shadow-route"));
+        await().atMost(WAIT).until(() -> "ToolConflict".equals(ready("mcp-test", "my-mcp-server").path("reason").asText()));
+        assertThat(ready("mcp-test", "my-mcp-server").path("message").asText()).contains("alpha");
+        assertThat(status(Kind.MCP_SERVER_REGISTRATION, "mcp-test", "my-mcp-server").path("discoveredTools").asInt()).isEqualTo(4);
+        api.delete(Kind.MCP_SERVER_REGISTRATION, "mcp-test", "shadow");
+        await().atMost(WAIT).until(() -> "Ready".equals(ready("mcp-test", "my-mcp-server").path("reason").asText()));
+    }
+
+    @Test
+    @Order(9)
     void aBackendSelectsServicesByLabelAndFollowsThem() throws Exception {
         // seed 001/002: Services with appProtocol kgateway.dev/mcp, a Backend selecting them, an HTTPRoute to it
         api.apply(service("default", "mcp-server", 3001, "app: mcp-server", Map.of())

@@ -16,6 +16,13 @@ class ServerRegistryTest {
     }
 
     @Test
+    void aRegistrationPrintsHeaderNamesButNeverTheirValues() {
+        ServerRegistration r = new ServerRegistration("gh", URI.create("https://mcp.example.com/mcp"), "gh_",
+                Map.of("Authorization", "Bearer s3cret"), "test");
+        assertThat(r.toString()).contains("Authorization").doesNotContain("s3cret");
+    }
+
+    @Test
     void routesByTheLongestMatchingPrefix() {
         ServerRegistry r = new ServerRegistry();
         r.reconcile("test", List.of(reg("a", "a_"), reg("ab", "a_b_")));
