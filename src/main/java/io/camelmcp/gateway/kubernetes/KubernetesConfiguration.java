@@ -2,6 +2,8 @@ package io.camelmcp.gateway.kubernetes;
 
 import org.apache.camel.ProducerTemplate;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.health.Health;
+import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.event.ApplicationStartedEvent;
@@ -55,6 +57,22 @@ public class KubernetesConfiguration {
                                   ServerRegistry registry, Catalog catalog, KubernetesProperties props, ObjectMapper json,
                                   ProducerTemplate producer) {
         return new StatusWriter(client, watcher, registrations, registry, catalog, props, json, producer);
+    }
+
+    /**
+     * {@code kubernetes} in /actuator/health: UNKNOWN while a watch is down (the last registrations seen are still
+     * served, so it is not part of readiness), with which replica writes status.
+     */
+    @Bean
+    HealthIndicator kubernetesHealthIndicator(KubernetesWatcher watcher, StatusWriter status, KubernetesClient client) {
+        return () -> {
+            var down = watcher.notWatching().stream().map(Kind::kind).toList();
+            return (down.isEmpty() ? Health.up() : Health.unknown())
+                    .withDetail("apiServer", String.valueOf(client.getMasterUrl()))
+                    .withDetail("notWatching", down)
+                    .withDetail("writesStatus", status.leader())
+                    .build();
+        };
     }
 
     /** Watching starts once Camel runs: the first events already find their routes. */

@@ -34,6 +34,8 @@ public class KubernetesWatcher implements AutoCloseable {
     private final Map<Kind, SharedIndexInformer<GenericKubernetesResource>> informers = new EnumMap<>(Kind.class);
     private final Set<Kind> synced = ConcurrentHashMap.newKeySet();
     private final Set<Kind> failing = ConcurrentHashMap.newKeySet();
+    /** Kinds not being watched at the last check, to log an outage once when it starts and once when it ends. */
+    private volatile Set<Kind> notWatching = Set.of();
 
     public KubernetesWatcher(KubernetesClient client, ProducerTemplate producer, Duration resync) {
         this.client = client;
@@ -86,6 +88,40 @@ public class KubernetesWatcher implements AutoCloseable {
     /** Kinds whose list or watch currently fails (e.g. the kgateway CRDs are not installed). */
     public Set<Kind> failing() {
         return Set.copyOf(failing);
+    }
+
+    /** Whether every informer has a live watch (false while the API server is away). */
+    public boolean watching() {
+        return !informers.isEmpty() && informers.values().stream().allMatch(SharedIndexInformer::isWatching);
+    }
+
+    /** Kinds whose watch is down right now. */
+    public Set<Kind> notWatching() {
+        Set<Kind> down = java.util.EnumSet.noneOf(Kind.class);
+        informers.forEach((kind, informer) -> {
+            if (!informer.isWatching()) {
+                down.add(kind);
+            }
+        });
+        return down;
+    }
+
+    /**
+     * Says once that watches are down (the API server went away, or a kind is not installed) and once that they
+     * are back; meanwhile the last registrations seen stay served. Run by the kubernetes-watch-check timer.
+     */
+    public void checkWatches() {
+        Set<Kind> down = notWatching();
+        if (!down.equals(notWatching)) {
+            if (down.isEmpty()) {
+                LOG.info("Watching all Kubernetes kinds again at {}", client.getMasterUrl());
+            } else {
+                LOG.warn("Not watching {} at {} (API server unreachable, or the kind not installed); serving the "
+                        + "registrations last seen, re-listing when the watch is back",
+                        down.stream().map(Kind::kind).toList(), client.getMasterUrl());
+            }
+            notWatching = down;
+        }
     }
 
     private void changed(Kind kind, String action, GenericKubernetesResource resource) {

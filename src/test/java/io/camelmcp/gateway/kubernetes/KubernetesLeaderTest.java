@@ -19,6 +19,8 @@ import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import io.camelmcp.gateway.support.FixtureServer;
 import io.camelmcp.gateway.support.RawMcpClient;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
@@ -70,6 +72,12 @@ class KubernetesLeaderTest {
         Thread.sleep(2000); // time enough for a status write, were this replica writing
         assertThat(api.status(Kind.MCP_SERVER_REGISTRATION, "mcp-test", "my-mcp-server").isEmpty())
                 .as("status of a registration while another replica holds the Lease").isTrue();
+
+        JsonNode health = RawMcpClient.JSON.readTree(java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + port + "/actuator/health")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body()).path("components").path("kubernetes");
+        assertThat(health.path("status").asText()).isEqualTo("UP");
+        assertThat(health.path("details").path("writesStatus").asBoolean()).isFalse();
 
         api.client().leases().inNamespace("mcp-system").withName("camel-mcp-gateway-status").delete(); // it went away
         await().atMost(Duration.ofSeconds(20)).until(() -> "True".equals(

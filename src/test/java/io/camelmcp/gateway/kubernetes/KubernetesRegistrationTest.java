@@ -50,6 +50,9 @@ class KubernetesRegistrationTest {
     @LocalServerPort
     int port;
 
+    @org.springframework.beans.factory.annotation.Autowired
+    KubernetesWatcher watcher;
+
     @DynamicPropertySource
     static void kubernetes(DynamicPropertyRegistry registry) throws Exception {
         api = new KubernetesApi();
@@ -203,10 +206,11 @@ class KubernetesRegistrationTest {
         api.apply(service("mcp-test", "late", 8080, null, Map.of()) + "---\n" + slice("mcp-test", "late", null, late.port())
                 + "---\n" + route("mcp-test", "late-route", "late", 8080)
                 + "---\n" + registration("mcp-test", "late", "late_", "late-route"));
-        Thread.sleep(1000);
+        await().atMost(WAIT).until(() -> !watcher.watching()); // the gateway noticed
         assertThat(tools()).doesNotContain("late_ping"); // the gateway cannot know yet
         apiLink = new CuttableProxy(api.port(), linkPort); // the API server is back
         await().atMost(Duration.ofSeconds(40)).until(() -> tools().contains("late_ping"));
+        assertThat(watcher.watching()).isTrue();
         await().atMost(WAIT).until(() -> "True".equals(ready("mcp-test", "late").path("status").asText()));
         assertThat(tools()).contains("myserver_alpha");
     }
