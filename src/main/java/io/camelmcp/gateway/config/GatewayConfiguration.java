@@ -63,6 +63,16 @@ public class GatewayConfiguration {
 
     public static final String STATIC_SOURCE = "static";
 
+    /**
+     * Jackson recycles its parser and generator buffers per thread by default; every request here runs on a new
+     * virtual thread, so that pool never hits and each message allocated fresh buffers. A shared pool does.
+     */
+    @Bean
+    org.springframework.boot.autoconfigure.jackson.Jackson2ObjectMapperBuilderCustomizer sharedJacksonBuffers() {
+        return builder -> builder.postConfigurer(m -> m.getFactory()
+                .setRecyclerPool(com.fasterxml.jackson.core.util.JsonRecyclerPools.sharedConcurrentDequePool()));
+    }
+
     @Bean
     JsonRpc jsonRpc(ObjectMapper mapper, GatewayProperties props) {
         return new JsonRpc(mapper, props.getMaxRequestSize().toBytes());

@@ -64,11 +64,19 @@ public class McpTransport {
 
     /** Parses the body as one JSON-RPC message and records its method and kind for dispatching. */
     public void readMessage(Exchange exchange) {
-        InputStream body = exchange.getIn().getBody(InputStream.class);
-        if (body == null) {
-            throw McpException.http(400, ErrorCodes.PARSE_ERROR, "Parse error: empty body");
+        // platform-http hands the body over as the request's Reader: parsed as it is, because asking Camel for
+        // an InputStream would first copy the whole body into a String
+        Object raw = exchange.getIn().getBody();
+        JsonNode tree;
+        if (raw instanceof java.io.Reader reader) {
+            tree = json.parseTree(reader);
+        } else {
+            InputStream body = exchange.getIn().getBody(InputStream.class);
+            if (body == null) {
+                throw McpException.http(400, ErrorCodes.PARSE_ERROR, "Parse error: empty body");
+            }
+            tree = json.parseTree(body);
         }
-        JsonNode tree = json.parseTree(body);
         if (tree.isArray()) {
             exchange.setProperty(McpExchange.BATCH, batch(tree));
             exchange.setProperty(McpExchange.KIND, "BATCH");

@@ -30,6 +30,7 @@ public final class JsonRpc {
                 .maxDocumentLength(maxDocumentBytes)
                 .maxStringLength((int) Math.min(Integer.MAX_VALUE, maxDocumentBytes))
                 .build());
+        bounded.setRecyclerPool(com.fasterxml.jackson.core.util.JsonRecyclerPools.sharedConcurrentDequePool());
         this.boundedMapper = new ObjectMapper(bounded);
     }
 
@@ -44,8 +45,25 @@ public final class JsonRpc {
 
     /** Parses a client's body (one message or a batch) with the size limit; not yet validated. */
     public JsonNode parseTree(InputStream body) {
+        try {
+            return parseTree(boundedMapper.createParser(body));
+        } catch (IOException e) {
+            throw McpException.http(400, ErrorCodes.PARSE_ERROR, "Parse error: " + e.getMessage());
+        }
+    }
+
+    /** The same, from a character stream (what platform-http hands over). */
+    public JsonNode parseTree(java.io.Reader body) {
+        try {
+            return parseTree(boundedMapper.createParser(body));
+        } catch (IOException e) {
+            throw McpException.http(400, ErrorCodes.PARSE_ERROR, "Parse error: " + e.getMessage());
+        }
+    }
+
+    private JsonNode parseTree(JsonParser created) {
         JsonNode tree;
-        try (JsonParser parser = boundedMapper.createParser(body)) {
+        try (JsonParser parser = created) {
             if (parser.nextToken() == null) {
                 throw McpException.http(400, ErrorCodes.PARSE_ERROR, "Parse error: empty body");
             }

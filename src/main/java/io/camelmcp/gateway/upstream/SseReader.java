@@ -23,7 +23,8 @@ public final class SseReader implements Closeable {
 
     /** @param maxChars the longest line (and event data) accepted; longer ones fail the stream */
     public SseReader(InputStream stream, int maxChars) {
-        this.in = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8), 8192);
+        // most answers are one small event: small buffers (allocated per answer) do, and large events still stream
+        this.in = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8), 1024);
         this.maxChars = maxChars;
     }
 

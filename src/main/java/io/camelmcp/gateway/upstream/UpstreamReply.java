@@ -3,7 +3,6 @@ package io.camelmcp.gateway.upstream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.http.HttpResponse;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -74,7 +73,10 @@ public final class UpstreamReply {
         ScheduledFuture<?> cut = CUTS.schedule(() -> closeQuietly(body), RELEASE_MILLIS, TimeUnit.MILLISECONDS);
         Thread.ofVirtual().name("mcp-release").start(() -> {
             try {
-                body.transferTo(OutputStream.nullOutputStream());
+                byte[] rest = new byte[512]; // usually just the stream's last chunk marker; transferTo would take 16 KiB
+                while (body.read(rest) >= 0) {
+                    // discarded
+                }
             } catch (IOException ignored) {
                 // cut, or gone
             } finally {
