@@ -186,6 +186,32 @@ public class GatewayConfiguration {
                 props.getSessionIdleTimeout());
     }
 
+    /** Connects the servlet: consumer of mcp-endpoint.yaml to {@link io.camelmcp.gateway.endpoint.McpServlet}. */
+    @Bean
+    org.apache.camel.http.common.HttpRegistry mcpHttpRegistry() {
+        return new org.apache.camel.http.common.DefaultHttpRegistry();
+    }
+
+    /** Camel's servlet component, with this application's registry rather than the JVM-wide default. */
+    @Bean(name = "servlet")
+    org.apache.camel.component.servlet.ServletComponent servletComponent(org.apache.camel.http.common.HttpRegistry mcpHttpRegistry) {
+        var component = new org.apache.camel.component.servlet.ServletComponent();
+        component.setHttpRegistry(mcpHttpRegistry);
+        return component;
+    }
+
+    /** {@code /mcp}: Camel's servlet, running the mcp-endpoint route on the request's virtual thread. */
+    @Bean
+    org.springframework.boot.web.servlet.ServletRegistrationBean<io.camelmcp.gateway.endpoint.McpServlet> mcpServlet(
+            org.apache.camel.http.common.HttpRegistry mcpHttpRegistry) {
+        var reg = new org.springframework.boot.web.servlet.ServletRegistrationBean<>(
+                new io.camelmcp.gateway.endpoint.McpServlet(mcpHttpRegistry), "/mcp");
+        reg.setName("mcp");
+        reg.setLoadOnStartup(1);
+        reg.setAsyncSupported(true); // the filters in front of it are async-capable
+        return reg;
+    }
+
     /** Bounds a request body before Camel's HTTP binding copies it (a chunked 400 MB body must not fill the heap). */
     @Bean
     FilterRegistrationBean<RequestSizeFilter> mcpRequestSizeFilter(GatewayProperties props) {
@@ -259,8 +285,7 @@ public class GatewayConfiguration {
 
     /**
      * Fan-out branches block on upstream I/O: one virtual thread each, no pool to exhaust. Bound in Camel's
-     * registry only: as a Spring Executor bean it would switch off Spring Boot's own task executor, which
-     * platform-http runs requests on.
+     * registry only: as a Spring Executor bean it would switch off Spring Boot's own task executor.
      */
     @Bean
     CamelContextConfiguration mcpFanOutExecutor() {

@@ -64,8 +64,8 @@ public class McpTransport {
 
     /** Parses the body as one JSON-RPC message and records its method and kind for dispatching. */
     public void readMessage(Exchange exchange) {
-        // platform-http hands the body over as the request's Reader: parsed as it is, because asking Camel for
-        // an InputStream would first copy the whole body into a String
+        // a body handed over as a Reader is parsed as it is: asking Camel for an InputStream would first copy
+        // the whole body into a String
         Object raw = exchange.getIn().getBody();
         JsonNode tree;
         if (raw instanceof java.io.Reader reader) {

@@ -52,7 +52,7 @@ public final class JsonRpc {
         }
     }
 
-    /** The same, from a character stream (what platform-http hands over). */
+    /** The same, from a character stream. */
     public JsonNode parseTree(java.io.Reader body) {
         try {
             return parseTree(boundedMapper.createParser(body));
