@@ -26,6 +26,7 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * The orchestrator: starts the fixture upstream and server-everything, starts gateways in front of them, runs every
@@ -33,7 +34,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
  *
  * <p>Options (all {@code --key=value}): {@code --gateway-jar}, {@code --everything} (server-everything's
  * dist/index.js), {@code --node}, {@code --java} (for the child JVMs; default: this JVM), {@code --out} (results
- * directory), {@code --work} (logs and configs), {@code --warmup} (s, 3), {@code --duration} (s, 5),
+ * directory), {@code --work} (logs and configs), {@code --warmup} (s, 5), {@code --duration} (s, 5),
  * {@code --concurrency} (1,16,64), {@code --list-concurrency} (1,16), {@code --upstreams} (1,10,50).
  */
 public final class Bench {
@@ -52,6 +53,8 @@ public final class Bench {
     private final List<Map<String, Object>> callRows = new ArrayList<>();
     private final List<Map<String, Object>> listRows = new ArrayList<>();
     private final List<Map<String, Object>> startRows = new ArrayList<>();
+    private final List<Map<String, Object>> firstEventRows = new ArrayList<>();
+    private Map<String, Object> memory;
     private String gatewayVersion = "?";
     private int gatewaySeq;
 
@@ -61,7 +64,7 @@ public final class Bench {
         this.out = Path.of(opts.getOrDefault("out", "results")).toAbsolutePath();
         this.java = opts.getOrDefault("java",
                 ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java"));
-        this.warmup = Double.parseDouble(opts.getOrDefault("warmup", "3"));
+        this.warmup = Double.parseDouble(opts.getOrDefault("warmup", "5"));
         this.duration = Double.parseDouble(opts.getOrDefault("duration", "5"));
     }
 
@@ -119,6 +122,10 @@ public final class Bench {
         Gateway gw = startGateway("fixture+everything", List.of(
                 new Upstream("fixture", fxUrl, "fx_"), new Upstream("everything", evUrl, "ev_")));
         String gwUrl = gw.url();
+        Map<String, String> hubServers = new LinkedHashMap<>();
+        hubServers.put("fixture", fxUrl);
+        hubServers.put("everything", evUrl);
+        Hub hub = startHub("fixture+everything", hubServers);
 
         // --- tools/call
         JsonNode sumArgs = McpSession.JSON.readTree("{\"a\":1,\"b\":2}");
@@ -139,10 +146,49 @@ public final class Bench {
                 row.put("gateway", via.toMap());
                 row.put("throughputRatio", ratio(via.throughput(), direct.throughput()));
                 row.put("p50Ratio", ratio(via.p50Ms(), direct.p50Ms()));
+                if (hub != null) {
+                    Thread.sleep(2000); // mcp-hub logs a burst of errors after each batch of SSE disconnects: let it settle
+                    LoadGen.Result peer = measure("tools/call " + upstream + " c=" + c + " mcp-hub",
+                            new LoadGen.Spec(List.of(hub.url()), "tools/call", fx ? "fixture__add" : "everything__get-sum",
+                                    sumArgs, c, warmup, duration));
+                    row.put("mcpHub", peer.toMap());
+                    row.put("gatewayToHubRatio", ratio(via.throughput(), peer.throughput()));
+                }
                 callRows.add(row);
             }
         }
+        if (hub != null) {
+            hub.stop();
+        }
+
+        // --- time to the first streamed event of an answer (a progress notification sent at once)
+        for (String target : List.of("direct", "gateway")) {
+            Map<String, Object> fe = Extras.firstEvent(target.equals("direct") ? fxUrl : gwUrl,
+                    target.equals("direct") ? "progress" : "fx_progress", 50, 300);
+            fe.put("path", target);
+            log("  first SSE event " + target + ": p50 " + fe.get("p50Ms") + " ms, p99 " + fe.get("p99Ms") + " ms");
+            firstEventRows.add(fe);
+        }
         gw.stop();
+
+        // --- start-up of the plain jar, without the AOT cache, for comparison
+        if (opts.containsKey("gateway-aot")) {
+            startGateway("1 fixture upstream, plain jar (no AOT cache)", List.of(new Upstream("fixture", fxUrl, "fx_")),
+                    List.of("-XX:AOTMode=off")).stop();
+        }
+
+        // --- memory: many sessions, then many open GET streams, in a 512 MB heap
+        if (!"0".equals(opts.getOrDefault("memory-sessions", "10000"))) {
+            int sessions = Integer.parseInt(opts.getOrDefault("memory-sessions", "10000"));
+            int streams = Integer.parseInt(opts.getOrDefault("memory-streams", "2000"));
+            Gateway mg = startGateway("memory (-Xmx512m)", List.of(new Upstream("fixture", fxUrl, "fx_")), List.of("-Xmx512m"));
+            log("opening " + sessions + " sessions and " + streams + " GET streams");
+            String jcmd = Path.of(java).resolveSibling("jcmd").toString();
+            memory = Extras.memory(mg.url(), mg.process.pid(), jcmd, sessions, streams,
+                    "http://127.0.0.1:" + mg.port + "/actuator");
+            log("  " + memory);
+            mg.stop();
+        }
 
         // --- tools/list over N upstreams, one gateway per N
         for (int n : upstreamCounts) {
@@ -153,6 +199,11 @@ public final class Bench {
                 urls.add(fixtureUrl(fixturePort, i));
             }
             Gateway g = startGateway(n + " fixture upstream" + (n == 1 ? "" : "s"), ups);
+            Map<String, String> hubUps = new LinkedHashMap<>();
+            for (int i = 0; i < n; i++) {
+                hubUps.put(String.format("fixture%02d", i), fixtureUrl(fixturePort, i));
+            }
+            Hub listHub = startHub(n + " fixture upstreams", hubUps);
             for (int c : listConcurrencies) {
                 LoadGen.Result direct = measure("tools/list n=" + n + " c=" + c + " direct (client fans out)",
                         new LoadGen.Spec(urls, "tools/list", null, null, c, warmup, duration));
@@ -166,9 +217,19 @@ public final class Bench {
                 row.put("gateway", via.toMap());
                 row.put("throughputRatio", ratio(via.throughput(), direct.throughput()));
                 row.put("p50Ratio", ratio(via.p50Ms(), direct.p50Ms()));
+                if (listHub != null) {
+                    Thread.sleep(2000);
+                    LoadGen.Result peer = measure("tools/list n=" + n + " c=" + c + " mcp-hub",
+                            new LoadGen.Spec(List.of(listHub.url()), "tools/list", null, null, c, warmup, duration));
+                    row.put("mcpHub", peer.toMap());
+                    row.put("gatewayToHubRatio", ratio(via.throughput(), peer.throughput()));
+                }
                 listRows.add(row);
             }
             g.stop();
+            if (listHub != null) {
+                listHub.stop();
+            }
         }
 
         everything.destroy();
@@ -204,6 +265,10 @@ public final class Bench {
     }
 
     private Gateway startGateway(String label, List<Upstream> upstreams) throws Exception {
+        return startGateway(label, upstreams, List.of());
+    }
+
+    private Gateway startGateway(String label, List<Upstream> upstreams, List<String> extraJvmOpts) throws Exception {
         int seq = ++gatewaySeq;
         StringBuilder yaml = new StringBuilder("mcp:\n  gateway:\n    demo:\n      enabled: false\n    servers:\n");
         for (Upstream u : upstreams) {
@@ -219,7 +284,15 @@ public final class Bench {
         if (!jvmOpts.isBlank()) {
             cmd.addAll(List.of(jvmOpts.trim().split("\\s+")));
         }
-        cmd.addAll(List.of("-jar", required("gateway-jar"), "--server.port=" + port, "--server.address=127.0.0.1",
+        cmd.addAll(extraJvmOpts);
+        String aot = opts.get("gateway-aot");
+        if (aot != null && !aot.isBlank() && !extraJvmOpts.contains("-XX:AOTMode=off")) {
+            // extracted jar and AOT cache (bin/aot-cache), as the container image starts it
+            cmd.addAll(List.of("-XX:AOTCache=" + aot + "/app.aot", "-jar", aot + "/gateway.jar"));
+        } else {
+            cmd.addAll(List.of("-jar", required("gateway-jar")));
+        }
+        cmd.addAll(List.of("--server.port=" + port, "--server.address=127.0.0.1",
                 "--spring.config.additional-location=file:" + config));
         log("starting gateway #" + seq + " (" + label + ") on port " + port);
         long start = System.nanoTime();
@@ -271,6 +344,19 @@ public final class Bench {
             row.put("firstListMs", LoadGen.round(firstListMs));
             row.put("secondListMs", LoadGen.round(secondListMs));
             row.put("toolsListed", first.path("result").path("tools").size());
+            // a client declaring other capabilities (elicitation) gets another view of the catalogue, read from
+            // every upstream at its first list: the cold, parallel fan-out
+            McpSession other = new McpSession(http, "http://127.0.0.1:" + port + "/mcp");
+            ObjectNode caps = McpSession.JSON.createObjectNode();
+            caps.putObject("elicitation");
+            other.initialize(caps);
+            long f0 = System.nanoTime();
+            JsonNode fanOut = other.request("tools/list", McpSession.JSON.createObjectNode());
+            row.put("coldFanOutListMs", LoadGen.round((System.nanoTime() - f0) / 1e6));
+            if (fanOut.has("error")) {
+                row.put("error", McpSession.abbreviate(fanOut.toString()));
+            }
+            other.close();
             if (first.has("error") || second.has("error")) {
                 row.put("error", McpSession.abbreviate(first.toString()));
             }
@@ -280,6 +366,51 @@ public final class Bench {
         log("  gateway #" + seq + " ready in " + Math.round(readyMs) + " ms; first tools/list " + row.get("firstListMs")
                 + " ms (" + row.get("toolsListed") + " tools)");
         return new Gateway(label, port, p);
+    }
+
+    // ------------------------------------------------------------------------------------------------ mcp-hub
+
+    private final class Hub {
+        final int port;
+        final Process process;
+
+        Hub(int port, Process process) {
+            this.port = port;
+            this.process = process;
+        }
+
+        /** mcp-hub serves the legacy HTTP+SSE transport only: GET /mcp, then POST /messages?sessionId=... */
+        String url() {
+            return "sse+http://127.0.0.1:" + port + "/mcp";
+        }
+
+        void stop() throws InterruptedException {
+            stopProcess(process);
+        }
+    }
+
+    /** mcp-hub (npm) in front of the same upstreams, when --hub (its cli.js) is given; null otherwise. */
+    private Hub startHub(String label, Map<String, String> servers) throws Exception {
+        String cli = opts.get("hub");
+        if (cli == null || cli.isBlank()) {
+            return null;
+        }
+        int seq = ++gatewaySeq;
+        ObjectNode config = McpSession.JSON.createObjectNode();
+        ObjectNode list = config.putObject("mcpServers");
+        servers.forEach((name, url) -> list.putObject(name).put("url", url));
+        Path file = work.resolve("mcp-hub-" + seq + ".json");
+        McpSession.JSON.writeValue(file.toFile(), config);
+        int port = freePort();
+        List<String> cmd = new ArrayList<>(List.of(opts.getOrDefault("node", "node")));
+        if (opts.containsKey("hub-preload")) {
+            cmd.addAll(List.of("-r", opts.get("hub-preload"))); // binds its listener to 127.0.0.1
+        }
+        cmd.addAll(List.of(cli, "--port", Integer.toString(port), "--config", file.toString()));
+        log("starting mcp-hub #" + seq + " (" + label + ") on port " + port);
+        Process p = start("mcp-hub-" + seq, cmd, Map.of());
+        waitForLog("mcp-hub-" + seq, p, Pattern.compile("(\\d+)/(\\d+) servers started successfully"), 120);
+        return new Hub(port, p);
     }
 
     // ------------------------------------------------------------------------------------------------ helpers
@@ -448,6 +579,10 @@ public final class Bench {
         json.put("toolsCall", callRows);
         json.put("toolsList", listRows);
         json.put("startup", startRows);
+        json.put("firstEvent", firstEventRows);
+        if (memory != null) {
+            json.put("memory", memory);
+        }
         McpSession.JSON.writer().with(SerializationFeature.INDENT_OUTPUT)
                 .writeValue(out.resolve("latest.json").toFile(), json);
 
@@ -489,17 +624,62 @@ public final class Bench {
         }
 
         md.append("\n## Gateway start-up and first list\n\n");
-        md.append("Ready = process start to `GET /actuator/health/readiness` 200. First list = the first `tools/list` ")
-                .append("on a fresh session right after readiness (cold JVM paths); second = the next one.\n\n");
-        md.append("| gateway upstreams | ready (ms) | Spring 'Started in' (s) | first initialize (ms) | first tools/list (ms) | second tools/list (ms) | tools listed |\n");
-        md.append("|---|---:|---:|---:|---:|---:|---:|\n");
+        md.append("Ready = process start to `GET /actuator/health/readiness` 200 (gateways run as the container image runs ")
+                .append("them, extracted with a JDK AOT cache, except the plain-jar row). First list = the first `tools/list` ")
+                .append("on a fresh session right after readiness (cold JVM paths); second = the next one; cold fan-out = the ")
+                .append("first list of a client declaring elicitation, whose view of the catalogue is read from every upstream ")
+                .append("at once, in parallel.\n\n");
+        md.append("| gateway upstreams | ready (ms) | Spring 'Started in' (s) | first initialize (ms) | first tools/list (ms) | second tools/list (ms) | cold fan-out tools/list (ms) | tools listed |\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Map<String, Object> r : startRows) {
             md.append("| ").append(r.get("gateway")).append(" | ").append(fmt(num(r.get("readyMs")))).append(" | ")
                     .append(r.getOrDefault("springStartedSeconds", "?")).append(" | ")
                     .append(fmt2(num(r.get("firstInitializeMs")))).append(" | ")
                     .append(fmt2(num(r.get("firstListMs")))).append(" | ")
                     .append(fmt2(num(r.get("secondListMs")))).append(" | ")
+                    .append(fmt2(num(r.get("coldFanOutListMs")))).append(" | ")
                     .append(r.get("toolsListed")).append(r.containsKey("error") ? " (error)" : "").append(" |\n");
+        }
+        boolean anyHub = callRows.stream().anyMatch(r -> r.containsKey("mcpHub"));
+        if (anyHub) {
+            md.append("\n## Side by side with a peer: mcp-hub 4.2.1\n\n");
+            md.append("mcp-hub (npm) in front of the same upstreams, in the same run, reached over its legacy HTTP+SSE ")
+                    .append("transport (the only one it serves): answers come back on the session's event stream.\n\n");
+            md.append("| scenario | sessions | gateway ops/s | mcp-hub ops/s | gateway / mcp-hub | mcp-hub p50 / p90 / p99 | errors (mcp-hub) |\n");
+            md.append("|---|---:|---:|---:|---:|---:|---:|\n");
+            for (Map<String, Object> r : callRows) {
+                appendHub(md, "tools/call " + r.get("upstream") + " (" + r.get("tool") + ")", r);
+            }
+            for (Map<String, Object> r : listRows) {
+                appendHub(md, "tools/list " + r.get("upstreams") + " upstream(s)", r);
+            }
+        }
+        if (!firstEventRows.isEmpty()) {
+            md.append("\n## Time to the first streamed event\n\n");
+            md.append("A tool that sends a progress notification at once and answers 20 ms later (Java fixture); time from ")
+                    .append("sending tools/call to reading that notification's SSE event, sequential calls on one session.\n\n");
+            md.append("| path | calls | p50 | p90 | p99 | errors |\n|---|---:|---:|---:|---:|---:|\n");
+            for (Map<String, Object> r : firstEventRows) {
+                md.append("| ").append(r.get("path")).append(" | ").append(r.get("calls")).append(" | ")
+                        .append(fmt2(num(r.get("p50Ms")))).append(" | ").append(fmt2(num(r.get("p90Ms")))).append(" | ")
+                        .append(fmt2(num(r.get("p99Ms")))).append(" | ").append(r.get("errors")).append(" |\n");
+            }
+        }
+        if (memory != null) {
+            md.append("\n## Memory (gateway with -Xmx512m)\n\n");
+            md.append("Heap used after a full GC (jcmd GC.run, then jvm.memory.used) and resident set size, with ")
+                    .append(memory.get("sessionsOpened")).append(" open sessions, then with ")
+                    .append(memory.get("streamsOpened")).append(" open GET streams on top; ")
+                    .append(memory.get("toolsListedMeanwhile")).append(" tools listed by another client meanwhile.\n\n");
+            md.append("| point | heap used (MiB) | RSS (MiB) |\n|---|---:|---:|\n");
+            for (String k : List.of("baseline", "withSessions", "withSessionsAndStreams")) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> f = (Map<String, Object>) memory.get(k);
+                if (f != null) {
+                    md.append("| ").append(k).append(" | ").append(fmt(num(f.get("heapUsedMiB")))).append(" | ")
+                            .append(fmt(num(f.get("rssMiB")))).append(" |\n");
+                }
+            }
         }
         Files.writeString(out.resolve("latest.md"), md);
         log("wrote " + out.resolve("latest.md") + " and " + out.resolve("latest.json"));
@@ -517,6 +697,19 @@ public final class Bench {
                 .append(lat(d)).append(" | ").append(lat(g)).append(" | ")
                 .append(r.get("p50Ratio") == null ? "-" : fmt2(num(r.get("p50Ratio")))).append(" | ")
                 .append(d.get("errors")).append(" / ").append(g.get("errors")).append(" |\n");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void appendHub(StringBuilder md, String scenario, Map<String, Object> r) {
+        Map<String, Object> h = (Map<String, Object>) r.get("mcpHub");
+        if (h == null) {
+            return;
+        }
+        Map<String, Object> g = (Map<String, Object>) r.get("gateway");
+        md.append("| ").append(scenario).append(" | ").append(r.get("sessions")).append(" | ")
+                .append(fmt(num(g.get("throughputPerSec")))).append(" | ").append(fmt(num(h.get("throughputPerSec"))))
+                .append(" | ").append(r.get("gatewayToHubRatio") == null ? "-" : fmt2(num(r.get("gatewayToHubRatio"))))
+                .append(" | ").append(lat(h)).append(" | ").append(h.get("errors")).append(" |\n");
     }
 
     private static String lat(Map<String, Object> m) {

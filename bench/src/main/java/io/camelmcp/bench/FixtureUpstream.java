@@ -23,7 +23,8 @@ import io.modelcontextprotocol.spec.McpSchema.Tool;
 /**
  * A fast MCP upstream for benchmarks: {@code count} MCP servers (official MCP Java SDK, Streamable HTTP servlet
  * transport) on one embedded Tomcat bound to 127.0.0.1, server {@code i} at {@code /s<i>/mcp}. Each has 10 tools:
- * {@code add} {a,b} answering {@code a+b} at once, and {@code tool1..tool9} answering "ok".
+ * {@code add} {a,b} answering {@code a+b} at once, {@code progress} (one progress notification, then the
+ * answer 20 ms later) and {@code tool2..tool9} answering "ok".
  *
  * <p>Usage: {@code java -cp ... io.camelmcp.bench.FixtureUpstream <port|0> <count>}; prints
  * {@code READY port=<port> servers=<count>} on stdout when serving.
@@ -99,7 +100,23 @@ public final class FixtureUpstream {
                     return CallToolResult.builder().addTextContent(text).build();
                 })
                 .build());
-        for (int t = 1; t < TOOLS_PER_SERVER; t++) {
+        // reports progress at once, answers 20 ms later: what time-to-first-event is measured with
+        tools.add(SyncToolSpecification.builder()
+                .tool(Tool.builder().name("progress").description("Reports progress, then answers")
+                        .inputSchema(McpJsonDefaults.getMapper(), "{\"type\":\"object\"}").build())
+                .callHandler((ex, req) -> {
+                    if (req.progressToken() != null) {
+                        ex.progressNotification(new McpSchema.ProgressNotification(req.progressToken(), 0, 1.0, "started"));
+                    }
+                    try {
+                        Thread.sleep(20);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return CallToolResult.builder().addTextContent("done").build();
+                })
+                .build());
+        for (int t = 2; t < TOOLS_PER_SERVER; t++) {
             String name = "tool" + t;
             tools.add(SyncToolSpecification.builder()
                     .tool(Tool.builder().name(name).description("Filler tool " + t)

@@ -81,10 +81,10 @@ public final class LoadGen {
                     long ok = 0;
                     long errors = 0;
                     try (HttpClient http = McpSession.newHttpClient()) {
-                        List<McpSession> sessions = new ArrayList<>();
+                        List<McpClient> sessions = new ArrayList<>();
                         try {
                             for (String url : spec.urls()) {
-                                McpSession s = new McpSession(http, url);
+                                McpClient s = McpClient.open(http, url);
                                 s.initialize();
                                 sessions.add(s);
                             }
@@ -101,7 +101,7 @@ public final class LoadGen {
                             }
                             boolean failed = false;
                             int n = 0;
-                            for (McpSession s : sessions) {
+                            for (McpClient s : sessions) {
                                 try {
                                     JsonNode r = s.request(method, params);
                                     JsonNode result = r.get("result");
@@ -129,7 +129,7 @@ public final class LoadGen {
                                 }
                             }
                         }
-                        sessions.forEach(McpSession::close);
+                        sessions.forEach(McpClient::close);
                     } catch (Exception e) {
                         firstError.compareAndSet(null, "client failed: " + e);
                         errors++;

@@ -13,7 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /** A minimal MCP Streamable HTTP client session: initialize once, then JSON-RPC requests (JSON or SSE answers). */
-final class McpSession {
+final class McpSession implements McpClient {
 
     static final ObjectMapper JSON = new ObjectMapper();
     static final String PROTOCOL = "2025-11-25";
@@ -38,10 +38,16 @@ final class McpSession {
     }
 
     /** initialize + notifications/initialized; returns the initialize result. */
-    JsonNode initialize() throws IOException, InterruptedException {
+    @Override
+    public JsonNode initialize() throws IOException, InterruptedException {
+        return initialize(JSON.createObjectNode());
+    }
+
+    /** The same, declaring these client capabilities. */
+    JsonNode initialize(ObjectNode capabilities) throws IOException, InterruptedException {
         ObjectNode params = JSON.createObjectNode();
         params.put("protocolVersion", PROTOCOL);
-        params.putObject("capabilities");
+        params.set("capabilities", capabilities);
         params.putObject("clientInfo").put("name", "bench").put("version", "1");
         long id = ids.incrementAndGet();
         HttpResponse<String> r = post(envelope(id, "initialize", params), false);
@@ -60,16 +66,39 @@ final class McpSession {
     }
 
     /** One JSON-RPC request; returns the whole response object (with "result" or "error"). */
-    JsonNode request(String method, JsonNode params) throws IOException, InterruptedException {
+    @Override
+    public JsonNode request(String method, JsonNode params) throws IOException, InterruptedException {
         long id = ids.incrementAndGet();
         return answer(post(envelope(id, method, params), true), id);
+    }
+
+    /** Sends a request and returns the answer unread: for timing the first event of an SSE answer. */
+    HttpResponse<java.io.InputStream> requestStreaming(String method, JsonNode params) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(TIMEOUT)
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json, text/event-stream")
+                .header("MCP-Protocol-Version", PROTOCOL)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(envelope(ids.incrementAndGet(), method, params))));
+        if (sessionId != null) {
+            b.header("Mcp-Session-Id", sessionId);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+    }
+
+    String sessionId() {
+        return sessionId;
+    }
+
+    URI uri() {
+        return uri;
     }
 
     JsonNode initializeResult() {
         return initializeResult;
     }
 
-    void close() {
+    @Override
+    public void close() {
         if (sessionId == null) {
             return;
         }

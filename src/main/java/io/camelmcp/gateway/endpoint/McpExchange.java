@@ -4,6 +4,8 @@ package io.camelmcp.gateway.endpoint;
 public final class McpExchange {
     /** {@link RequestContext}: what the transport check learned from the HTTP request. */
     public static final String CONTEXT = "mcpContext";
+    /** The request's HTTP method (GET, POST, DELETE, ...). */
+    public static final String HTTP_METHOD = "mcpHttpMethod";
     /** {@link io.camelmcp.gateway.protocol.JsonRpcMessage}: the parsed message. */
     public static final String MESSAGE = "mcpMessage";
     /** JSON-RPC method of the message (null for responses); what the endpoint route dispatches on. */
