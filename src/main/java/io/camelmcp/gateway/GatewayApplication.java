@@ -6,7 +6,6 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 @SpringBootApplication
 public class GatewayApplication {
     public static void main(String[] args) {
-        io.camelmcp.gateway.upstream.UpstreamClient.allowHostHeader();
         SpringApplication.run(GatewayApplication.class, args);
     }
 }

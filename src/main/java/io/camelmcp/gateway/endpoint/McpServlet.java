@@ -1,15 +1,21 @@
 package io.camelmcp.gateway.endpoint;
 
+import java.io.IOException;
 import java.util.Map;
+
+import org.apache.camel.Exchange;
 
 import org.apache.camel.http.common.CamelServlet;
 import org.apache.camel.http.common.HttpConsumer;
 import org.apache.camel.http.common.HttpRegistry;
 import org.apache.camel.http.common.ServletResolveConsumerStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import jakarta.servlet.ServletConfig;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 
 /**
  * The servlet behind {@code /mcp}: Camel's own, so the {@code servlet:} consumer of mcp-endpoint.yaml runs the
@@ -22,6 +28,25 @@ public class McpServlet extends CamelServlet {
 
     public McpServlet(HttpRegistry registry) {
         registry.register(this);
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(McpServlet.class);
+
+    /**
+     * Writes the answer. A client that went away meanwhile (it closed its stream, gave up on a call) is normal:
+     * logged at debug, where Camel's servlet would log an error with its stack trace and a warning.
+     */
+    @Override
+    protected void afterProcess(HttpServletResponse response, HttpConsumer consumer, Exchange exchange, boolean rethrow)
+            throws Exception {
+        try {
+            consumer.getBinding().writeResponse(exchange, response);
+        } catch (IOException e) {
+            LOG.debug("Client gone while its answer was written: {}", e.toString());
+        } finally {
+            consumer.doneUoW(exchange);
+            consumer.releaseExchange(exchange, false);
+        }
     }
 
     @Override

@@ -1,65 +1,88 @@
 package io.camelmcp.gateway.upstream;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.apache.hc.client5.http.ConnectTimeoutException;
+import org.apache.hc.client5.http.classic.methods.HttpDelete;
+import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpResponse;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.pool.PoolConcurrencyPolicy;
+import org.apache.hc.core5.util.TimeValue;
+import org.apache.hc.core5.util.Timeout;
 
 import io.camelmcp.gateway.registry.ServerRegistration;
 import io.camelmcp.gateway.session.UpstreamSession;
 
 /**
- * HTTP side of talking to upstream MCP servers (Streamable HTTP). One JDK {@link HttpClient} for the whole
- * gateway: it pools keep-alive connections per host, and its blocking calls are made from virtual threads.
+ * HTTP side of talking to upstream MCP servers (Streamable HTTP). One Apache HttpClient 5 (classic, blocking)
+ * for the whole gateway: it pools keep-alive connections per server, and every call runs on the caller's
+ * virtual thread, which simply parks while the socket waits (the JDK's asynchronous client handed each answer
+ * through a selector thread and several tasks: a third of the gateway's CPU per call).
  */
 public class UpstreamClient implements AutoCloseable {
 
     static final String ACCEPT = "application/json, text/event-stream";
+    private static final ContentType JSON = ContentType.create("application/json");
 
-    static {
-        allowHostHeader();
+    /** Cuts requests whose answer (status and headers) does not come in time; the body has its own deadlines. */
+    private static final ScheduledThreadPoolExecutor TIMEOUTS = timeouts();
+
+    private static ScheduledThreadPoolExecutor timeouts() {
+        ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("mcp-upstream-timeouts").daemon().factory());
+        s.setRemoveOnCancelPolicy(true);
+        return s;
     }
 
-    /**
-     * A server reached through a Gateway's address is sent its HTTPRoute's hostname as Host. The JDK client
-     * refuses that header unless this property is set before its first request: called first thing in main.
-     */
-    public static void allowHostHeader() {
-        if (System.getProperty("jdk.httpclient.allowRestrictedHeaders") == null) {
-            System.setProperty("jdk.httpclient.allowRestrictedHeaders", "host");
-        }
-    }
-
-    private final HttpClient http;
-    private final ExecutorService executor;
+    private final CloseableHttpClient http;
 
     public UpstreamClient(Duration connectTimeout) {
-        this.executor = Executors.newVirtualThreadPerTaskExecutor();
-        this.http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1) // no h2c upgrade dance with plain-HTTP MCP servers
-                .connectTimeout(connectTimeout)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .executor(executor)
+        this.http = HttpClients.custom()
+                .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+                        // every open SSE answer holds a connection: no pool limit below the system's own
+                        .setPoolConcurrencyPolicy(PoolConcurrencyPolicy.LAX)
+                        .setMaxConnTotal(Integer.MAX_VALUE)
+                        .setMaxConnPerRoute(Integer.MAX_VALUE)
+                        .setDefaultConnectionConfig(ConnectionConfig.custom()
+                                .setConnectTimeout(Timeout.of(connectTimeout))
+                                .setSocketTimeout(Timeout.DISABLED) // streams may be quiet for long
+                                .setValidateAfterInactivity(TimeValue.ofSeconds(2))
+                                .build())
+                        .build())
+                .disableAutomaticRetries() // a tools/call is not idempotent
+                .disableRedirectHandling()
+                .disableCookieManagement()
+                .disableContentCompression() // relay bodies as the upstream sent them
+                .disableAuthCaching()
                 .build();
     }
 
     /** POSTs one JSON-RPC message. Answers in any HTTP status are returned; only I/O failures throw. */
     public UpstreamReply post(ServerRegistration server, UpstreamSession session, byte[] body, Duration timeout)
             throws UpstreamException {
-        HttpRequest.Builder b = request(server.url(), server.headers(), session, timeout)
-                .header("Content-Type", "application/json")
-                .header("Accept", ACCEPT)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        return send(server, b.build());
+        HttpPost request = request(new HttpPost(server.url()), server, session);
+        request.setHeader("Accept", ACCEPT);
+        request.setEntity(new ByteArrayEntity(body, JSON));
+        return send(server, request, timeout);
     }
 
     /** Opens the session's standalone server-to-client stream (GET); the reply body is an SSE stream. */
@@ -71,13 +94,12 @@ public class UpstreamClient implements AutoCloseable {
     /** The same, resuming a stream after the event {@code lastEventId} (SSE resumption, 2025-11-25). */
     public UpstreamReply openStream(ServerRegistration server, UpstreamSession session, Duration connectTimeout,
                                     String lastEventId) throws UpstreamException {
-        HttpRequest.Builder b = request(server.url(), server.headers(), session, connectTimeout)
-                .header("Accept", "text/event-stream")
-                .GET();
+        HttpGet request = request(new HttpGet(server.url()), server, session);
+        request.setHeader("Accept", "text/event-stream");
         if (lastEventId != null) {
-            b.header("Last-Event-ID", lastEventId);
+            request.setHeader("Last-Event-ID", lastEventId);
         }
-        return send(server, b.build());
+        return send(server, request, connectTimeout);
     }
 
     /** Ends an upstream session (DELETE); failures only matter to the log. */
@@ -85,47 +107,82 @@ public class UpstreamClient implements AutoCloseable {
         if (session.sessionId() == null) {
             return;
         }
-        UpstreamReply reply = send(server, request(server.url(), server.headers(), session, timeout).DELETE().build());
-        reply.discard();
+        send(server, request(new HttpDelete(server.url()), server, session), timeout).discard();
     }
 
-    private static HttpRequest.Builder request(URI url, Map<String, String> headers, UpstreamSession session,
-                                               Duration timeout) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(url).timeout(timeout);
-        headers.forEach(b::header);
+    private static <R extends HttpUriRequestBase> R request(R request, ServerRegistration server, UpstreamSession session) {
+        server.headers().forEach(request::setHeader);
         if (session != null) {
             if (session.sessionId() != null) {
-                b.header("Mcp-Session-Id", session.sessionId());
+                request.setHeader("Mcp-Session-Id", session.sessionId());
             }
             if (session.protocolVersion() != null) {
-                b.header("MCP-Protocol-Version", session.protocolVersion());
+                request.setHeader("MCP-Protocol-Version", session.protocolVersion());
             }
         }
-        return b;
+        return request;
     }
 
-    private UpstreamReply send(ServerRegistration server, HttpRequest request) throws UpstreamException {
+    private UpstreamReply send(ServerRegistration server, HttpUriRequestBase request, Duration timeout)
+            throws UpstreamException {
+        AtomicBoolean timedOut = new AtomicBoolean();
+        ScheduledFuture<?> cut = TIMEOUTS.schedule(() -> {
+            timedOut.set(true);
+            request.cancel();
+        }, timeout.toNanos(), TimeUnit.NANOSECONDS);
         try {
-            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-            return new UpstreamReply(response);
-        } catch (HttpConnectTimeoutException e) {
+            CloseableHttpResponse response = CloseableHttpResponse.adapt(http.executeOpen(null, request, null));
+            if (!cut.cancel(false)) { // the timeout fired just as the answer came: it counts as late
+                response.close(CloseMode.IMMEDIATE);
+                throw UpstreamException.timeout(server.name(), "no answer within " + timeout, null);
+            }
+            HttpEntity entity = response.getEntity();
+            InputStream body = entity == null ? InputStream.nullInputStream() : entity.getContent();
+            return new UpstreamReply(response.getCode(), header(response, "Content-Type"),
+                    header(response, "Mcp-Session-Id"), new Body(body, response));
+        } catch (ConnectTimeoutException e) {
             throw new UpstreamException(server.name(), "connect timed out", 0, e);
-        } catch (HttpTimeoutException e) {
-            throw new UpstreamException(server.name(),
-                    "no answer within " + request.timeout().map(Duration::toString).orElse("the timeout"), 0, e);
         } catch (ConnectException e) {
             throw new UpstreamException(server.name(), "connection refused", 0, e);
         } catch (IOException e) {
+            if (timedOut.get()) {
+                throw UpstreamException.timeout(server.name(), "no answer within " + timeout, e);
+            }
+            if (Thread.currentThread().isInterrupted()) {
+                throw new UpstreamException(server.name(), "interrupted", 0, e);
+            }
             throw new UpstreamException(server.name(), "I/O error: " + e, 0, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new UpstreamException(server.name(), "interrupted", 0, e);
+        } finally {
+            cut.cancel(false);
+        }
+    }
+
+    private static String header(ClassicHttpResponse response, String name) {
+        Header h = response.getFirstHeader(name);
+        return h == null ? null : h.getValue();
+    }
+
+    /**
+     * A response body that, closed before its end, closes its connection at once (closing HttpClient's own
+     * stream would first read the rest, which never comes on an open SSE stream). Read to its end, the
+     * connection has already gone back to the pool.
+     */
+    private static final class Body extends FilterInputStream {
+        private final CloseableHttpResponse response;
+
+        Body(InputStream in, CloseableHttpResponse response) {
+            super(in);
+            this.response = response;
+        }
+
+        @Override
+        public void close() {
+            response.close(CloseMode.IMMEDIATE);
         }
     }
 
     @Override
     public void close() {
-        http.shutdownNow(); // close() would wait for open streams (list-change listeners) that never end
-        executor.shutdownNow();
+        http.close(CloseMode.IMMEDIATE); // open streams (list-change listeners) never end by themselves
     }
 }

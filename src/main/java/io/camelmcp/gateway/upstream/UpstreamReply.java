@@ -3,7 +3,6 @@ package io.camelmcp.gateway.upstream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.http.HttpResponse;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -11,29 +10,31 @@ import java.util.concurrent.TimeUnit;
 /** An upstream's HTTP answer whose body has not been read yet (it may be a long SSE stream). */
 public final class UpstreamReply {
 
-    private final HttpResponse<InputStream> response;
+    private final int status;
+    private final String contentType;
+    private final String sessionId;
+    private final InputStream body;
     private byte[] buffered;
 
-    public UpstreamReply(HttpResponse<InputStream> response) {
-        this.response = response;
+    public UpstreamReply(int status, String contentType, String sessionId, InputStream body) {
+        this.status = status;
+        this.contentType = contentType == null ? "" : contentType;
+        this.sessionId = sessionId;
+        this.body = body;
     }
 
-    public int status() { return response.statusCode(); }
+    public int status() { return status; }
 
-    public String contentType() {
-        return response.headers().firstValue("content-type").orElse("");
-    }
+    public String contentType() { return contentType; }
 
     public boolean isEventStream() {
-        return contentType().regionMatches(true, 0, "text/event-stream", 0, 17);
+        return contentType.regionMatches(true, 0, "text/event-stream", 0, 17);
     }
 
-    public String sessionId() {
-        return response.headers().firstValue("mcp-session-id").orElse(null);
-    }
+    public String sessionId() { return sessionId; }
 
     public InputStream body() {
-        return buffered != null ? new ByteArrayInputStream(buffered) : response.body();
+        return buffered != null ? new ByteArrayInputStream(buffered) : body;
     }
 
     /** The largest single message the gateway takes from an upstream (a JSON answer, one SSE event). */
@@ -42,7 +43,7 @@ public final class UpstreamReply {
     /** Reads the whole body (a JSON answer or an error), at most {@link #MAX_MESSAGE_BYTES}; can be called again. */
     public byte[] readAll() throws IOException {
         if (buffered == null) {
-            try (InputStream in = response.body()) {
+            try (InputStream in = body) {
                 byte[] body = in.readNBytes(MAX_MESSAGE_BYTES + 1);
                 if (body.length > MAX_MESSAGE_BYTES) {
                     throw new IOException("answer larger than " + MAX_MESSAGE_BYTES + " bytes");
@@ -97,7 +98,7 @@ public final class UpstreamReply {
     /** Drops the body without reading it (it may be an endless stream): the connection is released. */
     public void discard() {
         try {
-            response.body().close();
+            body.close();
         } catch (IOException ignored) {
             // the connection is gone anyway
         }
