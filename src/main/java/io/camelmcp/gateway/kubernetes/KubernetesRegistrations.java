@@ -58,6 +58,8 @@ public class KubernetesRegistrations {
     private final List<Consumer<Outcome>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile Outcome outcome = Outcome.EMPTY;
     private List<ServerRegistration> published;
+    /** Objects as JSON by uid and resourceVersion, from the last reconcile (read-only once converted). */
+    private Map<String, JsonNode> converted = Map.of();
     /** Problems with Backends (which have no status of ours) already logged, so each is said once. */
     private final Set<String> logged = new HashSet<>();
 
@@ -111,6 +113,7 @@ public class KubernetesRegistrations {
         backends(cache, servers, seenProblems);
         logged.retainAll(seenProblems);
 
+        converted = cache.seen;
         outcome = new Outcome(List.copyOf(states), List.copyOf(extensions));
         if (!servers.equals(published)) {
             published = List.copyOf(servers);
@@ -448,12 +451,26 @@ public class KubernetesRegistrations {
     private final class Cache {
         private final Map<Kind, List<JsonNode>> all = new HashMap<>();
         private final Map<Kind, Map<String, JsonNode>> byKey = new HashMap<>();
+        /** What this reconcile converted or reused, by uid and resourceVersion: the next one reuses it. */
+        private final Map<String, JsonNode> seen = new HashMap<>();
 
         List<JsonNode> all(Kind kind) {
             return all.computeIfAbsent(kind, k -> {
                 List<JsonNode> out = new ArrayList<>();
                 for (GenericKubernetesResource r : watcher.list(k)) {
-                    out.add(json.valueToTree(r));
+                    String uid = r.getMetadata().getUid();
+                    String version = r.getMetadata().getResourceVersion();
+                    if (uid == null || version == null) {
+                        out.add(json.valueToTree(r));
+                        continue;
+                    }
+                    // an object that did not change since the last reconcile is not converted again
+                    JsonNode node = converted.get(uid + '/' + version);
+                    if (node == null) {
+                        node = json.valueToTree(r);
+                    }
+                    seen.put(uid + '/' + version, node);
+                    out.add(node);
                 }
                 out.sort(Comparator.comparing(KubernetesRegistrations::ns).thenComparing(KubernetesRegistrations::name));
                 return out;
