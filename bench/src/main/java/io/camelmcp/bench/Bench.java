@@ -119,13 +119,13 @@ public final class Bench {
         String evUrl = "http://127.0.0.1:" + everythingPort + "/mcp";
 
         // --- gateway in front of one fixture server (fx_) and server-everything (ev_)
-        Gateway gw = startGateway("fixture+everything", List.of(
+        Started gw = startGateway("fixture+everything", List.of(
                 new Upstream("fixture", fxUrl, "fx_"), new Upstream("everything", evUrl, "ev_")));
         String gwUrl = gw.url();
         Map<String, String> hubServers = new LinkedHashMap<>();
         hubServers.put("fixture", fxUrl);
         hubServers.put("everything", evUrl);
-        Hub hub = startHub("fixture+everything", hubServers);
+        Started hub = startHub("fixture+everything", hubServers);
 
         // --- tools/call
         JsonNode sumArgs = McpSession.JSON.readTree("{\"a\":1,\"b\":2}");
@@ -181,11 +181,11 @@ public final class Bench {
         if (!"0".equals(opts.getOrDefault("memory-sessions", "10000"))) {
             int sessions = Integer.parseInt(opts.getOrDefault("memory-sessions", "10000"));
             int streams = Integer.parseInt(opts.getOrDefault("memory-streams", "2000"));
-            Gateway mg = startGateway("memory (-Xmx512m)", List.of(new Upstream("fixture", fxUrl, "fx_")), List.of("-Xmx512m"));
+            Started mg = startGateway("memory (-Xmx512m)", List.of(new Upstream("fixture", fxUrl, "fx_")), List.of("-Xmx512m"));
             log("opening " + sessions + " sessions and " + streams + " GET streams");
             String jcmd = Path.of(java).resolveSibling("jcmd").toString();
-            memory = Extras.memory(mg.url(), mg.process.pid(), jcmd, sessions, streams,
-                    "http://127.0.0.1:" + mg.port + "/actuator");
+            memory = Extras.memory(mg.url(), mg.process().pid(), jcmd, sessions, streams,
+                    "http://127.0.0.1:" + mg.port() + "/actuator");
             log("  " + memory);
             mg.stop();
         }
@@ -198,12 +198,12 @@ public final class Bench {
                 ups.add(new Upstream(String.format("fixture%02d", i), fixtureUrl(fixturePort, i), "fx" + i + "_"));
                 urls.add(fixtureUrl(fixturePort, i));
             }
-            Gateway g = startGateway(n + " fixture upstream" + (n == 1 ? "" : "s"), ups);
+            Started g = startGateway(n + " fixture upstream" + (n == 1 ? "" : "s"), ups);
             Map<String, String> hubUps = new LinkedHashMap<>();
             for (int i = 0; i < n; i++) {
                 hubUps.put(String.format("fixture%02d", i), fixtureUrl(fixturePort, i));
             }
-            Hub listHub = startHub(n + " fixture upstreams", hubUps);
+            Started listHub = startHub(n + " fixture upstreams", hubUps);
             for (int c : listConcurrencies) {
                 LoadGen.Result direct = measure("tools/list n=" + n + " c=" + c + " direct (client fans out)",
                         new LoadGen.Spec(urls, "tools/list", null, null, c, warmup, duration));
@@ -244,31 +244,18 @@ public final class Bench {
     private record Upstream(String name, String url, String prefix) {
     }
 
-    private final class Gateway {
-        final String label;
-        final int port;
-        final Process process;
-
-        Gateway(String label, int port, Process process) {
-            this.label = label;
-            this.port = port;
-            this.process = process;
-        }
-
-        String url() {
-            return "http://127.0.0.1:" + port + "/mcp";
-        }
-
+    /** A started gateway or peer: where its MCP endpoint is, and how to stop it. */
+    private record Started(int port, Process process, String url) {
         void stop() throws InterruptedException {
             stopProcess(process);
         }
     }
 
-    private Gateway startGateway(String label, List<Upstream> upstreams) throws Exception {
+    private Started startGateway(String label, List<Upstream> upstreams) throws Exception {
         return startGateway(label, upstreams, List.of());
     }
 
-    private Gateway startGateway(String label, List<Upstream> upstreams, List<String> extraJvmOpts) throws Exception {
+    private Started startGateway(String label, List<Upstream> upstreams, List<String> extraJvmOpts) throws Exception {
         int seq = ++gatewaySeq;
         StringBuilder yaml = new StringBuilder("mcp:\n  gateway:\n    demo:\n      enabled: false\n    servers:\n");
         for (Upstream u : upstreams) {
@@ -365,32 +352,13 @@ public final class Bench {
         startRows.add(row);
         log("  gateway #" + seq + " ready in " + Math.round(readyMs) + " ms; first tools/list " + row.get("firstListMs")
                 + " ms (" + row.get("toolsListed") + " tools)");
-        return new Gateway(label, port, p);
+        return new Started(port, p, "http://127.0.0.1:" + port + "/mcp");
     }
 
     // ------------------------------------------------------------------------------------------------ mcp-hub
 
-    private final class Hub {
-        final int port;
-        final Process process;
-
-        Hub(int port, Process process) {
-            this.port = port;
-            this.process = process;
-        }
-
-        /** mcp-hub serves the legacy HTTP+SSE transport only: GET /mcp, then POST /messages?sessionId=... */
-        String url() {
-            return "sse+http://127.0.0.1:" + port + "/mcp";
-        }
-
-        void stop() throws InterruptedException {
-            stopProcess(process);
-        }
-    }
-
     /** mcp-hub (npm) in front of the same upstreams, when --hub (its cli.js) is given; null otherwise. */
-    private Hub startHub(String label, Map<String, String> servers) throws Exception {
+    private Started startHub(String label, Map<String, String> servers) throws Exception {
         String cli = opts.get("hub");
         if (cli == null || cli.isBlank()) {
             return null;
@@ -410,7 +378,8 @@ public final class Bench {
         log("starting mcp-hub #" + seq + " (" + label + ") on port " + port);
         Process p = start("mcp-hub-" + seq, cmd, Map.of());
         waitForLog("mcp-hub-" + seq, p, Pattern.compile("(\\d+)/(\\d+) servers started successfully"), 120);
-        return new Hub(port, p);
+        // mcp-hub serves the legacy HTTP+SSE transport only: GET /mcp, then POST /messages?sessionId=...
+        return new Started(port, p, "sse+http://127.0.0.1:" + port + "/mcp");
     }
 
     // ------------------------------------------------------------------------------------------------ helpers
