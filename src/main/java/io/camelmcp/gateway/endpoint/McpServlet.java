@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.util.Map;
 
 import org.apache.camel.Exchange;
-
 import org.apache.camel.http.common.CamelServlet;
 import org.apache.camel.http.common.HttpConsumer;
 import org.apache.camel.http.common.HttpRegistry;
@@ -26,11 +25,11 @@ import jakarta.servlet.http.HttpServletResponse;
  */
 public class McpServlet extends CamelServlet {
 
+    private static final Logger LOG = LoggerFactory.getLogger(McpServlet.class);
+
     public McpServlet(HttpRegistry registry) {
         registry.register(this);
     }
-
-    private static final Logger LOG = LoggerFactory.getLogger(McpServlet.class);
 
     /**
      * Writes the answer. A client that went away meanwhile (it closed its stream, gave up on a call) is normal:

@@ -59,7 +59,7 @@ public class McpTransport {
         }
         String session = in.getHeader("Mcp-Session-Id", String.class);
         exchange.setProperty(McpExchange.HTTP_METHOD, method); // what the endpoint route branches on, as plain text
-        exchange.setProperty(McpExchange.CONTEXT, new RequestContext(method, session, version,
+        exchange.setProperty(McpExchange.CONTEXT, new RequestContext(session, version,
                 accepts(accept, "text/event-stream"), in.getHeader("Last-Event-ID", String.class)));
     }
 

@@ -1,5 +1,8 @@
 package io.camelmcp.gateway.endpoint;
 
-/** The HTTP facts of one request to /mcp, captured before request headers are dropped from the exchange. */
-public record RequestContext(String httpMethod, String sessionId, String protocolVersion, boolean acceptsEventStream,
+/**
+ * The HTTP facts of one request to /mcp, captured before request headers are dropped from the exchange (the
+ * method is its own exchange property, {@link McpExchange#HTTP_METHOD}, which the endpoint route branches on).
+ */
+public record RequestContext(String sessionId, String protocolVersion, boolean acceptsEventStream,
                              String lastEventId) {}

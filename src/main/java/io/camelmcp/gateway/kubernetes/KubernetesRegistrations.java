@@ -97,17 +97,7 @@ public class KubernetesRegistrations {
         regs.sort(Comparator.comparing((JsonNode r) -> r.path("metadata").path("creationTimestamp").asText()));
         Map<String, String> prefixOwners = new HashMap<>();
         for (JsonNode reg : regs) {
-            RegistrationState state = registration(cache, reg, served, sections, servers);
-            if (state.server() != null) {
-                ServerRegistration added = servers.getLast();
-                String owner = prefixOwners.putIfAbsent(added.prefix(), ns(reg) + "/" + name(reg));
-                if (owner != null) {
-                    servers.removeLast();
-                    state = fail(reg, state.generation(), "PrefixConflict", "toolPrefix '" + added.prefix()
-                            + "' is already used by MCPServerRegistration " + owner);
-                }
-            }
-            states.add(state);
+            states.add(registration(cache, reg, served, sections, prefixOwners, servers));
         }
         Set<String> seenProblems = new HashSet<>();
         backends(cache, servers, seenProblems);
@@ -192,7 +182,8 @@ public class KubernetesRegistrations {
     // ---- MCPServerRegistration -> HTTPRoute -> Service -> endpoints ----
 
     private RegistrationState registration(Cache cache, JsonNode reg, Map<String, ExtensionState> served,
-                                           Map<String, String> sections, List<ServerRegistration> servers) {
+                                           Map<String, String> sections, Map<String, String> prefixOwners,
+                                           List<ServerRegistration> servers) {
         String ns = ns(reg);
         long gen = reg.path("metadata").path("generation").asLong();
         JsonNode spec = reg.path("spec");
@@ -262,6 +253,10 @@ public class KubernetesRegistrations {
             headers.put("Authorization", value); // sent to this upstream only; never logged or shown
         }
         String prefix = spec.hasNonNull("toolPrefix") ? spec.path("toolPrefix").asText() : spec.path("prefix").asText("");
+        String owner = prefixOwners.putIfAbsent(prefix, ns + "/" + name(reg));
+        if (owner != null) {
+            return fail(reg, gen, "PrefixConflict", "toolPrefix '" + prefix + "' is already used by MCPServerRegistration " + owner);
+        }
         String server = ns + "." + name(reg);
         servers.add(new ServerRegistration(server, URI.create(url), prefix, headers,
                 "MCPServerRegistration " + ns + "/" + name(reg)));

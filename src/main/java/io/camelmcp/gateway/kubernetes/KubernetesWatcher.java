@@ -65,10 +65,7 @@ public class KubernetesWatcher implements AutoCloseable {
             informer.start().whenComplete((ok, error) -> {
                 if (error == null) {
                     synced.add(kind);
-                    if (failing.remove(kind)) {
-                        LOG.info("Watching {} {} again", kind.apiVersion(), kind.kind());
-                    }
-                    changed(kind, "SYNCED", null);
+                    changed(kind, "SYNCED", null); // also says "watching again" after a failed first list
                 }
             });
         }

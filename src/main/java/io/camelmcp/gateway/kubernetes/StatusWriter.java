@@ -127,23 +127,25 @@ public class StatusWriter implements AutoCloseable {
         for (KubernetesRegistrations.RegistrationState s : outcome.registrations()) {
             GenericKubernetesResource obj = current.get(s.namespace() + "/" + s.name());
             if (obj != null) {
-                patch(Kind.MCP_SERVER_REGISTRATION, obj, registrationStatus(s, snapshot, obj));
+                JsonNode before = json.valueToTree(obj).path("status");
+                patch(Kind.MCP_SERVER_REGISTRATION, obj, before, registrationStatus(s, snapshot, before));
             }
         }
         Map<String, GenericKubernetesResource> extensions = index(Kind.MCP_GATEWAY_EXTENSION);
         for (KubernetesRegistrations.ExtensionState e : outcome.extensions()) {
             GenericKubernetesResource obj = extensions.get(e.namespace() + "/" + e.name());
             if (obj != null) {
+                JsonNode before = json.valueToTree(obj).path("status");
                 ObjectNode status = json.createObjectNode();
-                status.set("conditions", ready(obj, e.ready() ? "True" : "False", e.reason(), e.message(), e.generation()));
+                status.set("conditions", ready(before, e.ready() ? "True" : "False", e.reason(), e.message(), e.generation()));
                 status.put("observedGeneration", e.generation());
-                patch(Kind.MCP_GATEWAY_EXTENSION, obj, status);
+                patch(Kind.MCP_GATEWAY_EXTENSION, obj, before, status);
             }
         }
     }
 
     private ObjectNode registrationStatus(KubernetesRegistrations.RegistrationState s, RegistrySnapshot snapshot,
-                                          GenericKubernetesResource obj) {
+                                          JsonNode before) {
         String ready = "False";
         String reason = s.reason();
         String message = s.message();
@@ -177,17 +179,17 @@ public class StatusWriter implements AutoCloseable {
             }
         }
         ObjectNode status = json.createObjectNode();
-        status.set("conditions", ready(obj, ready, reason, message, s.generation()));
+        status.set("conditions", ready(before, ready, reason, message, s.generation()));
         status.put("discoveredTools", tools);
         status.put("discoveredResources", resources);
         status.put("observedGeneration", s.generation());
         return status;
     }
 
-    /** The Ready condition, keeping its lastTransitionTime while its status stays the same. */
-    private ArrayNode ready(GenericKubernetesResource obj, String status, String reason, String message, long generation) {
+    /** The Ready condition, keeping its lastTransitionTime while its status stays the same as in {@code current}. */
+    private ArrayNode ready(JsonNode current, String status, String reason, String message, long generation) {
         JsonNode before = null;
-        for (JsonNode c : json.valueToTree(obj).path("status").path("conditions")) {
+        for (JsonNode c : current.path("conditions")) {
             if ("Ready".equals(c.path("type").asText())) {
                 before = c;
             }
@@ -204,8 +206,7 @@ public class StatusWriter implements AutoCloseable {
         return json.createArrayNode().add(c);
     }
 
-    private void patch(Kind kind, GenericKubernetesResource obj, ObjectNode status) {
-        JsonNode before = json.valueToTree(obj).path("status");
+    private void patch(Kind kind, GenericKubernetesResource obj, JsonNode before, ObjectNode status) {
         if (status.equals(SAME_NUMBERS, before)) {
             return;
         }

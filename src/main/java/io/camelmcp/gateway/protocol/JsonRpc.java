@@ -45,25 +45,21 @@ public final class JsonRpc {
 
     /** Parses a client's body (one message or a batch) with the size limit; not yet validated. */
     public JsonNode parseTree(InputStream body) {
-        try {
-            return parseTree(boundedMapper.createParser(body));
-        } catch (IOException e) {
-            throw McpException.http(400, ErrorCodes.PARSE_ERROR, "Parse error: " + e.getMessage());
-        }
+        return parseTree(() -> boundedMapper.createParser(body));
     }
 
     /** The same, from a character stream. */
     public JsonNode parseTree(java.io.Reader body) {
-        try {
-            return parseTree(boundedMapper.createParser(body));
-        } catch (IOException e) {
-            throw McpException.http(400, ErrorCodes.PARSE_ERROR, "Parse error: " + e.getMessage());
-        }
+        return parseTree(() -> boundedMapper.createParser(body));
     }
 
-    private JsonNode parseTree(JsonParser created) {
+    private interface ParserSource {
+        JsonParser open() throws IOException;
+    }
+
+    private JsonNode parseTree(ParserSource source) {
         JsonNode tree;
-        try (JsonParser parser = created) {
+        try (JsonParser parser = source.open()) {
             if (parser.nextToken() == null) {
                 throw McpException.http(400, ErrorCodes.PARSE_ERROR, "Parse error: empty body");
             }
