@@ -129,15 +129,28 @@ public final class Bench {
 
         // --- tools/call
         JsonNode sumArgs = McpSession.JSON.readTree("{\"a\":1,\"b\":2}");
+        jitWarmup("tools/call", List.of(
+                new LoadGen.Spec(List.of(fxUrl), "tools/call", "add", sumArgs, 16, 0, 0),
+                new LoadGen.Spec(List.of(gwUrl), "tools/call", "fx_add", sumArgs, 16, 0, 0),
+                new LoadGen.Spec(List.of(evUrl), "tools/call", "get-sum", sumArgs, 16, 0, 0),
+                new LoadGen.Spec(List.of(gwUrl), "tools/call", "ev_get-sum", sumArgs, 16, 0, 0)));
+        if (hub != null) {
+            jitWarmup("tools/call mcp-hub", List.of(
+                    new LoadGen.Spec(List.of(hub.url()), "tools/call", "fixture__add", sumArgs, 16, 0, 0),
+                    new LoadGen.Spec(List.of(hub.url()), "tools/call", "everything__get-sum", sumArgs, 16, 0, 0)));
+        }
         for (String upstream : List.of("java-fixture", "server-everything")) {
             boolean fx = upstream.equals("java-fixture");
+            long upstreamPid = (fx ? fixture : everything).pid();
             for (int c : concurrencies) {
+                Map<String, Object> cpuDirect = new LinkedHashMap<>();
+                Map<String, Object> cpuGateway = new LinkedHashMap<>();
                 LoadGen.Result direct = measure("tools/call " + upstream + " c=" + c + " direct",
                         new LoadGen.Spec(List.of(fx ? fxUrl : evUrl), "tools/call", fx ? "add" : "get-sum", sumArgs,
-                                c, warmup, duration));
+                                c, warmup, duration), roles(upstreamPid, 0), cpuDirect);
                 LoadGen.Result via = measure("tools/call " + upstream + " c=" + c + " gateway",
                         new LoadGen.Spec(List.of(gwUrl), "tools/call", fx ? "fx_add" : "ev_get-sum", sumArgs,
-                                c, warmup, duration));
+                                c, warmup, duration), roles(upstreamPid, gw.process().pid()), cpuGateway);
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("upstream", upstream);
                 row.put("tool", fx ? "add" : "get-sum");
@@ -146,11 +159,14 @@ public final class Bench {
                 row.put("gateway", via.toMap());
                 row.put("throughputRatio", ratio(via.throughput(), direct.throughput()));
                 row.put("p50Ratio", ratio(via.p50Ms(), direct.p50Ms()));
+                row.put("cpuMicrosPerCall", Map.of("direct", cpuDirect, "gateway", cpuGateway));
                 if (hub != null) {
                     Thread.sleep(2000); // mcp-hub logs a burst of errors after each batch of SSE disconnects: let it settle
+                    Map<String, Object> cpuHub = new LinkedHashMap<>();
                     LoadGen.Result peer = measure("tools/call " + upstream + " c=" + c + " mcp-hub",
                             new LoadGen.Spec(List.of(hub.url()), "tools/call", fx ? "fixture__add" : "everything__get-sum",
-                                    sumArgs, c, warmup, duration));
+                                    sumArgs, c, warmup, duration), roles(upstreamPid, hub.process().pid()), cpuHub);
+                    row.put("cpuMicrosPerCallMcpHub", cpuHub);
                     row.put("mcpHub", peer.toMap());
                     row.put("gatewayToHubRatio", ratio(via.throughput(), peer.throughput()));
                 }
@@ -204,6 +220,10 @@ public final class Bench {
                 hubUps.put(String.format("fixture%02d", i), fixtureUrl(fixturePort, i));
             }
             Started listHub = startHub(n + " fixture upstreams", hubUps);
+            jitWarmup("tools/list n=" + n, listHub == null
+                    ? List.of(new LoadGen.Spec(List.of(g.url()), "tools/list", null, null, 16, 0, 0))
+                    : List.of(new LoadGen.Spec(List.of(g.url()), "tools/list", null, null, 16, 0, 0),
+                            new LoadGen.Spec(List.of(listHub.url()), "tools/list", null, null, 16, 0, 0)));
             for (int c : listConcurrencies) {
                 LoadGen.Result direct = measure("tools/list n=" + n + " c=" + c + " direct (client fans out)",
                         new LoadGen.Spec(urls, "tools/list", null, null, c, warmup, duration));
@@ -385,10 +405,92 @@ public final class Bench {
     // ------------------------------------------------------------------------------------------------ helpers
 
     private LoadGen.Result measure(String label, LoadGen.Spec spec) throws Exception {
-        LoadGen.Result r = LoadGen.run(spec);
-        log(String.format(Locale.ROOT, "  %-55s %9.0f/s  p50 %7.2f  p90 %7.2f  p99 %7.2f ms%s", label, r.throughput(),
-                r.p50Ms(), r.p90Ms(), r.p99Ms(), r.errors() > 0 ? "  errors " + r.errors() + ": " + r.firstError() : ""));
+        return measure(label, spec, Map.of(), null);
+    }
+
+    /**
+     * Runs one cell; with {@code processes} (role -> pid), also the CPU time (user + system) each of them spent
+     * per operation during the measured window, in µs, put into {@code cpuOut}.
+     */
+    private LoadGen.Result measure(String label, LoadGen.Spec spec, Map<String, Long> processes,
+                                   Map<String, Object> cpuOut) throws Exception {
+        Map<String, long[]> ticks = new LinkedHashMap<>();
+        LoadGen.Result r = LoadGen.run(spec, processes.isEmpty() ? null : new LoadGen.Window() {
+            @Override public void started() { processes.forEach((role, pid) -> ticks.put(role, new long[] {cpuTicks(pid), 0})); }
+            @Override public void ended() { processes.forEach((role, pid) -> ticks.get(role)[1] = cpuTicks(pid)); }
+        });
+        StringBuilder cpu = new StringBuilder();
+        if (cpuOut != null && r.operations() > 0) {
+            ticks.forEach((role, t) -> {
+                double us = (t[1] - t[0]) * 1e6 / CLOCK_TICKS / r.operations();
+                cpuOut.put(role, Math.round(us));
+                cpu.append(' ').append(role).append(' ').append(Math.round(us));
+            });
+        }
+        log(String.format(Locale.ROOT, "  %-55s %9.0f/s  p50 %7.2f  p90 %7.2f  p99 %7.2f ms%s%s", label, r.throughput(),
+                r.p50Ms(), r.p90Ms(), r.p99Ms(), cpu.isEmpty() ? "" : "  CPU µs/op:" + cpu,
+                r.errors() > 0 ? "  errors " + r.errors() + ": " + r.firstError() : ""));
         return r;
+    }
+
+    /** USER_HZ: the unit of the CPU times in /proc/<pid>/stat (100 on Linux everywhere in practice). */
+    private static final double CLOCK_TICKS = 100.0;
+
+    /** utime + stime of a process (all its threads), in clock ticks; 0 where /proc is not there. */
+    static long cpuTicks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * Before a scenario's first measurement, every process on its path runs that path for {@code --jit-warmup}
+     * seconds (default 10) at 16 sessions: the JIT compilers have done their work and the numbers show the steady
+     * state a long-running gateway is in, not its first minute. (Each cell still has its own warm-up.)
+     */
+    private void jitWarmup(String what, List<LoadGen.Spec> specs) throws Exception {
+        double seconds = Double.parseDouble(opts.getOrDefault("jit-warmup", "10"));
+        if (seconds <= 0) {
+            return;
+        }
+        log("JIT warm-up, " + what + ": " + seconds + " s per target");
+        for (LoadGen.Spec s : specs) {
+            LoadGen.run(new LoadGen.Spec(s.urls(), s.method(), s.tool(), s.arguments(), s.concurrency(), 0, seconds));
+        }
+    }
+
+    /** The processes whose CPU a tools/call cell reads: load generator (this JVM), upstream, and the one in between. */
+    private static Map<String, Long> roles(long upstreamPid, long middlePid) {
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("loadgen", ProcessHandle.current().pid());
+        if (middlePid != 0) {
+            m.put("middle", middlePid);
+        }
+        m.put("upstream", upstreamPid);
+        return m;
+    }
+
+    private static String cpuCells(Map<String, Object> cpu) {
+        if (cpu == null || cpu.isEmpty()) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder();
+        for (Map.Entry<String, Object> e : cpu.entrySet()) {
+            if (!b.isEmpty()) {
+                b.append(" / ");
+            }
+            b.append(e.getKey().equals("middle") ? "**" + e.getValue() + "**" : e.getValue());
+        }
+        return b.toString();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> asMap(Object o) {
+        return (Map<String, Object>) o;
     }
 
     private static String fixtureUrl(int port, int i) {
@@ -579,6 +681,21 @@ public final class Bench {
             md.append("| ").append(r.get("upstream")).append(" (").append(r.get("tool")).append(") | ")
                     .append(r.get("sessions")).append(" | ");
             appendPair(md, r);
+        }
+        md.append("\n### CPU per call\n\nCPU time (user + system, from /proc) each process spent per completed call during ")
+                .append("the measured window, in µs. With every process on the same cores, the throughput ratio follows from ")
+                .append("these: the gateway's own column is its cost; it also changes what the others spend per call.\n\n");
+        md.append("| upstream | sessions | direct: load generator / upstream | gateway: load generator / **gateway** / upstream | mcp-hub: load generator / **mcp-hub** / upstream |\n");
+        md.append("|---|---:|---:|---:|---:|\n");
+        for (Map<String, Object> r : callRows) {
+            @SuppressWarnings("unchecked")
+            Map<String, Map<String, Object>> cpu = (Map<String, Map<String, Object>>) r.get("cpuMicrosPerCall");
+            if (cpu == null) {
+                continue;
+            }
+            md.append("| ").append(r.get("upstream")).append(" | ").append(r.get("sessions")).append(" | ")
+                    .append(cpuCells(cpu.get("direct"))).append(" | ").append(cpuCells(cpu.get("gateway"))).append(" | ")
+                    .append(cpuCells(asMap(r.get("cpuMicrosPerCallMcpHub")))).append(" |\n");
         }
 
         md.append("\n## tools/list over N upstreams (cached, steady state)\n\n");

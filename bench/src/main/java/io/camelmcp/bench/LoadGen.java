@@ -61,7 +61,18 @@ public final class LoadGen {
         return Math.round(d * 1000.0) / 1000.0;
     }
 
+    /** Told when the measured window starts and when it ends (from another thread), e.g. to read CPU times. */
+    public interface Window {
+        void started();
+
+        void ended();
+    }
+
     public static Result run(Spec spec) throws Exception {
+        return run(spec, null);
+    }
+
+    public static Result run(Spec spec, Window observer) throws Exception {
         int c = spec.concurrency();
         CountDownLatch ready = new CountDownLatch(c);
         CountDownLatch go = new CountDownLatch(1);
@@ -142,6 +153,15 @@ public final class LoadGen {
             window[0] = now + (long) (spec.warmupSeconds() * 1e9);
             window[1] = window[0] + (long) (spec.durationSeconds() * 1e9);
             go.countDown();
+            if (observer != null) {
+                exec.submit(() -> {
+                    sleepUntil(window[0]);
+                    observer.started();
+                    sleepUntil(window[1]);
+                    observer.ended();
+                    return null;
+                });
+            }
             long ok = 0;
             long errors = 0;
             for (Future<long[]> f : futures) {
@@ -156,6 +176,13 @@ public final class LoadGen {
                     ok == 0 ? 0 : all.getMean() / ms,
                     all.getValueAtPercentile(50) / ms, all.getValueAtPercentile(90) / ms,
                     all.getValueAtPercentile(99) / ms, all.getMaxValue() / ms, firstError.get(), items[0]);
+        }
+    }
+
+    private static void sleepUntil(long nanoTime) throws InterruptedException {
+        long left;
+        while ((left = nanoTime - System.nanoTime()) > 0) {
+            Thread.sleep(left / 1_000_000, (int) (left % 1_000_000));
         }
     }
 

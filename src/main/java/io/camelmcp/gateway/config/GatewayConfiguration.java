@@ -197,6 +197,7 @@ public class GatewayConfiguration {
     org.apache.camel.component.servlet.ServletComponent servletComponent(org.apache.camel.http.common.HttpRegistry mcpHttpRegistry) {
         var component = new org.apache.camel.component.servlet.ServletComponent();
         component.setHttpRegistry(mcpHttpRegistry);
+        component.setHttpBinding(new io.camelmcp.gateway.endpoint.McpHttpBinding());
         return component;
     }
 
@@ -274,7 +275,8 @@ public class GatewayConfiguration {
                 Thread.ofPlatform().name("mcp-deadlines").daemon().factory());
         timers.setRemoveOnCancelPolicy(true);
         return new Forwarder(upstreams, json, discovery, new SseRelay.Deadline(timers,
-                props.getUpstream().getRequestTimeout(), props.getUpstream().getMaxRequestDuration()), serverMessages, streams);
+                props.getUpstream().getRequestTimeout(), props.getUpstream().getMaxRequestDuration()), serverMessages, streams,
+                props.getStreamAfter());
     }
 
     /** The aggregation strategy every list fan-out route shares. */

@@ -25,6 +25,13 @@ public class GatewayProperties {
     /** A gateway session unused for this long is ended, with its upstream sessions. */
     private Duration sessionIdleTimeout = Duration.ofHours(1);
 
+    /**
+     * An upstream's streamed (SSE) answer whose first message is the response, within this time, reaches the
+     * client as one JSON object; otherwise the client gets an SSE stream, opened (with its priming event) once
+     * the first message is there or this time has passed. Zero: always a stream.
+     */
+    private Duration streamAfter = Duration.ofMillis(100);
+
     private final Upstream upstream = new Upstream();
 
     private final Discovery discovery = new Discovery();
@@ -131,6 +138,8 @@ public class GatewayProperties {
     public void setMaxRequestSize(DataSize maxRequestSize) { this.maxRequestSize = maxRequestSize; }
     public Duration getSessionIdleTimeout() { return sessionIdleTimeout; }
     public void setSessionIdleTimeout(Duration sessionIdleTimeout) { this.sessionIdleTimeout = sessionIdleTimeout; }
+    public Duration getStreamAfter() { return streamAfter; }
+    public void setStreamAfter(Duration streamAfter) { this.streamAfter = streamAfter; }
     public Upstream getUpstream() { return upstream; }
     public Discovery getDiscovery() { return discovery; }
     public Demo getDemo() { return demo; }

@@ -1,9 +1,13 @@
 package io.camelmcp.gateway.endpoint;
 
+import java.io.IOException;
 import java.io.InputStream;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.http.common.HttpMessage;
+
+import jakarta.servlet.http.HttpServletResponse;
 
 /** Sets the HTTP answer on an exchange: status, content type and body. */
 public final class Replies {
@@ -20,10 +24,28 @@ public final class Replies {
     public static void eventStream(Exchange exchange, InputStream events) {
         Message m = exchange.getMessage();
         m.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
-        m.setHeader(Exchange.CONTENT_TYPE, "text/event-stream");
+        m.setHeader(Exchange.CONTENT_TYPE, EVENT_STREAM);
         m.setHeader("Cache-Control", "no-cache");
         m.setHeader("X-Accel-Buffering", "no"); // keep reverse proxies from holding events back
         m.setBody(events);
+    }
+
+    private static final String EVENT_STREAM = "text/event-stream";
+
+    /**
+     * Sends the headers of an SSE answer and its first bytes now, while the route is still waiting for what
+     * follows (which {@link #eventStream} then sets as the body). For the HTTP request of this exchange only.
+     */
+    public static void openEventStream(Exchange exchange, byte[] first) throws IOException {
+        HttpServletResponse res = exchange.getIn(HttpMessage.class).getResponse();
+        res.setStatus(200);
+        res.setContentType(EVENT_STREAM);
+        res.setHeader("Cache-Control", "no-cache");
+        res.setHeader("X-Accel-Buffering", "no");
+        if (first != null) {
+            res.getOutputStream().write(first);
+        }
+        res.flushBuffer();
     }
 
     public static void empty(Exchange exchange, int status) {

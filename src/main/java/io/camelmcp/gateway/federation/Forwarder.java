@@ -42,10 +42,16 @@ public class Forwarder {
     private final SseRelay.Deadline deadline;
     private final ServerMessages serverMessages;
     private final ClientStreams streams;
+    private final java.time.Duration streamAfter;
 
+    /**
+     * @param streamAfter how long an upstream's SSE answer may take to bring its response, as its first message,
+     *                    before the client gets an SSE stream instead of one JSON object (zero: always a stream)
+     */
     public Forwarder(UpstreamSessions upstreams, JsonRpc json, DiscoveryService discovery, SseRelay.Deadline deadline,
-                     ServerMessages serverMessages, ClientStreams streams) {
+                     ServerMessages serverMessages, ClientStreams streams, java.time.Duration streamAfter) {
         this.streams = streams;
+        this.streamAfter = streamAfter;
         this.upstreams = upstreams;
         this.json = json;
         this.discovery = discovery;
@@ -84,8 +90,7 @@ public class Forwarder {
             throw unavailable(msg, server, e.getMessage());
         }
         if (reply.status() == 200 && reply.isEventStream()) {
-            ClientStreams.RequestStream events = streams.requestStream(session);
-            Replies.eventStream(exchange, new SseRelay(server.name(), reply.body(), msg.id(), json,
+            answer(exchange, session, new SseRelay(server.name(), reply.body(), msg.id(), json,
                     toClient(session, server, msg), deadline, new SseRelay.Failures() {
                         @Override
                         public void timedOut() {
@@ -102,10 +107,6 @@ public class Forwarder {
                         public void finished() {
                             serverMessages.finished(running);
                         }
-                    }, new SseRelay.Recorder() {
-                        @Override public byte[] record(byte[] data) { return events.events().publish(data); }
-                        @Override public byte[] start() { return events.priming(); }
-                        @Override public void complete(boolean delivered) { streams.completed(session, events, delivered); }
                     }, lastEventId -> upstreams.resume(session, server.registration(), lastEventId)));
             return;
         }
@@ -138,6 +139,88 @@ public class Forwarder {
         }
         LOG.warn("MCP server '{}' answered HTTP {}", server.name(), reply.status());
         throw unavailable(msg, server, "answered HTTP " + reply.status());
+    }
+
+    /**
+     * Relays an upstream's SSE answer. When its first message is the response and it comes within stream-after,
+     * the client gets that one JSON object: no stream to set up, parse and record on either side, which is most
+     * tool calls. Otherwise the client gets an SSE stream with ids (resumable), opened with its priming event as
+     * soon as the first message for the client is there or stream-after has passed, whichever comes first.
+     * Inside a JSON-RPC batch the answer is always read whole.
+     */
+    private void answer(Exchange exchange, GatewaySession session, SseRelay relay) {
+        boolean batch = exchange.getProperty(McpExchange.BATCH) != null;
+        if (streamAfter.isZero() && !batch) {
+            ClientStreams.RequestStream events = streams.requestStream(session);
+            relay.streamTo(recorder(session, events), events.priming());
+            Replies.eventStream(exchange, relay);
+            return;
+        }
+        EarlyStream early = batch ? null : new EarlyStream(exchange, session);
+        boolean whole = relay.readAhead();
+        if (early == null || early.decided()) {
+            if (whole) {
+                Replies.json(exchange, 200, relay.answer());
+                return;
+            }
+            ClientStreams.RequestStream events = streams.requestStream(session);
+            relay.streamTo(recorder(session, events), events.priming());
+        } else {
+            // stream-after passed first: the stream is open and primed; the rest follows on it
+            relay.streamTo(recorder(session, early.opened.join()), null);
+        }
+        Replies.eventStream(exchange, relay);
+    }
+
+    private SseRelay.Recorder recorder(GatewaySession session, ClientStreams.RequestStream events) {
+        return new SseRelay.Recorder() {
+            @Override public byte[] record(byte[] data) { return events.events().publish(data); }
+            @Override public void complete(boolean delivered) { streams.completed(session, events, delivered); }
+        };
+    }
+
+    /**
+     * Opens the client's SSE stream (headers and priming event) when the upstream's first message takes longer
+     * than stream-after, so a slow call still gets its resumable stream early. Whoever comes first decides:
+     * this timer, or the call's thread with the first message in hand.
+     */
+    private final class EarlyStream implements Runnable {
+        private final java.util.concurrent.atomic.AtomicBoolean claimed = new java.util.concurrent.atomic.AtomicBoolean();
+        private final java.util.concurrent.CompletableFuture<ClientStreams.RequestStream> opened =
+                new java.util.concurrent.CompletableFuture<>();
+        private final Exchange exchange;
+        private final GatewaySession session;
+        private final java.util.concurrent.ScheduledFuture<?> timer;
+
+        EarlyStream(Exchange exchange, GatewaySession session) {
+            this.exchange = exchange;
+            this.session = session;
+            this.timer = deadline.scheduler().schedule(this, streamAfter.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+        }
+
+        @Override
+        public void run() {
+            if (claimed.compareAndSet(false, true)) {
+                Thread.ofVirtual().name("mcp-stream-open").start(this::open); // writing to a client may block
+            }
+        }
+
+        private void open() {
+            ClientStreams.RequestStream events = streams.requestStream(session);
+            try {
+                Replies.openEventStream(exchange, events.priming());
+            } catch (IOException e) {
+                LOG.debug("Client gone before its stream opened: {}", e.toString());
+            } finally {
+                opened.complete(events);
+            }
+        }
+
+        /** True when the call's thread decides how to answer; false when the stream is already being opened. */
+        boolean decided() {
+            timer.cancel(false);
+            return claimed.compareAndSet(false, true);
+        }
     }
 
     /**

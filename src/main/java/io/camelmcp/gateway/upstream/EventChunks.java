@@ -39,6 +39,25 @@ public abstract class EventChunks extends InputStream {
     }
 
     /**
+     * Writes every chunk to {@code out} as it comes, flushing each (no copy through a buffer); returns at the end
+     * of the stream. The caller closes this stream.
+     */
+    public void writeTo(java.io.OutputStream out) throws IOException {
+        if (pos < chunk.length) {
+            out.write(chunk, pos, chunk.length - pos);
+            pos = chunk.length;
+            out.flush();
+        }
+        byte[] next;
+        while ((next = nextChunk()) != null) {
+            if (next.length > 0) {
+                out.write(next);
+                out.flush();
+            }
+        }
+    }
+
+    /**
      * One message event; {@code id} may be null. Serialised JSON has no raw newlines, so one data line
      * carries it.
      */

@@ -22,6 +22,9 @@ import io.camelmcp.gateway.protocol.JsonRpc;
  * client as they happen, with no buffering and no extra thread. The stream ends after the response to
  * the request; if the upstream stops before that, the client gets a JSON-RPC error for its request
  * instead of a silent end.
+ *
+ * <p>{@link #readAhead()} reads up to the first message for the client before anything is sent: when that is
+ * already the response, the owner can answer with one JSON object instead of a stream.
  */
 public final class SseRelay extends EventChunks {
 
@@ -56,6 +59,8 @@ public final class SseRelay extends EventChunks {
     private final long maxNanos;
 
     private byte[] start;
+    /** A message read ahead (by {@link #readAhead()}) and not sent yet. */
+    private byte[] pending;
     private boolean done;
     private volatile boolean timedOut;
     private ScheduledFuture<?> timer;
@@ -86,17 +91,15 @@ public final class SseRelay extends EventChunks {
     public interface Recorder {
         byte[] record(byte[] json);
 
-        byte[] start();
-
         /** No more events; {@code delivered} tells whether the client read the whole stream itself. */
         void complete(boolean delivered);
     }
 
-    private final Recorder recorder;
+    private Recorder recorder;
+    private boolean recordingComplete;
 
     public SseRelay(String server, InputStream upstreamBody, JsonNode requestId, JsonRpc json,
-                    Function<JsonNode, JsonNode> transform, Deadline deadline, Failures failures, Recorder recorder,
-                    Resumer resumer) {
+                    Function<JsonNode, JsonNode> transform, Deadline deadline, Failures failures, Resumer resumer) {
         this.server = server;
         this.upstreamBody = upstreamBody;
         this.upstream = new SseReader(upstreamBody);
@@ -105,9 +108,7 @@ public final class SseRelay extends EventChunks {
         this.transform = transform;
         this.deadline = deadline;
         this.failures = failures;
-        this.recorder = recorder;
         this.resumer = resumer;
-        this.start = recorder == null ? null : recorder.start();
         this.maxNanos = System.nanoTime() + deadline.max().toNanos();
         arm();
     }
@@ -136,6 +137,34 @@ public final class SseRelay extends EventChunks {
         }
     }
 
+    /**
+     * Events go to the client as a stream recorded with ids (for resumption), after {@code first} (a priming
+     * event; null when none is due or it was already sent). Called at most once, before the first read.
+     */
+    public void streamTo(Recorder recorder, byte[] first) {
+        this.recorder = recorder;
+        this.start = first;
+    }
+
+    /**
+     * Reads the upstream up to the first message for the client (blocking, within the relay's deadline) and
+     * keeps it for the stream. True when that message ends the answer: the response, or the error that
+     * replaces it; {@link #answer()} then holds the whole answer and the upstream side is already released.
+     */
+    public boolean readAhead() {
+        byte[] m;
+        do {
+            m = nextMessage();
+        } while (m.length == 0 && !done);
+        pending = m.length == 0 ? null : m;
+        return done;
+    }
+
+    /** The message {@link #readAhead()} read (JSON, as the client gets it). */
+    public byte[] answer() {
+        return pending;
+    }
+
     @Override
     protected byte[] nextChunk() {
         if (start != null) {
@@ -143,11 +172,29 @@ public final class SseRelay extends EventChunks {
             start = null;
             return first;
         }
+        if (pending != null) {
+            byte[] p = emit(pending);
+            pending = null;
+            if (closed) {
+                completeRecording(); // the upstream side ended during the read-ahead, before the stream was set up
+            }
+            return p;
+        }
         return done ? null : fill();
     }
 
     /** Reads the next upstream event and returns what the client gets of it (possibly nothing). */
     private byte[] fill() {
+        byte[] m = nextMessage();
+        byte[] out = m.length == 0 ? m : emit(m);
+        if (closed) {
+            completeRecording(); // after the last event is recorded
+        }
+        return out;
+    }
+
+    /** Reads the next upstream event; returns the JSON message the client gets of it (empty: nothing). */
+    private byte[] nextMessage() {
         SseEvent event;
         try {
             event = upstream.next();
@@ -194,7 +241,7 @@ public final class SseRelay extends EventChunks {
             arm();
         }
         JsonNode out = transform == null ? msg : transform.apply(msg);
-        byte[] bytes = out == null ? new byte[0] : emit(json.write(out));
+        byte[] bytes = out == null ? new byte[0] : json.write(out);
         if (isOurResponse) {
             done = true;
             closeUpstream(true);
@@ -228,7 +275,7 @@ public final class SseRelay extends EventChunks {
     }
 
     private byte[] finishWithError(String message) {
-        byte[] bytes = emit(json.write(json.error(requestId, ErrorCodes.UPSTREAM_UNAVAILABLE, message, null)));
+        byte[] bytes = json.write(json.error(requestId, ErrorCodes.UPSTREAM_UNAVAILABLE, message, null));
         done = true;
         closeUpstream();
         return bytes;
@@ -253,14 +300,19 @@ public final class SseRelay extends EventChunks {
             }
             closed = true;
             failures.finished();
-            if (recorder != null) {
-                recorder.complete(!clientGone);
-            }
         }
         if (drain) {
             UpstreamReply.release(upstreamBody);
         } else {
             closeQuietly();
+        }
+    }
+
+    /** Tells the recorder that no more events come; only after the last one was recorded. */
+    private void completeRecording() {
+        if (recorder != null && !recordingComplete) {
+            recordingComplete = true;
+            recorder.complete(!clientGone);
         }
     }
 
@@ -280,17 +332,22 @@ public final class SseRelay extends EventChunks {
 
     @Override
     public void close() {
-        if (!done) {
+        if (!done || pending != null) {
             clientGone = true;
         }
         if (done || recorder == null) {
             done = true;
             closeUpstream();
+            if (pending != null && recorder != null) {
+                emit(pending); // the client left before its first event: kept for a resuming client
+                pending = null;
+            }
+            completeRecording();
             return;
         }
         Thread.ofVirtual().name("mcp-drain-" + server).start(() -> {
-            while (!done) {
-                fill();
+            while (nextChunk() != null) {
+                // each event is recorded for a resuming client
             }
         });
     }

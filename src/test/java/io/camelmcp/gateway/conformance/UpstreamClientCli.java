@@ -76,7 +76,7 @@ public final class UpstreamClientCli {
                 new SseRelay.Deadline(timers, timeout, timeout), new SseRelay.Failures() {
                     @Override public void timedOut() { }
                     @Override public void broke() { }
-                }, null, lastEventId -> sessions.resume(gs, server, lastEventId))) {
+                }, lastEventId -> sessions.resume(gs, server, lastEventId))) {
             String events = new String(relay.readAllBytes(), StandardCharsets.UTF_8);
             String last = events.substring(events.lastIndexOf("data: ") + 6).trim();
             return json.read(last);
