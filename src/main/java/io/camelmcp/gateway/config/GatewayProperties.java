@@ -26,9 +26,9 @@ public class GatewayProperties {
     private Duration sessionIdleTimeout = Duration.ofHours(1);
 
     /**
-     * An upstream's streamed (SSE) answer whose first message is the response, within this time, reaches the
-     * client as one JSON object; otherwise the client gets an SSE stream, opened (with its priming event) once
-     * the first message is there or this time has passed. Zero: always a stream.
+     * An upstream's streamed (SSE) answer whose first message is the response, within this time of the upstream
+     * starting it, reaches the client as one JSON object; otherwise the client gets an SSE stream, opened (with its
+     * priming event) once the first message is there or this time has passed. Zero: always a stream.
      */
     private Duration streamAfter = Duration.ofMillis(100);
 

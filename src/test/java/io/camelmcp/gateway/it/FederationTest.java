@@ -114,6 +114,29 @@ class FederationTest extends EverythingGatewayTest {
     }
 
     @Test
+    void aSlowAnswerWithoutNotificationsGetsItsPrimedStreamAfterStreamAfterNotWithItsResponse() throws Exception {
+        RawMcpClient c = client();
+        c.initialize("2025-11-25");
+        // server-everything starts its SSE answer at once and sends nothing for the 1.5 s the tool runs
+        long start = System.nanoTime();
+        HttpResponse<InputStream> r = c.postStreaming("{\"jsonrpc\":\"2.0\",\"id\":22,\"method\":\"tools/call\",\"params\":{"
+                + "\"name\":\"b_trigger-long-running-operation\",\"arguments\":{\"duration\":1.5,\"steps\":1}}}");
+        assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
+        java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(r.body()));
+        List<String> priming = new java.util.ArrayList<>();
+        for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
+            priming.add(line);
+        }
+        long primedMs = (System.nanoTime() - start) / 1_000_000;
+        assertThat(priming).anyMatch(l -> l.startsWith("id: ")).contains("data: ");
+        assertThat(primedMs).isLessThan(1200); // stream-after is 100 ms; the response comes after 1.5 s
+        List<TimedMessage> rest = RawMcpClient.readEvents(in, start);
+        assertThat(rest).hasSize(1);
+        assertThat(rest.get(0).atMillis()).isGreaterThanOrEqualTo(1400);
+        assertThat(rest.get(0).message().path("id").asInt()).isEqualTo(22);
+    }
+
+    @Test
     void deleteEndsTheGatewaySessionAndItsUpstreamSessions() throws Exception {
         RawMcpClient c = client();
         c.initialize("2025-11-25");

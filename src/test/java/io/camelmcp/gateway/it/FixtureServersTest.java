@@ -3,6 +3,7 @@ package io.camelmcp.gateway.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -10,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import org.junit.jupiter.api.AfterAll;
@@ -195,6 +197,27 @@ class FixtureServersTest {
         assertThat(toolNames(c)).contains("odd_fine").noneMatch(n -> n.startsWith("odd_") && !n.equals("odd_fine"));
         JsonNode err = c.request(4, "tools/call", "{\"name\":\"odd_tool with space\",\"arguments\":{}}").path("error");
         assertThat(err.path("code").asInt()).isEqualTo(-32602);
+    }
+
+    @Test
+    void aQuickAnswerIsOneJsonObjectAndOneWithProgressFirstAPrimedStream() throws Exception {
+        awaitServer("fast", s -> s.path("ready").asBoolean());
+        awaitServer("slow", s -> s.path("ready").asBoolean());
+        RawMcpClient c = client();
+        // the Java SDK server answers every call with an SSE stream; its response comes first and at once
+        HttpResponse<String> quick = c.post("{\"jsonrpc\":\"2.0\",\"id\":31,\"method\":\"tools/call\",\"params\":"
+                + "{\"name\":\"fast_hello\",\"arguments\":{}}}", Map.of());
+        assertThat(quick.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
+        assertThat(quick.headers().firstValue("Content-Length")).contains(Integer.toString(quick.body().length()));
+        assertThat(text(RawMcpClient.JSON.readTree(quick.body()))).isEqualTo("hello world");
+
+        // a progress notification first: a stream at once, primed, then the notification
+        HttpResponse<InputStream> steady = c.postStreaming("{\"jsonrpc\":\"2.0\",\"id\":33,\"method\":\"tools/call\","
+                + "\"params\":{\"name\":\"slow_steady\",\"arguments\":{},\"_meta\":{\"progressToken\":\"t33\"}}}");
+        assertThat(steady.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
+        List<RawMcpClient.TimedMessage> events = RawMcpClient.readEvents(steady.body(), System.nanoTime());
+        assertThat(events.get(0).message().path("method").asText()).isEqualTo("notifications/progress");
+        assertThat(events.get(events.size() - 1).message().path("id").asInt()).isEqualTo(33);
     }
 
     @Test

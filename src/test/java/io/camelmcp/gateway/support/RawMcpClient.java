@@ -167,8 +167,13 @@ public final class RawMcpClient {
 
     /** Reads SSE data lines as they arrive, with the time each arrived (ms since the call). */
     public static List<TimedMessage> readEvents(InputStream in, long startNanos) throws IOException {
+        return readEvents(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)), startNanos);
+    }
+
+    /** The same, from a reader already partly read. */
+    public static List<TimedMessage> readEvents(BufferedReader reader, long startNanos) throws IOException {
         List<TimedMessage> out = new ArrayList<>();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+        try (BufferedReader r = reader) {
             String line;
             while ((line = r.readLine()) != null) {
                 if (line.startsWith("data:") && !line.substring(5).isBlank()) {
