@@ -4,7 +4,6 @@ import java.net.URI;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
@@ -269,12 +268,7 @@ public class GatewayConfiguration {
     @Bean
     Forwarder mcpForwarder(UpstreamSessions upstreams, JsonRpc json, DiscoveryService discovery, ServerMessages serverMessages,
                            ClientStreams streams, GatewayProperties props) {
-        // one daemon thread fires the deadlines of all relayed streams; it only closes sockets. Cancelled
-        // deadlines (the usual case) leave the queue at once instead of lingering for the full timeout.
-        ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1,
-                Thread.ofPlatform().name("mcp-deadlines").daemon().factory());
-        timers.setRemoveOnCancelPolicy(true);
-        return new Forwarder(upstreams, json, discovery, new SseRelay.Deadline(timers,
+        return new Forwarder(upstreams, json, discovery, new SseRelay.Deadline(
                 props.getUpstream().getRequestTimeout(), props.getUpstream().getMaxRequestDuration()), serverMessages, streams,
                 props.getStreamAfter());
     }

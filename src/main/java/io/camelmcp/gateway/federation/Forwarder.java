@@ -190,12 +190,12 @@ public class Forwarder {
                 new java.util.concurrent.CompletableFuture<>();
         private final Exchange exchange;
         private final GatewaySession session;
-        private final java.util.concurrent.ScheduledFuture<?> timer;
+        private final io.netty.util.Timeout timer;
 
         EarlyStream(Exchange exchange, GatewaySession session) {
             this.exchange = exchange;
             this.session = session;
-            this.timer = deadline.scheduler().schedule(this, streamAfter.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+            this.timer = io.camelmcp.gateway.upstream.Timers.after(streamAfter.toNanos(), this);
         }
 
         @Override
@@ -218,7 +218,7 @@ public class Forwarder {
 
         /** True when the call's thread decides how to answer; false when the stream is already being opened. */
         boolean decided() {
-            timer.cancel(false);
+            timer.cancel();
             return claimed.compareAndSet(false, true);
         }
     }

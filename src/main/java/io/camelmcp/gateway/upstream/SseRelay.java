@@ -3,9 +3,6 @@ package io.camelmcp.gateway.upstream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import org.slf4j.Logger;
@@ -63,13 +60,13 @@ public final class SseRelay extends EventChunks {
     private byte[] pending;
     private boolean done;
     private volatile boolean timedOut;
-    private ScheduledFuture<?> timer;
+    private io.netty.util.Timeout timer;
 
     /**
      * How long the relay waits for the response: {@code timeout} from the start and again from each
      * progress notification (as the lifecycle spec allows), never longer than {@code max} in all.
      */
-    public record Deadline(ScheduledExecutorService scheduler, Duration timeout, Duration max) {}
+    public record Deadline(Duration timeout, Duration max) {}
 
     /** What the owner of the relay wants done when the upstream lets the request down. */
     public interface Failures {
@@ -116,10 +113,9 @@ public final class SseRelay extends EventChunks {
     /** (Re)starts the timer; when it fires the upstream body is closed, which ends the blocked read. */
     private synchronized void arm() {
         if (timer != null) {
-            timer.cancel(false);
+            timer.cancel();
         }
-        long left = Math.min(deadline.timeout().toNanos(), maxNanos - System.nanoTime());
-        timer = deadline.scheduler().schedule(this::expire, Math.max(0, left), TimeUnit.NANOSECONDS);
+        timer = Timers.after(Math.min(deadline.timeout().toNanos(), maxNanos - System.nanoTime()), this::expire);
     }
 
     private void expire() {
@@ -133,7 +129,7 @@ public final class SseRelay extends EventChunks {
 
     private synchronized void disarm() {
         if (timer != null) {
-            timer.cancel(false);
+            timer.cancel();
         }
     }
 

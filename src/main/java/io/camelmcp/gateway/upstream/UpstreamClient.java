@@ -5,9 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
 import java.time.Duration;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.hc.client5.http.ConnectTimeoutException;
@@ -43,15 +40,6 @@ public class UpstreamClient implements AutoCloseable {
 
     static final String ACCEPT = "application/json, text/event-stream";
     private static final ContentType JSON = ContentType.create("application/json");
-
-    /** Cuts requests whose answer (status and headers) does not come in time; the body has its own deadlines. */
-    private static final ScheduledThreadPoolExecutor TIMEOUTS = timeouts();
-
-    private static ScheduledThreadPoolExecutor timeouts() {
-        ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("mcp-upstream-timeouts").daemon().factory());
-        s.setRemoveOnCancelPolicy(true);
-        return s;
-    }
 
     private final CloseableHttpClient http;
 
@@ -126,13 +114,13 @@ public class UpstreamClient implements AutoCloseable {
     private UpstreamReply send(ServerRegistration server, HttpUriRequestBase request, Duration timeout)
             throws UpstreamException {
         AtomicBoolean timedOut = new AtomicBoolean();
-        ScheduledFuture<?> cut = TIMEOUTS.schedule(() -> {
+        io.netty.util.Timeout cut = Timers.after(timeout.toNanos(), () -> {
             timedOut.set(true);
             request.cancel();
-        }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        });
         try {
             CloseableHttpResponse response = CloseableHttpResponse.adapt(http.executeOpen(null, request, null));
-            if (!cut.cancel(false)) { // the timeout fired just as the answer came: it counts as late
+            if (!cut.cancel()) { // the timeout fired just as the answer came: it counts as late
                 response.close(CloseMode.IMMEDIATE);
                 throw UpstreamException.timeout(server.name(), "no answer within " + timeout, null);
             }
@@ -153,7 +141,7 @@ public class UpstreamClient implements AutoCloseable {
             }
             throw new UpstreamException(server.name(), "I/O error: " + e, 0, e);
         } finally {
-            cut.cancel(false);
+            cut.cancel();
         }
     }
 

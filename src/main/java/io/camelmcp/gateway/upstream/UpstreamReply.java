@@ -3,8 +3,6 @@ package io.camelmcp.gateway.upstream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /** An upstream's HTTP answer whose body has not been read yet (it may be a long SSE stream). */
@@ -57,21 +55,13 @@ public final class UpstreamReply {
     /** How long an answer's stream may take to end after its response before it is cut. */
     static final long RELEASE_MILLIS = 2000;
 
-    private static final ScheduledThreadPoolExecutor CUTS = cuts();
-
-    private static ScheduledThreadPoolExecutor cuts() {
-        ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("mcp-release").daemon().factory());
-        s.setRemoveOnCancelPolicy(true);
-        return s;
-    }
-
     /**
      * The response has been read from this body; the upstream is about to end the stream. Reading that end
      * (in the background, {@link #RELEASE_MILLIS} at most) returns the keep-alive connection to the pool,
      * where closing an unfinished body would cost the next request a new connection.
      */
     public static void release(InputStream body) {
-        ScheduledFuture<?> cut = CUTS.schedule(() -> closeQuietly(body), RELEASE_MILLIS, TimeUnit.MILLISECONDS);
+        io.netty.util.Timeout cut = Timers.after(TimeUnit.MILLISECONDS.toNanos(RELEASE_MILLIS), () -> closeQuietly(body));
         Thread.ofVirtual().name("mcp-release").start(() -> {
             try {
                 byte[] rest = new byte[512]; // usually just the stream's last chunk marker; transferTo would take 16 KiB
@@ -81,7 +71,7 @@ public final class UpstreamReply {
             } catch (IOException ignored) {
                 // cut, or gone
             } finally {
-                cut.cancel(false);
+                cut.cancel();
                 closeQuietly(body);
             }
         });

@@ -6,8 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -71,17 +69,14 @@ public final class UpstreamClientCli {
         if (!reply.isEventStream()) {
             return json.read(reply.readAll());
         }
-        ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().factory());
         try (InputStream relay = new SseRelay(server.name(), reply.body(), req.get("id"), json, null,
-                new SseRelay.Deadline(timers, timeout, timeout), new SseRelay.Failures() {
+                new SseRelay.Deadline(timeout, timeout), new SseRelay.Failures() {
                     @Override public void timedOut() { }
                     @Override public void broke() { }
                 }, lastEventId -> sessions.resume(gs, server, lastEventId))) {
             String events = new String(relay.readAllBytes(), StandardCharsets.UTF_8);
             String last = events.substring(events.lastIndexOf("data: ") + 6).trim();
             return json.read(last);
-        } finally {
-            timers.shutdownNow();
         }
     }
 
