@@ -54,6 +54,7 @@ public final class Bench {
     private final List<Map<String, Object>> listRows = new ArrayList<>();
     private final List<Map<String, Object>> startRows = new ArrayList<>();
     private final List<Map<String, Object>> firstEventRows = new ArrayList<>();
+    private final List<Map<String, Object>> fanOutRows = new ArrayList<>();
     private Map<String, Object> memory;
     private String gatewayVersion = "?";
     private int gatewaySeq;
@@ -254,9 +255,83 @@ public final class Bench {
 
         everything.destroy();
         fixture.destroy();
+
+        // --- cold fan-out over remote upstreams
+        long latency = Long.parseLong(opts.getOrDefault("remote-latency-ms", "20"));
+        if (latency > 0) {
+            coldFanOut(upstreamCounts, maxUpstreams, latency);
+        }
         double totalSeconds = (System.nanoTime() - t0) / 1e9;
         log(String.format(Locale.ROOT, "done in %.0f s", totalSeconds));
         write(totalSeconds);
+    }
+
+    /**
+     * Client capability forms the catalogue keeps a view for: each one's first tools/list is read from every upstream
+     * at once (a session each, opened and listed), which is the gateway's cold path.
+     */
+    private static final List<String> VIEWS = List.of("{\"sampling\":{}}", "{\"roots\":{\"listChanged\":true}}",
+            "{\"elicitation\":{\"form\":{}}}", "{\"sampling\":{\"context\":{}}}", "{\"elicitation\":{},\"sampling\":{}}",
+            "{\"elicitation\":{\"url\":{}}}", "{\"roots\":{}}");
+
+    /**
+     * The parallel fan-out, measured where it matters: upstreams that take {@code latency} ms per request, as across
+     * a network (their time is not spent on this machine's cores, which the co-located fixture's is). For 1, 10 and
+     * 50 such upstreams: the gateway's cold tools/list for several client capability forms, each read from every
+     * upstream at once; and what a client does without the gateway, one upstream after the other.
+     */
+    private void coldFanOut(List<Integer> counts, int max, long latency) throws Exception {
+        log("starting remote fixture (" + max + " servers, " + latency + " ms per request)");
+        Process remote = start("remote-fixture", List.of(java, "-cp", System.getProperty("java.class.path"),
+                "io.camelmcp.bench.FixtureUpstream", "0", Integer.toString(max), Long.toString(latency)), Map.of());
+        int port = Integer.parseInt(waitForLog("remote-fixture", remote, Pattern.compile("READY port=(\\d+)"), 60).group(1));
+        try (HttpClient http = McpSession.newHttpClient()) {
+            for (int n : counts) {
+                List<Upstream> ups = new ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    ups.add(new Upstream(String.format("remote%02d", i), fixtureUrl(port, i), "rm" + i + "_"));
+                }
+                Started g = startGateway(n + " remote upstream" + (n == 1 ? "" : "s") + " (" + latency + " ms)", ups);
+                List<Double> cold = new ArrayList<>();
+                String error = null;
+                for (String caps : VIEWS) {
+                    McpSession s = new McpSession(http, g.url());
+                    s.initialize((ObjectNode) McpSession.JSON.readTree(caps));
+                    long t = System.nanoTime();
+                    JsonNode r = s.request("tools/list", McpSession.JSON.createObjectNode());
+                    cold.add((System.nanoTime() - t) / 1e6);
+                    if (r.path("result").path("tools").size() != n * FixtureUpstream.TOOLS_PER_SERVER) {
+                        error = McpSession.abbreviate(r.toString());
+                    }
+                    s.close();
+                }
+                g.stop();
+                // without a gateway: a session with each upstream and its list, one upstream after the other
+                long d = System.nanoTime();
+                for (Upstream u : ups) {
+                    McpSession s = new McpSession(http, u.url());
+                    s.initialize();
+                    s.request("tools/list", McpSession.JSON.createObjectNode());
+                    s.close();
+                }
+                double directMs = (System.nanoTime() - d) / 1e6;
+                List<Double> sorted = cold.stream().sorted().toList();
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("upstreams", n);
+                row.put("latencyMs", latency);
+                row.put("gatewayColdListMs", cold.stream().map(LoadGen::round).toList());
+                row.put("gatewayColdListMedianMs", LoadGen.round(sorted.get(sorted.size() / 2)));
+                row.put("directSequentialMs", LoadGen.round(directMs));
+                if (error != null) {
+                    row.put("error", error);
+                }
+                log(String.format(Locale.ROOT, "  cold fan-out n=%d: gateway median %.1f ms %s, client alone %.1f ms", n,
+                        sorted.get(sorted.size() / 2), cold.stream().map(v -> String.format(Locale.ROOT, "%.0f", v)).toList(), directMs));
+                fanOutRows.add(row);
+            }
+        } finally {
+            stopProcess(remote);
+        }
     }
 
     // ------------------------------------------------------------------------------------------------ gateway
@@ -649,6 +724,7 @@ public final class Bench {
         json.put("settings", settings);
         json.put("toolsCall", callRows);
         json.put("toolsList", listRows);
+        json.put("coldFanOutRemote", fanOutRows);
         json.put("startup", startRows);
         json.put("firstEvent", firstEventRows);
         if (memory != null) {
@@ -707,6 +783,28 @@ public final class Bench {
             md.append("| ").append(r.get("upstreams")).append(" (").append(r.get("tools")).append(") | ")
                     .append(r.get("sessions")).append(" | ");
             appendPair(md, r);
+        }
+
+        if (!fanOutRows.isEmpty()) {
+            md.append("\n## Cold tools/list fan-out over remote upstreams\n\n");
+            md.append("Upstreams that take ").append(fanOutRows.get(0).get("latencyMs")).append(" ms per request, as across a ")
+                    .append("network (a second fixture process that holds each POST that long; its time is not spent on these ")
+                    .append("cores). Cold = the first tools/list of a client whose capability form the gateway has no view of ")
+                    .append("yet: every upstream is read at once (a session each: initialize, initialized, tools/list). Median ")
+                    .append("of ").append(VIEWS.size()).append(" such forms, in a gateway started for the row. Client alone = what ")
+                    .append("a client does without the gateway: a session with each upstream and its list, one after the other.\n\n");
+            md.append("| upstreams (tools) | gateway cold list, median (ms) | each form (ms) | vs 1 upstream | client alone (ms) |\n");
+            md.append("|---|---:|---|---:|---:|\n");
+            Double one = fanOutRows.stream().filter(r -> ((Integer) r.get("upstreams")) == 1).map(r -> num(r.get("gatewayColdListMedianMs")))
+                    .findFirst().orElse(null);
+            for (Map<String, Object> r : fanOutRows) {
+                double med = num(r.get("gatewayColdListMedianMs"));
+                md.append("| ").append(r.get("upstreams")).append(" (").append(((Integer) r.get("upstreams")) * FixtureUpstream.TOOLS_PER_SERVER)
+                        .append(") | ").append(fmt2(med)).append(" | ").append(r.get("gatewayColdListMs")).append(" | ")
+                        .append(one == null || one == 0 ? "" : fmt2(med / one) + "×").append(" | ")
+                        .append(fmt2(num(r.get("directSequentialMs")))).append(r.containsKey("error") ? " (error: " + r.get("error") + ")" : "")
+                        .append(" |\n");
+            }
         }
 
         md.append("\n## Gateway start-up and first list\n\n");

@@ -26,8 +26,10 @@ import io.modelcontextprotocol.spec.McpSchema.Tool;
  * {@code add} {a,b} answering {@code a+b} at once, {@code progress} (one progress notification, then the
  * answer 20 ms later) and {@code tool2..tool9} answering "ok".
  *
- * <p>Usage: {@code java -cp ... io.camelmcp.bench.FixtureUpstream <port|0> <count>}; prints
- * {@code READY port=<port> servers=<count>} on stdout when serving.
+ * <p>Usage: {@code java -cp ... io.camelmcp.bench.FixtureUpstream <port|0> <count> [latencyMs]}; prints
+ * {@code READY port=<port> servers=<count>} on stdout when serving. With {@code latencyMs}, every POST waits that
+ * long before it is handled: a server on the other side of a network, whose time is not spent on this machine's
+ * cores.
  */
 public final class FixtureUpstream {
 
@@ -36,6 +38,7 @@ public final class FixtureUpstream {
     public static void main(String[] args) throws Exception {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 0;
         int count = args.length > 1 ? Integer.parseInt(args[1]) : 1;
+        long latencyMs = args.length > 2 ? Long.parseLong(args[2]) : 0;
 
         Path base = Files.createTempDirectory("bench-fixture");
         Tomcat tomcat = new Tomcat();
@@ -61,7 +64,7 @@ public final class FixtureUpstream {
                     .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
                     .tools(tools())
                     .build());
-            Wrapper w = Tomcat.addServlet(ctx, "mcp" + i, transport);
+            Wrapper w = Tomcat.addServlet(ctx, "mcp" + i, latencyMs > 0 ? delayed(transport, latencyMs) : transport);
             w.setAsyncSupported(true); // SSE answers use request.startAsync()
             ctx.addServletMappingDecoded(path, "mcp" + i);
         }
@@ -125,6 +128,35 @@ public final class FixtureUpstream {
                     .build());
         }
         return tools;
+    }
+
+    /** {@code inner}, with every POST held {@code ms} first (on the request's own thread). */
+    private static jakarta.servlet.http.HttpServlet delayed(jakarta.servlet.http.HttpServlet inner, long ms) {
+        return new jakarta.servlet.http.HttpServlet() {
+            @Override
+            public void init(jakarta.servlet.ServletConfig config) throws jakarta.servlet.ServletException {
+                super.init(config);
+                inner.init(config);
+            }
+
+            @Override
+            protected void service(jakarta.servlet.http.HttpServletRequest req, jakarta.servlet.http.HttpServletResponse res)
+                    throws jakarta.servlet.ServletException, java.io.IOException {
+                if ("POST".equals(req.getMethod())) {
+                    try {
+                        Thread.sleep(ms);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                inner.service(req, res);
+            }
+
+            @Override
+            public void destroy() {
+                inner.destroy();
+            }
+        };
     }
 
     private static double num(Object o) {

@@ -176,11 +176,18 @@ public class Catalog {
         return base;
     }
 
-    /** Reads one view of a server and re-merges. */
-    public ServerCatalog fetch(ServerRegistration server, String view) throws UpstreamException {
-        try {
-            return read(server, view);
-        } finally {
+    /**
+     * Reads one view of a server into the cache, without merging: a fan-out reads many servers at once and
+     * merges once after them ({@link #mergeRead}), not once per server under the merge lock.
+     */
+    public ServerCatalog fetchView(ServerRegistration server, String view) throws UpstreamException {
+        return read(server, view);
+    }
+
+    /** After a fan-out: the views it read (the names of their servers) enter the merged catalogue, in one merge. */
+    public void mergeRead(@org.apache.camel.Body Object read) {
+        // nothing to split leaves the body as it was: only a split's list of servers read means a merge
+        if (read instanceof List<?> servers && servers.stream().anyMatch(java.util.Objects::nonNull)) {
             remerge();
         }
     }
@@ -215,7 +222,10 @@ public class Catalog {
         List<ObjectNode> prompts = caps.has("prompts") ? list(server, session, ListKind.PROMPTS) : List.of();
         List<ObjectNode> resources = caps.has("resources") ? list(server, session, ListKind.RESOURCES) : List.of();
         List<ObjectNode> templates = caps.has("resources") ? list(server, session, ListKind.TEMPLATES) : List.of();
-        listen(server, session, caps, key);
+        if (key.equals(key(server.name(), BASE))) {
+            // one listener per server: a list change re-reads every view, so other views' sessions need no stream
+            listen(server, session, caps, key);
+        }
         return new ServerCatalog(server, caps, tools, prompts, resources, templates, Instant.now());
     }
 

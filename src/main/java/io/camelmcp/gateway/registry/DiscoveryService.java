@@ -82,15 +82,16 @@ public class DiscoveryService {
     public String readCold(Catalog.Cold cold) {
         ServerRegistration server = cold.server().registration();
         if (Catalog.BASE.equals(cold.view())) {
-            probe(server);
-        } else {
-            try {
-                catalog.fetch(server, cold.view());
-            } catch (UpstreamException e) {
-                LOG.warn("Left MCP server '{}' out of a list: {}", server.name(), e.getMessage());
-            }
+            probe(server); // merges what it read itself
+            return null;
         }
-        return server.name();
+        try {
+            catalog.fetchView(server, cold.view());
+            return server.name();
+        } catch (UpstreamException e) {
+            LOG.warn("Left MCP server '{}' out of a list: {}", server.name(), e.getMessage());
+            return null;
+        }
     }
 
     /** Probes one server now and records the outcome in the registry. */

@@ -77,6 +77,29 @@ public final class UpstreamReply {
         });
     }
 
+    /** How long {@link #finish()} waits for the end of an answer before it cuts the connection instead. */
+    static final long FINISH_MILLIS = 50;
+
+    /**
+     * The response has been read from this answer: its end (normally there already) is read here, in the caller's
+     * thread, so that the connection is back in the pool for the caller's next request, as in initialize, then
+     * notifications/initialized, then a list. An upstream that keeps the stream open longer loses the connection.
+     */
+    public void finish() {
+        io.netty.util.Timeout cut = Timers.after(TimeUnit.MILLISECONDS.toNanos(FINISH_MILLIS), () -> closeQuietly(body));
+        try {
+            byte[] rest = new byte[512];
+            while (body.read(rest) >= 0) {
+                // discarded
+            }
+        } catch (IOException ignored) {
+            // cut, or gone
+        } finally {
+            cut.cancel();
+            closeQuietly(body);
+        }
+    }
+
     private static void closeQuietly(InputStream body) {
         try {
             body.close();

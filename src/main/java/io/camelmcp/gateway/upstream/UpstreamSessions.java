@@ -117,7 +117,7 @@ public class UpstreamSessions {
         initialized.put("jsonrpc", "2.0");
         initialized.put("method", "notifications/initialized");
         UpstreamReply ack = client.post(server, session, json.write(initialized), timeout);
-        ack.discard();
+        ack.finish(); // 202, no body: the connection serves the next request
         if (ack.status() / 100 != 2) {
             throw new UpstreamException(server.name(), "notifications/initialized refused with HTTP " + ack.status(), ack.status(), null);
         }
@@ -279,7 +279,7 @@ public class UpstreamSessions {
                     }
                     JsonNode msg = json.read(e.data());
                     if (!msg.has("method") && id.equals(msg.get("id"))) {
-                        UpstreamReply.release(reply.body()); // keep the connection for the next request
+                        reply.finish(); // keep the connection for the next request
                         return msg;
                     }
                 }
