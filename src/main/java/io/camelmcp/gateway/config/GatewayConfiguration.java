@@ -203,9 +203,10 @@ public class GatewayConfiguration {
     /** {@code /mcp}: Camel's servlet, running the mcp-endpoint route on the request's virtual thread. */
     @Bean
     org.springframework.boot.web.servlet.ServletRegistrationBean<io.camelmcp.gateway.endpoint.McpServlet> mcpServlet(
-            org.apache.camel.http.common.HttpRegistry mcpHttpRegistry) {
+            org.apache.camel.http.common.HttpRegistry mcpHttpRegistry, io.micrometer.core.instrument.MeterRegistry meters) {
         var reg = new org.springframework.boot.web.servlet.ServletRegistrationBean<>(
-                new io.camelmcp.gateway.endpoint.McpServlet(mcpHttpRegistry), "/mcp");
+                new io.camelmcp.gateway.endpoint.McpServlet(mcpHttpRegistry,
+                        new io.camelmcp.gateway.endpoint.McpRequestMetrics(meters)), "/mcp");
         reg.setName("mcp");
         reg.setLoadOnStartup(1);
         reg.setAsyncSupported(true); // the filters in front of it are async-capable
@@ -301,6 +302,16 @@ public class GatewayConfiguration {
     @Bean
     RegistryHealthIndicator mcpRegistryHealthIndicator(ServerRegistry registry) {
         return new RegistryHealthIndicator(registry);
+    }
+
+    /**
+     * /mcp is measured by {@code mcp.requests} (McpRequestMetrics, per MCP method); Spring's HTTP observation,
+     * which would measure it again with /mcp as its only tag, stays on for every other path.
+     */
+    @Bean
+    io.micrometer.observation.ObservationPredicate noHttpObservationOfMcp() {
+        return (name, context) -> !(context instanceof org.springframework.http.server.observation.ServerRequestObservationContext c
+                && "/mcp".equals(c.getCarrier().getServletPath()));
     }
 
     /** Gauges for operators: open sessions, registered and ready servers (GET /actuator/metrics/mcp.*). */

@@ -27,8 +27,18 @@ public class McpServlet extends CamelServlet {
 
     private static final Logger LOG = LoggerFactory.getLogger(McpServlet.class);
 
-    public McpServlet(HttpRegistry registry) {
+    private static final String START = McpServlet.class.getName() + ".start";
+    private final McpRequestMetrics metrics;
+
+    public McpServlet(HttpRegistry registry, McpRequestMetrics metrics) {
+        this.metrics = metrics;
         registry.register(this);
+    }
+
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response) {
+        request.setAttribute(START, System.nanoTime());
+        super.service(request, response);
     }
 
     /**
@@ -43,8 +53,20 @@ public class McpServlet extends CamelServlet {
         } catch (IOException e) {
             LOG.debug("Client gone while its answer was written: {}", e.toString());
         } finally {
+            record(exchange, response);
             consumer.doneUoW(exchange);
             consumer.releaseExchange(exchange, false);
+        }
+    }
+
+    private void record(Exchange exchange, HttpServletResponse response) {
+        Object start = exchange.getIn(org.apache.camel.http.common.HttpMessage.class).getRequest().getAttribute(START);
+        if (start instanceof Long nanos) {
+            String kind = exchange.getProperty(McpExchange.KIND, String.class);
+            String method = "RESPONSE".equals(kind) ? "response" : "BATCH".equals(kind) ? "batch"
+                    : kind != null ? exchange.getProperty(McpExchange.METHOD, String.class)
+                    : exchange.getProperty(McpExchange.HTTP_METHOD, String.class);
+            metrics.record(method, response.getStatus(), nanos);
         }
     }
 

@@ -53,5 +53,17 @@ class EmbeddedDefaultTest {
         assertThat(sessions.path("measurements").get(0).path("value").asDouble()).isGreaterThanOrEqualTo(1.0);
         JsonNode days = c.request(4, "tools/call", "{\"name\":\"clock_days-between\",\"arguments\":{\"from\":\"2026-01-01\",\"to\":\"2026-12-25\"}}");
         assertThat(days.path("result").path("content").get(0).path("text").asText()).isEqualTo("358");
+
+        // /mcp is measured per MCP method; Spring's http.server.requests keeps the other paths only
+        JsonNode calls = metric("mcp.requests?tag=method:tools/call&tag=status:200");
+        assertThat(calls.path("measurements").get(0).path("value").asDouble()).isGreaterThanOrEqualTo(2.0);
+        JsonNode http = metric("http.server.requests");
+        assertThat(http.path("availableTags").toString()).doesNotContain("\"/mcp\"");
+    }
+
+    private JsonNode metric(String nameAndQuery) throws Exception {
+        return RawMcpClient.JSON.readTree(HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/metrics/" + nameAndQuery)).build(),
+                HttpResponse.BodyHandlers.ofString()).body());
     }
 }
