@@ -25,12 +25,14 @@ public final class Replies {
         Message m = exchange.getMessage();
         m.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
         m.setHeader(Exchange.CONTENT_TYPE, EVENT_STREAM);
-        m.setHeader("Cache-Control", "no-cache");
-        m.setHeader("X-Accel-Buffering", "no"); // keep reverse proxies from holding events back
+        SSE_HEADERS.forEach(m::setHeader);
         m.setBody(events);
     }
 
     private static final String EVENT_STREAM = "text/event-stream";
+    /** Every SSE answer's: not cached, and not held back by reverse proxies that buffer. */
+    private static final java.util.Map<String, String> SSE_HEADERS = java.util.Map.of(
+            "Cache-Control", "no-cache", "X-Accel-Buffering", "no");
 
     /**
      * Sends the headers of an SSE answer and its first bytes now, while the route is still waiting for what
@@ -40,8 +42,7 @@ public final class Replies {
         HttpServletResponse res = exchange.getIn(HttpMessage.class).getResponse();
         res.setStatus(200);
         res.setContentType(EVENT_STREAM);
-        res.setHeader("Cache-Control", "no-cache");
-        res.setHeader("X-Accel-Buffering", "no");
+        SSE_HEADERS.forEach(res::setHeader);
         if (first != null) {
             res.getOutputStream().write(first);
         }

@@ -150,25 +150,22 @@ public class Forwarder {
      */
     private void answer(Exchange exchange, GatewaySession session, SseRelay relay) {
         boolean batch = exchange.getProperty(McpExchange.BATCH) != null;
-        if (streamAfter.isZero() && !batch) {
-            ClientStreams.RequestStream events = streams.requestStream(session);
-            relay.streamTo(recorder(session, events), events.priming());
-            Replies.eventStream(exchange, relay);
-            return;
-        }
-        EarlyStream early = batch ? null : new EarlyStream(exchange, session);
-        boolean whole = relay.readAhead();
-        if (early == null || early.decided()) {
+        if (batch || !streamAfter.isZero()) {
+            EarlyStream early = batch ? null : new EarlyStream(exchange, session);
+            boolean whole = relay.readAhead();
+            if (early != null && !early.decided()) {
+                // stream-after passed first: the stream is open and primed; the rest follows on it
+                relay.streamTo(recorder(session, early.opened.join()), null);
+                Replies.eventStream(exchange, relay);
+                return;
+            }
             if (whole) {
                 Replies.json(exchange, 200, relay.answer());
                 return;
             }
-            ClientStreams.RequestStream events = streams.requestStream(session);
-            relay.streamTo(recorder(session, events), events.priming());
-        } else {
-            // stream-after passed first: the stream is open and primed; the rest follows on it
-            relay.streamTo(recorder(session, early.opened.join()), null);
         }
+        ClientStreams.RequestStream events = streams.requestStream(session);
+        relay.streamTo(recorder(session, events), events.priming());
         Replies.eventStream(exchange, relay);
     }
 
@@ -206,7 +203,13 @@ public class Forwarder {
         }
 
         private void open() {
-            ClientStreams.RequestStream events = streams.requestStream(session);
+            ClientStreams.RequestStream events;
+            try {
+                events = streams.requestStream(session);
+            } catch (RuntimeException e) {
+                opened.completeExceptionally(e); // the call's thread fails with it
+                return;
+            }
             try {
                 Replies.openEventStream(exchange, events.priming());
             } catch (IOException e) {
