@@ -60,7 +60,8 @@ public class McpServlet extends CamelServlet {
     }
 
     private void record(Exchange exchange, HttpServletResponse response) {
-        Object start = exchange.getIn(org.apache.camel.http.common.HttpMessage.class).getRequest().getAttribute(START);
+        var http = exchange.getIn(org.apache.camel.http.common.HttpMessage.class);
+        Object start = http == null ? null : http.getRequest().getAttribute(START);
         if (start instanceof Long nanos) {
             String kind = exchange.getProperty(McpExchange.KIND, String.class);
             String method = "RESPONSE".equals(kind) ? "response" : "BATCH".equals(kind) ? "batch"
