@@ -61,20 +61,7 @@ public final class UpstreamReply {
      * where closing an unfinished body would cost the next request a new connection.
      */
     public static void release(InputStream body) {
-        io.netty.util.Timeout cut = Timers.after(TimeUnit.MILLISECONDS.toNanos(RELEASE_MILLIS), () -> closeQuietly(body));
-        Thread.ofVirtual().name("mcp-release").start(() -> {
-            try {
-                byte[] rest = new byte[512]; // usually just the stream's last chunk marker; transferTo would take 16 KiB
-                while (body.read(rest) >= 0) {
-                    // discarded
-                }
-            } catch (IOException ignored) {
-                // cut, or gone
-            } finally {
-                cut.cancel();
-                closeQuietly(body);
-            }
-        });
+        Thread.ofVirtual().name("mcp-release").start(() -> drain(body, RELEASE_MILLIS));
     }
 
     /** How long {@link #finish()} waits for the end of an answer before it cuts the connection instead. */
@@ -86,9 +73,14 @@ public final class UpstreamReply {
      * notifications/initialized, then a list. An upstream that keeps the stream open longer loses the connection.
      */
     public void finish() {
-        io.netty.util.Timeout cut = Timers.after(TimeUnit.MILLISECONDS.toNanos(FINISH_MILLIS), () -> closeQuietly(body));
+        drain(body, FINISH_MILLIS);
+    }
+
+    /** Reads {@code body} to its end, for {@code millis} at most (then it is cut), and closes it. */
+    private static void drain(InputStream body, long millis) {
+        io.netty.util.Timeout cut = Timers.after(TimeUnit.MILLISECONDS.toNanos(millis), () -> closeQuietly(body));
         try {
-            byte[] rest = new byte[512];
+            byte[] rest = new byte[512]; // usually just the stream's last chunk marker; transferTo would take 16 KiB
             while (body.read(rest) >= 0) {
                 // discarded
             }
