@@ -50,7 +50,7 @@ final class McpSession implements McpClient {
         params.set("capabilities", capabilities);
         params.putObject("clientInfo").put("name", "bench").put("version", "1");
         long id = ids.incrementAndGet();
-        HttpResponse<String> r = post(envelope(id, "initialize", params), false);
+        HttpResponse<byte[]> r = post(envelope(id, "initialize", params), false);
         sessionId = r.headers().firstValue("Mcp-Session-Id").orElse(null);
         JsonNode answer = answer(r, id);
         if (answer.has("error")) {
@@ -58,7 +58,7 @@ final class McpSession implements McpClient {
         }
         initializeResult = answer.get("result");
         ObjectNode note = JSON.createObjectNode().put("jsonrpc", "2.0").put("method", "notifications/initialized");
-        HttpResponse<String> n = post(note, true);
+        HttpResponse<byte[]> n = post(note, true);
         if (n.statusCode() / 100 != 2) {
             throw new IOException("notifications/initialized: HTTP " + n.statusCode());
         }
@@ -119,7 +119,7 @@ final class McpSession implements McpClient {
         return o;
     }
 
-    private HttpResponse<String> post(JsonNode body, boolean inSession) throws IOException, InterruptedException {
+    private HttpResponse<byte[]> post(JsonNode body, boolean inSession) throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(uri)
                 .timeout(TIMEOUT)
                 .header("Content-Type", "application/json")
@@ -131,18 +131,19 @@ final class McpSession implements McpClient {
                 b.header("Mcp-Session-Id", sessionId);
             }
         }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        // bytes, not a String: the JSON parser reads UTF-8 itself (what a client does with a 500-tool list)
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
-    private static JsonNode answer(HttpResponse<String> r, long id) throws IOException {
+    private static JsonNode answer(HttpResponse<byte[]> r, long id) throws IOException {
         if (r.statusCode() / 100 != 2) {
-            throw new IOException("HTTP " + r.statusCode() + ": " + abbreviate(r.body()));
+            throw new IOException("HTTP " + r.statusCode() + ": " + abbreviate(text(r)));
         }
         String type = r.headers().firstValue("Content-Type").orElse("");
         if (type.startsWith("text/event-stream")) {
             // events are separated by blank lines; an event's data lines are joined with \n
             StringBuilder data = new StringBuilder();
-            for (String line : (r.body() + "\n\n").split("\r?\n", -1)) {
+            for (String line : (text(r) + "\n\n").split("\r?\n", -1)) {
                 if (line.isEmpty()) {
                     if (!data.isEmpty()) {
                         JsonNode msg = JSON.readTree(data.toString());
@@ -158,7 +159,7 @@ final class McpSession implements McpClient {
                     data.append(line.startsWith("data: ") ? line.substring(6) : line.substring(5));
                 }
             }
-            throw new IOException("no response with id " + id + " in SSE stream: " + abbreviate(r.body()));
+            throw new IOException("no response with id " + id + " in SSE stream: " + abbreviate(text(r)));
         }
         JsonNode msg = JSON.readTree(r.body());
         if (msg.isArray()) {
@@ -167,9 +168,13 @@ final class McpSession implements McpClient {
                     return m;
                 }
             }
-            throw new IOException("no response with id " + id + ": " + abbreviate(r.body()));
+            throw new IOException("no response with id " + id + ": " + abbreviate(text(r)));
         }
         return msg;
+    }
+
+    private static String text(HttpResponse<byte[]> r) {
+        return new String(r.body(), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     static String abbreviate(String s) {
