@@ -194,11 +194,14 @@ public class Catalog {
         return read(server, view);
     }
 
-    /** After a fan-out: the views it read (the names of their servers) enter the merged catalogue, in one merge. */
-    public void mergeRead(@org.apache.camel.Body Object read) {
+    /**
+     * After a fan-out: what it read (the names of the servers, in the client's view) enters the merged catalogue,
+     * in one merge of that view; the other views did not change.
+     */
+    public void mergeRead(@org.apache.camel.Body Object read, @ExchangeProperty(McpExchange.SESSION) GatewaySession gs) {
         // nothing to split leaves the body as it was: only a split's list of servers read means a merge
         if (read instanceof List<?> servers && servers.stream().anyMatch(java.util.Objects::nonNull)) {
-            remerge();
+            remerge(Set.of(viewOf(gs)));
         }
     }
 
@@ -360,15 +363,27 @@ public class Catalog {
 
     // ---- the merged view -------------------------------------------------------------------------------
 
-    /** Recomputes the merged view from the registry and the cached server lists. */
-    public synchronized void remerge() {
+    /** Recomputes the merged views from the registry and the cached server lists. */
+    public void remerge() {
+        remerge(null);
+    }
+
+    /** Recomputes these merged views (null: all of them); the others stay as they are. */
+    private synchronized void remerge(Set<String> only) {
         RegistrySnapshot snap = registry.snapshot();
         Instant now = Instant.now();
+        Map<String, Merged> previous = merged.get();
         Map<String, Merged> next = new HashMap<>();
+        Map<String, Merged> all = new HashMap<>();
         for (String view : views.keySet()) {
-            next.put(view, merge(snap, now, view));
+            if (only == null || only.contains(view) || !previous.containsKey(view)) {
+                next.put(view, merge(snap, now, view));
+            } else {
+                all.put(view, previous.get(view));
+            }
         }
-        Map<String, Merged> previous = merged.getAndSet(Map.copyOf(next));
+        all.putAll(next);
+        merged.set(Map.copyOf(all));
         Set<ListKind> changed = java.util.EnumSet.noneOf(ListKind.class);
         next.forEach((view, m) -> {
             Merged before = previous.get(view);
