@@ -79,11 +79,15 @@ public class McpHttpBinding extends DefaultHttpBinding {
             if (!response.isCommitted()) {
                 response.setContentLength(bytes.length);
             }
-            response.getOutputStream().write(bytes); // the container sends headers and body together at the end
+            response.getOutputStream().write(bytes);
+            // headers and body in one write, now: what the exchange still does when it completes (reading the end of
+            // an upstream's answer) must not hold the client's answer back
+            response.flushBuffer();
         } else if (body instanceof EventChunks events) {
             try (events) {
                 events.writeTo(response.getOutputStream());
             }
+            response.getOutputStream().close(); // the end of the stream too, before the exchange completes (above)
         } else if (body instanceof InputStream in) {
             try (in) {
                 OutputStream out = response.getOutputStream();

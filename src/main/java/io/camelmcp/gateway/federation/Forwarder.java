@@ -152,7 +152,16 @@ public class Forwarder {
         boolean batch = exchange.getProperty(McpExchange.BATCH) != null;
         if (batch || !streamAfter.isZero()) {
             EarlyStream early = batch ? null : new EarlyStream(exchange, session);
-            boolean whole = relay.readAhead();
+            // outside a batch the end of the upstream's answer is read after the client has its own, in this thread
+            boolean whole = relay.readAhead(!batch);
+            if (!batch) {
+                exchange.getExchangeExtension().addOnCompletion(new org.apache.camel.support.SynchronizationAdapter() {
+                    @Override
+                    public void onDone(Exchange done) {
+                        relay.releaseUpstream();
+                    }
+                });
+            }
             if (early != null && !early.decided()) {
                 // stream-after passed first: the stream is open and primed; the rest follows on it
                 relay.streamTo(recorder(session, early.opened.join()), null);

@@ -148,12 +148,35 @@ public final class SseRelay extends EventChunks {
      * replaces it; {@link #answer()} then holds the whole answer and the upstream side is already released.
      */
     public boolean readAhead() {
-        byte[] m;
-        do {
-            m = nextMessage();
-        } while (m.length == 0 && !done);
-        pending = m.length == 0 ? null : m;
-        return done;
+        return readAhead(false);
+    }
+
+    /**
+     * {@link #readAhead()}; with {@code holdEnd}, a response read here leaves the end of the upstream's stream
+     * for {@link #releaseUpstream()}, which the owner calls once the client has its answer: read then, in the
+     * request's own thread, it needs no thread of its own.
+     */
+    public boolean readAhead(boolean holdEnd) {
+        holdingEnd = holdEnd;
+        try {
+            byte[] m;
+            do {
+                m = nextMessage();
+            } while (m.length == 0 && !done);
+            pending = m.length == 0 ? null : m;
+            return done;
+        } finally {
+            holdingEnd = false;
+        }
+    }
+
+    /** Reads the end of the upstream's answer held by {@link #readAhead(boolean)} (50 ms at most); else nothing. */
+    public void releaseUpstream() {
+        InputStream end = heldEnd;
+        heldEnd = null;
+        if (end != null) {
+            UpstreamReply.finish(end);
+        }
     }
 
     /** The message {@link #readAhead()} read (JSON, as the client gets it). */
@@ -282,6 +305,8 @@ public final class SseRelay extends EventChunks {
     }
 
     private boolean closed;
+    private boolean holdingEnd;
+    private volatile InputStream heldEnd;
 
     private void closeUpstream() {
         closeUpstream(false);
@@ -297,7 +322,9 @@ public final class SseRelay extends EventChunks {
             closed = true;
             failures.finished();
         }
-        if (drain) {
+        if (drain && holdingEnd) {
+            heldEnd = upstreamBody;
+        } else if (drain) {
             UpstreamReply.release(upstreamBody);
         } else {
             closeQuietly();

@@ -73,6 +73,11 @@ public final class UpstreamReply {
      * notifications/initialized, then a list. An upstream that keeps the stream open longer loses the connection.
      */
     public void finish() {
+        finish(body);
+    }
+
+    /** {@link #finish()} for a body already handed on (e.g. to a relay). */
+    public static void finish(InputStream body) {
         drain(body, FINISH_MILLIS);
     }
 
