@@ -328,7 +328,7 @@ public final class Bench {
                 jitWarmup("cold fan-out n=" + n, List.of(
                         new LoadGen.Spec(List.of(g.url()), "tools/call", "rm0_add", SUM_ARGS, 16, 0, 0),
                         new LoadGen.Spec(List.of(g.url()), "tools/list", null, null, 16, 0, 0)));
-                if (Double.parseDouble(opts.getOrDefault("jit-warmup", "10")) > 0) {
+                if (Double.parseDouble(opts.getOrDefault("jit-warmup", "20")) > 0) {
                     // and the cold read itself, with forms that are not measured (a running gateway has seen some)
                     for (String caps : warmViews(20)) {
                         McpSession s = new McpSession(http, g.url());
@@ -569,11 +569,11 @@ public final class Bench {
 
     /**
      * Before a scenario's first measurement, every process on its path runs that path for {@code --jit-warmup}
-     * seconds (default 10) at 16 sessions: the JIT compilers have done their work and the numbers show the steady
+     * seconds (default 20) at 16 sessions: the JIT compilers have done their work and the numbers show the steady
      * state a long-running gateway is in, not its first minute. (Each cell still has its own warm-up.)
      */
     private void jitWarmup(String what, List<LoadGen.Spec> specs) throws Exception {
-        double seconds = Double.parseDouble(opts.getOrDefault("jit-warmup", "10"));
+        double seconds = Double.parseDouble(opts.getOrDefault("jit-warmup", "20"));
         if (seconds <= 0) {
             return;
         }
@@ -764,6 +764,7 @@ public final class Bench {
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("warmupSeconds", warmup);
         settings.put("durationSeconds", duration);
+        settings.put("jitWarmupSeconds", Double.parseDouble(opts.getOrDefault("jit-warmup", "20")));
         settings.put("gatewayJvmOpts", opts.getOrDefault("gateway-jvm-opts", ""));
         settings.put("totalRunSeconds", LoadGen.round(totalSeconds));
         json.put("settings", settings);
@@ -790,7 +791,8 @@ public final class Bench {
         md.append("| gateway version | ").append(machine.get("gatewayVersion")).append(" |\n");
         md.append("| date | ").append(machine.get("date")).append(" |\n");
         md.append("| settings | warm-up ").append(fmt(warmup)).append(" s, measured ").append(fmt(duration))
-                .append(" s per cell; whole run ").append(Math.round(totalSeconds)).append(" s |\n\n");
+                .append(" s per cell; JIT warm-up ").append(opts.getOrDefault("jit-warmup", "20"))
+                .append(" s per target before each scenario; whole run ").append(Math.round(totalSeconds)).append(" s |\n\n");
         md.append("Load generator, upstreams and gateway share the same machine (closed loop: each session sends its next ")
                 .append("request when the previous answer is in). Latencies in ms. Ratio = gateway / direct ")
                 .append("(throughput: < 1 means the gateway is slower; p50: > 1 means it adds latency).\n\n");
