@@ -221,6 +221,22 @@ class FixtureServersTest {
     }
 
     @Test
+    void quickCallsInASessionKeepTheirUpstreamConnection() throws Exception {
+        awaitServer("fast", s -> s.path("ready").asBoolean());
+        RawMcpClient c = client();
+        for (int i = 0; i < 10; i++) {
+            HttpResponse<String> r = c.post("{\"jsonrpc\":\"2.0\",\"id\":" + (50 + i) + ",\"method\":\"tools/call\","
+                    + "\"params\":{\"name\":\"fast_hello\",\"arguments\":{}}}", Map.of());
+            assertThat(text(RawMcpClient.JSON.readTree(r.body()))).isEqualTo("hello world");
+        }
+        // the end of each SSE answer is read after the response: the connection goes back to the pool, where
+        // cutting it would cost every call a new one (the next call may come before the end is read: a second one)
+        List<Integer> ports = fast.postPorts(fast.lastPostSession());
+        assertThat(ports).hasSizeGreaterThanOrEqualTo(10);
+        assertThat(ports.stream().distinct().count()).isLessThanOrEqualTo(2);
+    }
+
+    @Test
     void aSlowServerTimesOutWithAClearErrorWithoutHoldingUpOtherCalls() throws Exception {
         awaitServer("slow", s -> s.path("ready").asBoolean());
         RawMcpClient c = client();

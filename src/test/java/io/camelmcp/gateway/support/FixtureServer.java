@@ -53,8 +53,22 @@ public final class FixtureServer implements AutoCloseable {
         return requests.stream().map(Seen::host).toList();
     }
 
+    /**
+     * The client-side port of each POST this server received in one MCP session, in order: one port for many
+     * requests means one kept-alive connection.
+     */
+    public List<Integer> postPorts(String sessionId) {
+        return requests.stream().filter(r -> r.post() && sessionId.equals(r.session())).map(Seen::port).toList();
+    }
+
+    /** The Mcp-Session-Id of the last POST this server received (null before any). */
+    public String lastPostSession() {
+        List<Seen> posts = requests.stream().filter(Seen::post).toList();
+        return posts.isEmpty() ? null : posts.get(posts.size() - 1).session();
+    }
+
     /** What the fixture remembers of one request. */
-    private record Seen(String authorization, String host) { }
+    private record Seen(String authorization, String host, boolean post, String session, int port) { }
 
     /** Wraps a servlet so that each request's Authorization and Host headers are recorded before it is served. */
     private static jakarta.servlet.Servlet recording(jakarta.servlet.Servlet inner, List<Seen> seen) {
@@ -69,7 +83,8 @@ public final class FixtureServer implements AutoCloseable {
             public void service(jakarta.servlet.ServletRequest req, jakarta.servlet.ServletResponse res)
                     throws jakarta.servlet.ServletException, java.io.IOException {
                 var http = (jakarta.servlet.http.HttpServletRequest) req;
-                seen.add(new Seen(http.getHeader("Authorization"), http.getHeader("Host")));
+                seen.add(new Seen(http.getHeader("Authorization"), http.getHeader("Host"), "POST".equals(http.getMethod()),
+                        http.getHeader("Mcp-Session-Id"), http.getRemotePort()));
                 inner.service(req, res);
             }
 
