@@ -199,7 +199,7 @@ public class Catalog {
      * in one merge of that view; the other views did not change.
      */
     public void mergeRead(@org.apache.camel.Body Object read, @ExchangeProperty(McpExchange.SESSION) GatewaySession gs) {
-        // nothing to split leaves the body as it was: only a split's list of servers read means a merge
+        // a base-view read is a probe, which merged what it read itself (null in the list)
         if (read instanceof List<?> servers && servers.stream().anyMatch(java.util.Objects::nonNull)) {
             remerge(Set.of(viewOf(gs)));
         }

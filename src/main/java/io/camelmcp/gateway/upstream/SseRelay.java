@@ -20,7 +20,7 @@ import io.camelmcp.gateway.protocol.JsonRpc;
  * the request; if the upstream stops before that, the client gets a JSON-RPC error for its request
  * instead of a silent end.
  *
- * <p>{@link #readAhead()} reads up to the first message for the client before anything is sent: when that is
+ * <p>{@link #readAhead(boolean)} reads up to the first message for the client before anything is sent: when that is
  * already the response, the owner can answer with one JSON object instead of a stream.
  */
 public final class SseRelay extends EventChunks {
@@ -56,7 +56,7 @@ public final class SseRelay extends EventChunks {
     private final long maxNanos;
 
     private byte[] start;
-    /** A message read ahead (by {@link #readAhead()}) and not sent yet. */
+    /** A message read ahead (by {@link #readAhead(boolean)}) and not sent yet. */
     private byte[] pending;
     private boolean done;
     private volatile boolean timedOut;
@@ -145,16 +145,9 @@ public final class SseRelay extends EventChunks {
     /**
      * Reads the upstream up to the first message for the client (blocking, within the relay's deadline) and
      * keeps it for the stream. True when that message ends the answer: the response, or the error that
-     * replaces it; {@link #answer()} then holds the whole answer and the upstream side is already released.
-     */
-    public boolean readAhead() {
-        return readAhead(false);
-    }
-
-    /**
-     * {@link #readAhead()}; with {@code holdEnd}, a response read here leaves the end of the upstream's stream
-     * for {@link #releaseUpstream()}, which the owner calls once the client has its answer: read then, in the
-     * request's own thread, it needs no thread of its own.
+     * replaces it; {@link #answer()} then holds the whole answer. The end of the upstream's stream after a
+     * response is then read in the background, or, with {@code holdEnd}, by {@link #releaseUpstream()}, which the
+     * owner calls once the client has its answer: read then, in the request's own thread, it needs no thread.
      */
     public boolean readAhead(boolean holdEnd) {
         holdingEnd = holdEnd;
@@ -179,7 +172,7 @@ public final class SseRelay extends EventChunks {
         }
     }
 
-    /** The message {@link #readAhead()} read (JSON, as the client gets it). */
+    /** The message {@link #readAhead(boolean)} read (JSON, as the client gets it). */
     public byte[] answer() {
         return pending;
     }
