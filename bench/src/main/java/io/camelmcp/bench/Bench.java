@@ -266,12 +266,12 @@ public final class Bench {
         write(totalSeconds);
     }
 
+    private static final JsonNode SUM_ARGS = McpSession.JSON.createObjectNode().put("a", 1).put("b", 2);
+
     /**
      * Client capability forms the catalogue keeps a view for: each one's first tools/list is read from every upstream
      * at once (a session each, opened and listed), which is the gateway's cold path.
      */
-    private static final JsonNode SUM_ARGS = McpSession.JSON.createObjectNode().put("a", 1).put("b", 2);
-
     private static final List<String> VIEWS = List.of("{\"sampling\":{}}", "{\"roots\":{\"listChanged\":true}}",
             "{\"elicitation\":{\"form\":{}}}", "{\"sampling\":{\"context\":{}}}", "{\"elicitation\":{},\"sampling\":{}}",
             "{\"elicitation\":{\"url\":{}}}", "{\"roots\":{}}");
@@ -328,7 +328,7 @@ public final class Bench {
                 jitWarmup("cold fan-out n=" + n, List.of(
                         new LoadGen.Spec(List.of(g.url()), "tools/call", "rm0_add", SUM_ARGS, 16, 0, 0),
                         new LoadGen.Spec(List.of(g.url()), "tools/list", null, null, 16, 0, 0)));
-                if (Double.parseDouble(opts.getOrDefault("jit-warmup", "20")) > 0) {
+                if (jitWarmupSeconds() > 0) {
                     // and the cold read itself, with forms that are not measured (a running gateway has seen some)
                     for (String caps : warmViews(20)) {
                         McpSession s = new McpSession(http, g.url());
@@ -572,8 +572,12 @@ public final class Bench {
      * seconds (default 20) at 16 sessions: the JIT compilers have done their work and the numbers show the steady
      * state a long-running gateway is in, not its first minute. (Each cell still has its own warm-up.)
      */
+    private double jitWarmupSeconds() {
+        return Double.parseDouble(opts.getOrDefault("jit-warmup", "20"));
+    }
+
     private void jitWarmup(String what, List<LoadGen.Spec> specs) throws Exception {
-        double seconds = Double.parseDouble(opts.getOrDefault("jit-warmup", "20"));
+        double seconds = jitWarmupSeconds();
         if (seconds <= 0) {
             return;
         }
@@ -764,7 +768,7 @@ public final class Bench {
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("warmupSeconds", warmup);
         settings.put("durationSeconds", duration);
-        settings.put("jitWarmupSeconds", Double.parseDouble(opts.getOrDefault("jit-warmup", "20")));
+        settings.put("jitWarmupSeconds", jitWarmupSeconds());
         settings.put("gatewayJvmOpts", opts.getOrDefault("gateway-jvm-opts", ""));
         settings.put("totalRunSeconds", LoadGen.round(totalSeconds));
         json.put("settings", settings);
@@ -791,7 +795,7 @@ public final class Bench {
         md.append("| gateway version | ").append(machine.get("gatewayVersion")).append(" |\n");
         md.append("| date | ").append(machine.get("date")).append(" |\n");
         md.append("| settings | warm-up ").append(fmt(warmup)).append(" s, measured ").append(fmt(duration))
-                .append(" s per cell; JIT warm-up ").append(opts.getOrDefault("jit-warmup", "20"))
+                .append(" s per cell; JIT warm-up ").append(fmt(jitWarmupSeconds()))
                 .append(" s per target before each scenario; whole run ").append(Math.round(totalSeconds)).append(" s |\n\n");
         md.append("Load generator, upstreams and gateway share the same machine (closed loop: each session sends its next ")
                 .append("request when the previous answer is in). Latencies in ms. Ratio = gateway / direct ")
