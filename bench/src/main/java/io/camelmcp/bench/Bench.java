@@ -188,9 +188,9 @@ public final class Bench {
         }
         gw.stop();
 
-        // --- start-up of the plain jar, without the AOT cache, for comparison
+        // --- start-up of the plain jar, without the AOT cache nor Spring AOT, for comparison
         if (opts.containsKey("gateway-aot")) {
-            startGateway("1 fixture upstream, plain jar (no AOT cache)", List.of(new Upstream("fixture", fxUrl, "fx_")),
+            startGateway("1 fixture upstream, plain jar (no AOT cache, no Spring AOT)", List.of(new Upstream("fixture", fxUrl, "fx_")),
                     List.of("-XX:AOTMode=off")).stop();
         }
 
@@ -414,8 +414,8 @@ public final class Bench {
         cmd.addAll(extraJvmOpts);
         String aot = opts.get("gateway-aot");
         if (aot != null && !aot.isBlank() && !extraJvmOpts.contains("-XX:AOTMode=off")) {
-            // extracted jar and AOT cache (bin/aot-cache), as the container image starts it
-            cmd.addAll(List.of("-XX:AOTCache=" + aot + "/app.aot", "-jar", aot + "/gateway.jar"));
+            // extracted jar, JDK AOT cache (bin/aot-cache) and Spring AOT's bean definitions, as the image starts it
+            cmd.addAll(List.of("-XX:AOTCache=" + aot + "/app.aot", "-Dspring.aot.enabled=true", "-jar", aot + "/gateway.jar"));
         } else {
             cmd.addAll(List.of("-jar", required("gateway-jar")));
         }
