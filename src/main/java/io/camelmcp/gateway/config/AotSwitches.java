@@ -1,5 +1,6 @@
 package io.camelmcp.gateway.config;
 
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -59,9 +60,9 @@ public class AotSwitches implements ApplicationContextInitializer<GenericApplica
 
     /** Drops the definitions of these classes and of every bean their {@code @Bean} methods make. */
     static void drop(BeanDefinitionRegistry registry, Set<Class<?>> classes) {
-        Set<String> classNames = new java.util.HashSet<>();
+        Set<String> classNames = new HashSet<>();
         classes.forEach(c -> classNames.add(c.getName()));
-        Set<String> factories = new java.util.HashSet<>();
+        Set<String> factories = new HashSet<>();
         for (String name : registry.getBeanDefinitionNames()) {
             if (classNames.contains(registry.getBeanDefinition(name).getBeanClassName())) {
                 factories.add(name);
