@@ -9,13 +9,16 @@ import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.beans.factory.support.BeanDefinitionRegistryPostProcessor;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.support.GenericApplicationContext;
+import org.springframework.core.annotation.MergedAnnotation;
+import org.springframework.core.annotation.MergedAnnotations;
 import org.springframework.core.env.Environment;
 
 import io.camelmcp.gateway.demo.DemoServers;
 import io.camelmcp.gateway.kubernetes.KubernetesConfiguration;
-import io.camelmcp.gateway.kubernetes.KubernetesProperties;
 
 /**
  * The optional parts of the gateway switched on or off when it starts, also when it runs with Spring AOT
@@ -28,13 +31,11 @@ import io.camelmcp.gateway.kubernetes.KubernetesProperties;
  */
 public class AotSwitches implements ApplicationContextInitializer<GenericApplicationContext> {
 
-    /** A part of the gateway: on when its property is true; its beans are those of its configuration classes. */
-    record Part(String property, Set<Class<?>> classes) {
-    }
-
-    static final List<Part> PARTS = List.of(
-            new Part("mcp.gateway.demo.enabled", Set.of(DemoServers.class)),
-            new Part("mcp.gateway.kubernetes.enabled", Set.of(KubernetesConfiguration.class, KubernetesProperties.class)));
+    /**
+     * The optional parts, by configuration class. Each one's switch is read from its own
+     * {@code @ConditionalOnProperty}, and its beans include the properties classes it enables.
+     */
+    static final List<Class<?>> PARTS = List.of(DemoServers.class, KubernetesConfiguration.class);
 
     @Override
     public void initialize(GenericApplicationContext context) {
@@ -45,9 +46,9 @@ public class AotSwitches implements ApplicationContextInitializer<GenericApplica
         context.addBeanFactoryPostProcessor(new BeanDefinitionRegistryPostProcessor() {
             @Override
             public void postProcessBeanDefinitionRegistry(BeanDefinitionRegistry registry) {
-                for (Part part : PARTS) {
-                    if (!env.getProperty(part.property(), Boolean.class, false)) {
-                        drop(registry, part.classes());
+                for (Class<?> part : PARTS) {
+                    if (!switchedOn(part, env)) {
+                        drop(registry, classesOf(part));
                     }
                 }
             }
@@ -56,6 +57,21 @@ public class AotSwitches implements ApplicationContextInitializer<GenericApplica
             public void postProcessBeanFactory(ConfigurableListableBeanFactory beanFactory) {
             }
         });
+    }
+
+    /** What the part's {@code @ConditionalOnProperty} decides without AOT (name and havingValue; off when missing). */
+    static boolean switchedOn(Class<?> part, Environment env) {
+        MergedAnnotation<ConditionalOnProperty> condition = MergedAnnotations.from(part).get(ConditionalOnProperty.class);
+        String value = env.getProperty(condition.getStringArray("name")[0]);
+        return value != null && value.equalsIgnoreCase(condition.getString("havingValue"));
+    }
+
+    /** The configuration class and the properties classes it enables. */
+    static Set<Class<?>> classesOf(Class<?> part) {
+        Set<Class<?>> classes = new HashSet<>(Set.of(part));
+        MergedAnnotations.from(part).get(EnableConfigurationProperties.class).getValue("value", Class[].class)
+                .ifPresent(enabled -> classes.addAll(List.<Class<?>>of(enabled)));
+        return classes;
     }
 
     /** Drops the definitions of these classes and of every bean their {@code @Bean} methods make. */
