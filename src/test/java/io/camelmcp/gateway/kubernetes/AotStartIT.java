@@ -66,7 +66,8 @@ class AotStartIT {
             assertThat(toolNames(client)).containsExactlyInAnyOrder("myserver_alpha", "myserver_beta");
             await().atMost(WAIT).until(() -> "True".equals(
                     api.ready(Kind.MCP_SERVER_REGISTRATION, "mcp-test", "my-mcp-server").path("status").asText()));
-            assertThat(health(gw).at("/components/kubernetes/status").asText()).isEqualTo("UP");
+            // the informers start without waiting for their first list: UNKNOWN until every kind is watched
+            await().atMost(WAIT).until(() -> "UP".equals(health(gw).at("/components/kubernetes/status").asText()));
         }
     }
 
