@@ -53,6 +53,7 @@ class BenchSmokeIT {
                 cells.add(cell("tools/list n=" + row.path("upstreams").asInt() + " " + path, row.path(path)));
             }
         }
+        // as bench/run --smoke sets them: 2 upstreams x 1 and 4 sessions for calls, 1 and 2 upstreams for lists
         assertThat(cells).hasSize(4 * 3 + 2 * 3).allMatch(String::isEmpty, "no errors and at least one operation");
 
         assertThat(r.path("firstEvent")).hasSize(2).allSatisfy(e -> {
