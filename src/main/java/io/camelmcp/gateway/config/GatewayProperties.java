@@ -32,6 +32,20 @@ public class GatewayProperties {
      */
     private Duration streamAfter = Duration.ofMillis(100);
 
+    /**
+     * A directory of route files: each replaces the bundled route file of the same name, the others are added; edited
+     * files are reloaded while the gateway runs (see docs/routes.md). Unset: the bundled routes only.
+     */
+    private String routesDir;
+
+    /** How often the routes directory is compared with the routes in force; 0 loads it at start-up only. */
+    private Duration routesReloadInterval = Duration.ofSeconds(2);
+
+    public String getRoutesDir() { return routesDir; }
+    public void setRoutesDir(String routesDir) { this.routesDir = routesDir; }
+    public Duration getRoutesReloadInterval() { return routesReloadInterval; }
+    public void setRoutesReloadInterval(Duration routesReloadInterval) { this.routesReloadInterval = routesReloadInterval; }
+
     private final Upstream upstream = new Upstream();
 
     private final Discovery discovery = new Discovery();

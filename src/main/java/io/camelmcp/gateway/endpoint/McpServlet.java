@@ -1,6 +1,7 @@
 package io.camelmcp.gateway.endpoint;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 import org.apache.camel.Exchange;
@@ -11,6 +12,7 @@ import org.apache.camel.http.common.ServletResolveConsumerStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.camelmcp.gateway.protocol.ErrorCodes;
 import jakarta.servlet.ServletConfig;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -28,6 +30,8 @@ public class McpServlet extends CamelServlet {
     private static final Logger LOG = LoggerFactory.getLogger(McpServlet.class);
 
     private static final String START = McpServlet.class.getName() + ".start";
+    /** The path of the endpoint route's consumer, {@code servlet:/mcp}. */
+    public static final String PATH = "/mcp";
     private final McpRequestMetrics metrics;
 
     public McpServlet(HttpRegistry registry, McpRequestMetrics metrics) {
@@ -35,10 +39,43 @@ public class McpServlet extends CamelServlet {
         registry.register(this);
     }
 
+    /** The answer while no started route consumes /mcp: starting up, or its route file being reloaded. */
+    private static final byte[] NOT_READY = ("{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":" + ErrorCodes.TRANSPORT_ERROR
+            + ",\"message\":\"Service Unavailable: the MCP endpoint's route is not started yet; retry shortly\"}}")
+            .getBytes(StandardCharsets.US_ASCII);
+
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) {
+        if (consumer(getConsumers()) == null) {
+            // the port opens before Camel starts its routes: a client that comes early gets a precise, retryable
+            // answer instead of the servlet's 404/405 rendered as Spring's HTML or JSON error page
+            response.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
+            response.setHeader("Retry-After", "1");
+            response.setContentType("application/json");
+            response.setContentLength(NOT_READY.length);
+            try {
+                response.getOutputStream().write(NOT_READY);
+            } catch (IOException e) {
+                LOG.debug("Client gone while told to retry: {}", e.toString());
+            }
+            return;
+        }
         request.setAttribute(START, System.nanoTime());
         super.service(request, response);
+    }
+
+    /**
+     * The started consumer of this servlet's path ({@code servlet:/mcp}). Camel's servlet component connects every
+     * {@code servlet:} consumer of the application to this servlet's registry; only the one for /mcp may take
+     * /mcp traffic (a second {@code servlet:} route must not receive it).
+     */
+    private HttpConsumer consumer(Map<String, HttpConsumer> consumers) {
+        for (HttpConsumer c : consumers.values()) {
+            if (PATH.equals(c.getPath()) && c.isStarted() && !c.isSuspended()) {
+                return c;
+            }
+        }
+        return null;
     }
 
     /**
@@ -74,11 +111,11 @@ public class McpServlet extends CamelServlet {
     @Override
     public void init(ServletConfig config) throws ServletException {
         super.init(config);
-        // mapped to exactly /mcp, where the path info Camel matches consumers on is empty; there is one consumer
+        // mapped to exactly /mcp, where the path info Camel matches consumers on is empty: the consumer is chosen by path
         setServletResolveConsumerStrategy(new ServletResolveConsumerStrategy() {
             @Override
             public HttpConsumer resolve(HttpServletRequest request, Map<String, HttpConsumer> consumers) {
-                return consumers.isEmpty() ? null : consumers.values().iterator().next();
+                return consumer(consumers);
             }
 
             @Override

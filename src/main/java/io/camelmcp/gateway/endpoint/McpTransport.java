@@ -81,16 +81,22 @@ public class McpTransport {
         if (tree.isArray()) {
             exchange.setProperty(McpExchange.BATCH, batch(tree));
             exchange.setProperty(McpExchange.KIND, "BATCH");
+            exchange.getIn().setBody(tree); // the servlet's stream is read: what a route step sees is the batch
             return;
         }
         enter(exchange, json.validate(tree));
     }
 
-    /** Makes {@code msg} the message the following steps work on. */
+    /**
+     * Makes {@code msg} the message the following steps work on. The body becomes its JSON tree (the same object the
+     * gateway forwards), so that a step a user adds to a route ({@code log: ${body}}, {@code filter},
+     * {@code jsonpath}, {@code choice}) reads the message instead of the servlet's spent input stream.
+     */
     public static void enter(Exchange exchange, JsonRpcMessage msg) {
         exchange.setProperty(McpExchange.MESSAGE, msg);
         exchange.setProperty(McpExchange.METHOD, msg.method());
         exchange.setProperty(McpExchange.KIND, msg.kind().name());
+        exchange.getMessage().setBody(msg.raw());
     }
 
     /** The messages of a JSON-RPC batch (2025-03-26): each must be valid, and initialize may not be one. */

@@ -80,7 +80,8 @@ public class Forwarder {
                        ServerMessages.Running running) {
         UpstreamReply reply;
         try {
-            reply = upstreams.send(session, server.registration(), json.write(msg.raw()), deadline.timeout());
+            reply = upstreams.send(session, server.registration(), json.write(msg.raw()), deadline.timeout(),
+                    routeHeaders(exchange.getMessage()));
         } catch (UpstreamException e) {
             LOG.warn("Call to MCP server '{}' failed: {}", server.name(), e.getMessage());
             if (e.isTimeout()) {
@@ -265,6 +266,32 @@ public class Forwarder {
         } catch (IOException e) {
             return body; // not JSON: passed on as the upstream sent it
         }
+    }
+
+    /** What the gateway itself sets on every upstream request: a route cannot replace it. */
+    private static final java.util.Set<String> OWN_HEADERS = java.util.Set.of("mcp-session-id", "mcp-protocol-version",
+            "content-type", "content-length", "accept", "host", "connection", "transfer-encoding", "last-event-id");
+
+    /**
+     * The headers a route set on the exchange before forwarding (the endpoint route drops every request header, so
+     * these are the route's own): they go upstream with this request, e.g. a header for one server's calls only.
+     * They are taken off the exchange, so the client's answer does not carry them (a credential for one server
+     * must not reach the client); a header set after the forward step goes to the client.
+     */
+    static Map<String, String> routeHeaders(org.apache.camel.Message message) {
+        Map<String, Object> headers = message.getHeaders();
+        if (headers.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, String> out = new java.util.HashMap<>();
+        headers.forEach((name, value) -> {
+            if (value != null && !name.regionMatches(true, 0, "Camel", 0, 5)
+                    && !OWN_HEADERS.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+                out.put(name, value.toString());
+            }
+        });
+        out.keySet().forEach(message::removeHeader);
+        return out;
     }
 
     static int indexOf(byte[] haystack, byte[] needle) {

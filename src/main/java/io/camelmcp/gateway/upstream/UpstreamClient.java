@@ -67,7 +67,19 @@ public class UpstreamClient implements AutoCloseable {
     /** POSTs one JSON-RPC message. Answers in any HTTP status are returned; only I/O failures throw. */
     public UpstreamReply post(ServerRegistration server, UpstreamSession session, byte[] body, Duration timeout)
             throws UpstreamException {
-        HttpPost request = request(new HttpPost(server.url()), server, session);
+        return post(server, session, body, timeout, java.util.Map.of());
+    }
+
+    /**
+     * The same, with headers a route set for this one request (after the server's own, so a route may override
+     * those; never the ones the protocol needs, which are set after).
+     */
+    public UpstreamReply post(ServerRegistration server, UpstreamSession session, byte[] body, Duration timeout,
+                              java.util.Map<String, String> extraHeaders) throws UpstreamException {
+        HttpPost request = new HttpPost(server.url());
+        server.headers().forEach(request::setHeader);
+        extraHeaders.forEach(request::setHeader);
+        session(request, session);
         request.setHeader("Accept", ACCEPT);
         request.setEntity(new ByteArrayEntity(body, JSON));
         return send(server, request, timeout);
@@ -100,6 +112,10 @@ public class UpstreamClient implements AutoCloseable {
 
     private static <R extends HttpUriRequestBase> R request(R request, ServerRegistration server, UpstreamSession session) {
         server.headers().forEach(request::setHeader);
+        return session(request, session);
+    }
+
+    private static <R extends HttpUriRequestBase> R session(R request, UpstreamSession session) {
         if (session != null) {
             if (session.sessionId() != null) {
                 request.setHeader("Mcp-Session-Id", session.sessionId());

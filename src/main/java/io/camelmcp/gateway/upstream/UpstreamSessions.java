@@ -227,13 +227,19 @@ public class UpstreamSessions {
      */
     public UpstreamReply send(GatewaySession gs, ServerRegistration server, byte[] body, Duration timeout)
             throws UpstreamException {
+        return send(gs, server, body, timeout, java.util.Map.of());
+    }
+
+    /** The same, with HTTP headers a route added for this request. */
+    public UpstreamReply send(GatewaySession gs, ServerRegistration server, byte[] body, Duration timeout,
+                              java.util.Map<String, String> headers) throws UpstreamException {
         UpstreamSession session = sessionFor(gs, server, timeout);
-        UpstreamReply reply = client.post(server, session, body, timeout);
+        UpstreamReply reply = client.post(server, session, body, timeout, headers);
         if (session.sessionId() != null && isExpiredSession(reply)) {
             LOG.info("Upstream '{}' no longer knows session {}; re-initialising", server.name(), shortId(session.sessionId()));
             store.removeUpstream(gs.id(), session);
             session = sessionFor(gs, server, timeout);
-            reply = client.post(server, session, body, timeout);
+            reply = client.post(server, session, body, timeout, headers);
         }
         return reply;
     }

@@ -38,6 +38,11 @@ public final class CuttableProxy implements AutoCloseable {
     /** Connections accepted so far: how a test sees whether anything reached the server. */
     public int accepted() { return accepted.get(); }
 
+    private final StringBuffer sent = new StringBuffer();
+
+    /** Everything clients sent through the proxy so far (ISO-8859-1): how a test sees the requests' headers. */
+    public String sent() { return sent.toString(); }
+
     private void acceptLoop() {
         while (!listener.isClosed()) {
             try {
@@ -46,19 +51,22 @@ public final class CuttableProxy implements AutoCloseable {
                 Socket server = new Socket(InetAddress.getLoopbackAddress(), targetPort);
                 open.add(client);
                 open.add(server);
-                Thread.ofVirtual().start(() -> pump(client, server));
-                Thread.ofVirtual().start(() -> pump(server, client));
+                Thread.ofVirtual().start(() -> pump(client, server, sent));
+                Thread.ofVirtual().start(() -> pump(server, client, null));
             } catch (IOException e) {
                 return; // closed
             }
         }
     }
 
-    private void pump(Socket from, Socket to) {
+    private void pump(Socket from, Socket to, StringBuffer record) {
         byte[] buf = new byte[8192];
         try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
             int n;
             while ((n = in.read(buf)) >= 0) {
+                if (record != null) {
+                    record.append(new String(buf, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1));
+                }
                 out.write(buf, 0, n);
                 out.flush();
             }

@@ -1,0 +1,318 @@
+package io.camelmcp.gateway.routes;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.FailedToCreateRouteException;
+import org.apache.camel.FailedToStartRouteException;
+import org.apache.camel.Route;
+import org.apache.camel.RoutesBuilder;
+import org.apache.camel.ServiceStatus;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.model.RouteDefinition;
+import org.apache.camel.spi.Resource;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.support.ResourceHelper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The route files of a routes directory ({@code mcp.gateway.routes-dir}), kept in force while the gateway runs: a file
+ * that is added or changed is loaded in place of the routes it had (same file name, same route ids), a file that is
+ * removed gives its routes back to the bundled file of the same name (or removes them). A file that fails to load or
+ * start leaves the previous version of its routes serving, is logged once with the reason, and is reported by
+ * {@link #failures()} (readiness DOWN) until a version of it loads.
+ * <p>
+ * The directory is compared with what is in force every interval rather than watched: a Kubernetes ConfigMap volume
+ * changes by swapping a symlinked directory ({@code ..data}), which a file watcher on the directory (Camel's own reload
+ * strategy among them) does not see as a change of the files.
+ */
+public final class RouteFiles implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RouteFiles.class);
+
+    /** Why a route file is not in force: its name, the routes concerned and the error. */
+    public record Failure(String file, List<String> routes, String error) {}
+
+    private final CamelContext camel;
+    private final Path dir;
+    /** Bundled route files by name: what a file of the directory replaces, and what comes back when it is removed. */
+    private final Map<String, String> bundled;
+    /** Content of the directory's files whose routes are in force. */
+    private final Map<String, byte[]> inForce = new ConcurrentHashMap<>();
+    /** Content last tried per file (in force or failed): a file is only loaded again when it changes. */
+    private final Map<String, byte[]> tried = new ConcurrentHashMap<>();
+    private final Map<String, Failure> failures = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService timer;
+
+    /**
+     * @param bundled  bundled route files by name, as resource locations ({@code classpath:routes/tools-call.yaml})
+     * @param interval how often the directory is compared; zero: never (loaded at start only)
+     */
+    public RouteFiles(CamelContext camel, Path dir, Map<String, String> bundled, java.time.Duration interval) {
+        this.camel = camel;
+        this.dir = dir.toAbsolutePath().normalize();
+        this.bundled = Map.copyOf(bundled);
+        // what Camel loads at start-up (routes-include-pattern) is the directory as it is now
+        read().forEach((name, content) -> {
+            inForce.put(name, content);
+            tried.put(name, content);
+        });
+        if (interval.isZero() || interval.isNegative()) {
+            timer = null;
+            return;
+        }
+        timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "mcp-routes-reload");
+            t.setDaemon(true);
+            return t;
+        });
+        long millis = interval.toMillis();
+        timer.scheduleWithFixedDelay(this::scanQuietly, millis, millis, TimeUnit.MILLISECONDS);
+    }
+
+    public Path directory() { return dir; }
+
+    /** The files whose current version is not in force, by name. */
+    public Map<String, Failure> failures() {
+        return Map.copyOf(failures);
+    }
+
+    /** Which file each route came from, for the health details: file name to route ids. */
+    public Map<String, Set<String>> routesByFile() {
+        Map<String, Set<String>> out = new java.util.TreeMap<>();
+        for (Route r : camel.getRoutes()) {
+            String file = fileOf(r);
+            if (file != null) {
+                out.computeIfAbsent(file, k -> new TreeSet<>()).add(r.getId());
+            }
+        }
+        return out;
+    }
+
+    private void scanQuietly() {
+        try {
+            scan();
+        } catch (RuntimeException e) {
+            LOG.warn("Comparing the routes directory {} failed: {}", dir, e.toString());
+        }
+    }
+
+    /** Loads what changed in the directory since it was last compared. */
+    public synchronized void scan() {
+        if (camel.getStatus() != ServiceStatus.Started) {
+            return; // still starting (Camel loads the directory itself) or stopping
+        }
+        Map<String, byte[]> now = read();
+        now.forEach((name, content) -> {
+            if (!Arrays.equals(content, tried.get(name))) {
+                reload(name, content);
+            }
+        });
+        for (String name : List.copyOf(tried.keySet())) {
+            if (!now.containsKey(name)) {
+                reload(name, null);
+            }
+        }
+    }
+
+    private Map<String, byte[]> read() {
+        Map<String, byte[]> out = new LinkedHashMap<>();
+        if (!Files.isDirectory(dir)) {
+            return out;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path p : files.sorted().toList()) {
+                String name = p.getFileName().toString();
+                // ConfigMap volumes hold their own entries (..data, ..2026_12_01...) beside the symlinked files
+                if (name.startsWith(".") || !name.endsWith(".yaml") || !Files.isRegularFile(p)) {
+                    continue;
+                }
+                try {
+                    out.put(name, Files.readAllBytes(p));
+                } catch (IOException e) {
+                    LOG.debug("Cannot read {} now: {}", p, e.toString()); // being replaced: next time
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("Cannot list the routes directory {}: {}", dir, e.toString());
+        }
+        return out;
+    }
+
+    /** Puts {@code content} (null: the file was removed) in force for the file {@code name}, or keeps what was. */
+    private void reload(String name, byte[] content) {
+        if (content == null) {
+            tried.remove(name);
+        } else {
+            tried.put(name, content);
+        }
+        Resource resource = content != null ? ResourceHelper.fromBytes("file:" + dir.resolve(name), content)
+                : bundled.containsKey(name) ? ResourceHelper.resolveResource(camel, bundled.get(name)) : null;
+        Map<String, ServiceStatus> before = statuses(name);
+        try {
+            Set<String> after = resource == null ? Set.of() : load(name, resource);
+            for (String id : before.keySet()) {
+                if (!after.contains(id)) {
+                    remove(id);
+                }
+            }
+            if (content == null) {
+                inForce.remove(name);
+            } else {
+                inForce.put(name, content);
+            }
+            failures.remove(name);
+            LOG.info("Routes of {} {}: {}", name, content == null
+                    ? (resource == null ? "removed with their file" : "back to the bundled file") : "reloaded from " + dir, after);
+        } catch (Exception e) {
+            String why = reason(e);
+            List<String> routes = routesOf(e, before.keySet());
+            failures.put(name, new Failure(name, routes, why));
+            LOG.warn("Route file {} was not loaded, the routes it had keep serving (route {}): {}", name,
+                    String.join(", ", routes), why);
+            restore(name, before);
+        }
+    }
+
+    /** Loads one file's routes in place of those with the same ids; refuses ids that another file defines. */
+    private Set<String> load(String name, Resource resource) throws Exception {
+        Set<String> ids = new LinkedHashSet<>();
+        for (RoutesBuilder b : PluginHelper.getRoutesLoader(camel).findRoutesBuilders(List.of(resource))) {
+            if (b instanceof RouteBuilder rb) {
+                for (RouteDefinition def : rb.configureRoutes(camel).getRoutes()) {
+                    ids.add(def.getRouteId());
+                }
+            }
+        }
+        for (String id : ids) {
+            Route existing = id == null ? null : camel.getRoute(id);
+            String owner = existing == null ? null : fileOf(existing);
+            if (owner != null && !owner.equals(name)) {
+                throw new RouteIdTaken(id, "route id " + id + " is already defined in " + owner);
+            }
+        }
+        return PluginHelper.getRoutesLoader(camel).updateRoutes(List.of(resource));
+    }
+
+    /** After a failed load: the routes the file had before, as they were, and none of the new version's. */
+    private void restore(String name, Map<String, ServiceStatus> before) {
+        for (String id : statuses(name).keySet()) {
+            if (!before.containsKey(id)) {
+                quietlyRemove(id);
+            }
+        }
+        boolean intact = before.entrySet().stream().allMatch(e -> {
+            ServiceStatus s = camel.getRouteController().getRouteStatus(e.getKey());
+            return s == e.getValue();
+        });
+        if (intact) {
+            return;
+        }
+        byte[] previous = inForce.get(name);
+        Resource last = previous != null ? ResourceHelper.fromBytes("file:" + dir.resolve(name), previous)
+                : bundled.containsKey(name) ? ResourceHelper.resolveResource(camel, bundled.get(name)) : null;
+        if (last == null) {
+            return;
+        }
+        try {
+            PluginHelper.getRoutesLoader(camel).updateRoutes(List.of(last));
+        } catch (Exception e) {
+            LOG.error("The previous routes of {} could not be restored either: {}", name, reason(e));
+        }
+    }
+
+    private Map<String, ServiceStatus> statuses(String name) {
+        Map<String, ServiceStatus> out = new LinkedHashMap<>();
+        for (Route r : camel.getRoutes()) {
+            if (name.equals(fileOf(r))) {
+                out.put(r.getId(), camel.getRouteController().getRouteStatus(r.getId()));
+            }
+        }
+        return out;
+    }
+
+    private void remove(String id) throws Exception {
+        camel.getRouteController().stopRoute(id);
+        camel.removeRoute(id);
+    }
+
+    private void quietlyRemove(String id) {
+        try {
+            remove(id);
+        } catch (Exception e) {
+            LOG.debug("Could not remove route {}: {}", id, e.toString());
+        }
+    }
+
+    /** The file name a route was loaded from (bundled or from the directory), or null for routes of no file. */
+    static String fileOf(Route route) {
+        Resource source = route.getSourceResource();
+        String location = source == null ? null : source.getLocation();
+        if (location == null) {
+            return null;
+        }
+        int slash = Math.max(location.lastIndexOf('/'), location.lastIndexOf(':'));
+        return location.substring(slash + 1);
+    }
+
+    /** A file defines a route id that another file already does: loading it would replace that file's route. */
+    private static final class RouteIdTaken extends RuntimeException {
+        final String routeId;
+
+        RouteIdTaken(String routeId, String message) {
+            super(message, null, false, false);
+            this.routeId = routeId;
+        }
+    }
+
+    private static List<String> routesOf(Exception e, Set<String> fallback) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String id = t instanceof RouteIdTaken taken ? taken.routeId
+                    : t instanceof FailedToCreateRouteException c ? c.getRouteId()
+                    : t instanceof FailedToStartRouteException s ? s.getRouteId() : null;
+            if (id != null && !id.isBlank()) {
+                return List.of(id);
+            }
+        }
+        return new ArrayList<>(fallback);
+    }
+
+    /** The innermost message that says something, on one line. */
+    static String reason(Throwable e) {
+        Throwable t = e;
+        String message = e.toString();
+        while (t != null) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                message = t.getMessage();
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+            t = t.getCause();
+        }
+        return message.replaceAll("\\s+", " ").trim();
+    }
+
+    @Override
+    public void close() {
+        if (timer != null) {
+            timer.shutdownNow();
+        }
+    }
+}
