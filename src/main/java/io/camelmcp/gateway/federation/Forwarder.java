@@ -59,25 +59,20 @@ public class Forwarder {
         this.serverMessages = serverMessages;
     }
 
-    /**
-     * Forwards the (renamed) request to the owning server in the client's upstream session and relays the
-     * answer: JSON passes through as it came (the id is the client's own) unless resource URIs or a task in
-     * it need the gateway's attention; an SSE stream is relayed event by event.
-     */
-    public void forward(Exchange exchange, @ExchangeProperty(McpExchange.MESSAGE) JsonRpcMessage msg,
-                        @ExchangeProperty(McpExchange.SESSION) GatewaySession session,
-                        @ExchangeProperty(McpExchange.TARGET) RegistrySnapshot.Entry server) {
-        ServerMessages.Running running = serverMessages.started(session, server, msg);
-        try {
-            relay(exchange, msg, session, server, running);
-        } catch (RuntimeException e) {
-            serverMessages.finished(running);
-            throw e;
-        }
-    }
+    /** The upstream's answer to the forwarded request, between the send step and the answer steps. */
+    public static final String REPLY = "mcpUpstreamReply";
+    /** What the running request holds (progress token, in-flight entry) until it is finished. */
+    public static final String RUNNING = "mcpRunning";
 
-    private void relay(Exchange exchange, JsonRpcMessage msg, GatewaySession session, RegistrySnapshot.Entry server,
-                       ServerMessages.Running running) {
+    /**
+     * Step one of forward.yaml: the (renamed) request goes to the owning server in the client's upstream session;
+     * its answer, any HTTP status, is kept for the next step. A server that cannot be reached is -32001 for the
+     * client and a re-probe of the server.
+     */
+    public void send(Exchange exchange, @ExchangeProperty(McpExchange.MESSAGE) JsonRpcMessage msg,
+                     @ExchangeProperty(McpExchange.SESSION) GatewaySession session,
+                     @ExchangeProperty(McpExchange.TARGET) RegistrySnapshot.Entry server) {
+        exchange.setProperty(RUNNING, serverMessages.started(session, server, msg));
         UpstreamReply reply;
         try {
             reply = upstreams.send(session, server.registration(), json.write(msg.raw()), deadline.timeout(),
@@ -90,28 +85,36 @@ public class Forwarder {
             discovery.refreshSoon(server.registration());
             throw unavailable(msg, server, e.getMessage());
         }
-        if (reply.status() == 200 && reply.isEventStream()) {
-            answer(exchange, session, new SseRelay(server.name(), reply.body(), msg.id(), json,
-                    toClient(session, server, msg), deadline, new SseRelay.Failures() {
-                        @Override
-                        public void timedOut() {
-                            upstreams.cancel(session, server.registration(), msg.id(), "gateway timeout");
-                            discovery.refreshSoon(server.registration());
-                        }
+        exchange.setProperty(REPLY, reply);
+    }
 
-                        @Override
-                        public void broke() {
-                            discovery.refreshSoon(server.registration());
-                        }
+    /**
+     * An SSE answer: relayed event by event, server requests and notifications on the way rewritten for the client
+     * (see {@link #answer}: one JSON object when the response comes first and soon). The stream finishes the running
+     * request when it ends.
+     */
+    public void stream(Exchange exchange, @ExchangeProperty(McpExchange.MESSAGE) JsonRpcMessage msg,
+                       @ExchangeProperty(McpExchange.SESSION) GatewaySession session,
+                       @ExchangeProperty(McpExchange.TARGET) RegistrySnapshot.Entry server,
+                       @ExchangeProperty(REPLY) UpstreamReply reply) {
+        ServerMessages.Running running = (ServerMessages.Running) exchange.removeProperty(RUNNING); // the stream's now
+        exchange.removeProperty(REPLY);
+        answer(exchange, session, new SseRelay(server.name(), reply.body(), msg.id(), json,
+                toClient(session, server, msg), deadline, new StreamEnd(session, server, msg, running),
+                lastEventId -> upstreams.resume(session, server.registration(), lastEventId)));
+    }
 
-                        @Override
-                        public void finished() {
-                            serverMessages.finished(running);
-                        }
-                    }, lastEventId -> upstreams.resume(session, server.registration(), lastEventId)));
-            return;
-        }
-        serverMessages.finished(running);
+    /**
+     * A JSON answer (or none): passed on as it came (the id is the client's own) unless resource URIs or a task in it
+     * need the gateway's attention. A JSON-RPC error for the request is the upstream's answer, whatever its HTTP
+     * status; anything else that is not 200 is -32001.
+     */
+    public void json(Exchange exchange, @ExchangeProperty(McpExchange.MESSAGE) JsonRpcMessage msg,
+                     @ExchangeProperty(McpExchange.SESSION) GatewaySession session,
+                     @ExchangeProperty(McpExchange.TARGET) RegistrySnapshot.Entry server,
+                     @ExchangeProperty(REPLY) UpstreamReply reply) {
+        exchange.removeProperty(REPLY);
+        finish(exchange);
         byte[] body;
         try {
             body = reply.readAll();
@@ -128,7 +131,6 @@ public class Forwarder {
             Replies.json(exchange, 200, body);
             return;
         }
-        // a JSON-RPC error for this request is the upstream's answer, whatever its HTTP status
         try {
             JsonNode err = json.read(body);
             if (err != null && err.has("error") && msg.id().equals(err.get("id"))) {
@@ -140,6 +142,52 @@ public class Forwarder {
         }
         LOG.warn("MCP server '{}' answered HTTP {}", server.name(), reply.status());
         throw unavailable(msg, server, "answered HTTP " + reply.status());
+    }
+
+    /**
+     * The last step, however the others ended: the request no longer runs upstream (unless its SSE answer goes on,
+     * which finishes it at its end), and an answer no step took is let go.
+     */
+    public void finish(Exchange exchange) {
+        if (exchange.removeProperty(RUNNING) instanceof ServerMessages.Running running) {
+            serverMessages.finished(running);
+        }
+        if (exchange.removeProperty(REPLY) instanceof UpstreamReply unread) {
+            unread.discard();
+        }
+    }
+
+    /** How an upstream's SSE answer ends: a timeout cancels the request upstream, a break re-probes the server. */
+    private final class StreamEnd implements SseRelay.Failures {
+        private final GatewaySession session;
+        private final RegistrySnapshot.Entry server;
+        private final JsonRpcMessage msg;
+        private final ServerMessages.Running running;
+
+        StreamEnd(GatewaySession session, RegistrySnapshot.Entry server, JsonRpcMessage msg, ServerMessages.Running running) {
+            this.session = session;
+            this.server = server;
+            this.msg = msg;
+            this.running = running;
+        }
+
+        @Override
+        public void timedOut() {
+            upstreams.cancel(session, server.registration(), msg.id(), "gateway timeout");
+            discovery.refreshSoon(server.registration());
+        }
+
+        @Override
+        public void broke() {
+            discovery.refreshSoon(server.registration());
+        }
+
+        @Override
+        public void finished() {
+            if (running != null) {
+                serverMessages.finished(running);
+            }
+        }
     }
 
     /**

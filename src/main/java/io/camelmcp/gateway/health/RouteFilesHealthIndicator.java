@@ -32,6 +32,7 @@ public class RouteFilesHealthIndicator extends AbstractHealthIndicator {
         Map<String, RouteFiles.Failure> failures = files.failures();
         builder.status(failures.isEmpty() ? "UP" : "DOWN")
                 .withDetail("directory", files.directory().toString())
+                .withDetail("inForce", files.versionsInForce())
                 .withDetail("routes", files.routesByFile());
         if (!failures.isEmpty()) {
             Map<String, Object> failed = new LinkedHashMap<>();

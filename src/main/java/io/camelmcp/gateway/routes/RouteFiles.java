@@ -93,6 +93,24 @@ public final class RouteFiles implements AutoCloseable {
         return Map.copyOf(failures);
     }
 
+    /**
+     * The directory's files whose routes are in force, with the SHA-256 of the version in force: which version of a
+     * ConfigMap serves, for the health details.
+     */
+    public Map<String, String> versionsInForce() {
+        Map<String, String> out = new java.util.TreeMap<>();
+        inForce.forEach((name, content) -> out.put(name, sha256(content)));
+        return out;
+    }
+
+    public static String sha256(byte[] content) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(content));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e); // every JDK has SHA-256
+        }
+    }
+
     /** Which file each route came from, for the health details: file name to route ids. */
     public Map<String, Set<String>> routesByFile() {
         Map<String, Set<String>> out = new java.util.TreeMap<>();

@@ -29,6 +29,11 @@ public final class UpstreamReply {
         return contentType.regionMatches(true, 0, "text/event-stream", 0, 17);
     }
 
+    /** A 200 answer as an SSE stream: what forward.yaml relays event by event. */
+    public boolean isStreamed() {
+        return status == 200 && isEventStream();
+    }
+
     public String sessionId() { return sessionId; }
 
     public InputStream body() {
