@@ -38,7 +38,7 @@ import io.camelmcp.gateway.federation.ListAggregationStrategy;
 import io.camelmcp.gateway.health.RegistryHealthIndicator;
 import io.camelmcp.gateway.health.ServersEndpoint;
 import io.camelmcp.gateway.protocol.JsonRpc;
-import io.camelmcp.gateway.registry.DiscoveryService;
+import io.camelmcp.gateway.federation.DiscoveryService;
 import io.camelmcp.gateway.registry.ServerRegistration;
 import io.camelmcp.gateway.registry.ServerRegistry;
 import io.camelmcp.gateway.registry.ToolFilter;

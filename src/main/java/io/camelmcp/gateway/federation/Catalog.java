@@ -134,6 +134,8 @@ public class Catalog {
     private final Map<String, UpstreamReply> streams = new ConcurrentHashMap<>();
     private final AtomicReference<Map<String, Merged>> merged = new AtomicReference<>(Map.of());
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
+    /** What the last merges served: cached lists (server and view) included or not, to tell whether to merge again. */
+    private volatile Map<String, Boolean> mergedInclusion = Map.of();
     private volatile Consumer<ServerRegistration> onListChanged = r -> { };
     private volatile Consumer<Set<ListKind>> onMergedChanged = k -> { };
 
@@ -146,7 +148,7 @@ public class Catalog {
         this.listTimeout = listTimeout;
         this.gracePeriod = gracePeriod;
         this.pageSize = pageSize;
-        registry.addListener(snapshot -> forgetRemoved(snapshot));
+        registry.addListener(this::registryChanged);
     }
 
     /** Who to tell when a server says its lists changed (the discovery service re-reads them). */
@@ -166,24 +168,28 @@ public class Catalog {
         return sessions.upstreamCapabilities(gs).toString();
     }
 
-    /** Reads every list of a server in every view (all pages), in sessions of the gateway's own, and re-merges. */
-    public ServerCatalog fetch(ServerRegistration server) throws UpstreamException {
-        ServerCatalog base;
-        try {
-            base = read(server, BASE);
-            for (String view : List.copyOf(views.keySet())) {
-                if (!view.equals(BASE)) {
-                    try {
-                        read(server, view);
-                    } catch (UpstreamException e) {
-                        LOG.debug("Reading '{}' for clients with {} failed: {}", server.name(), view, e.getMessage());
-                    }
+    /**
+     * A probe's read: every list of a server in every view (all pages), in sessions of the gateway's own, then one
+     * merge, with the server counted as ready (it answered); returns what the merge made of it. The registry then
+     * records the probe's status, and that does not merge again unless it changes what is served
+     * ({@link #registryChanged}).
+     */
+    public Report probe(ServerRegistration server) throws UpstreamException {
+        read(server, BASE);
+        for (String view : List.copyOf(views.keySet())) {
+            if (!view.equals(BASE)) {
+                try {
+                    read(server, view);
+                } catch (UpstreamException e) {
+                    LOG.debug("Reading '{}' for clients with {} failed: {}", server.name(), view, e.getMessage());
                 }
             }
-        } finally {
-            remerge(); // once for all views: one change, one announcement to clients
         }
-        return base;
+        RegistrySnapshot.Entry e = registry.snapshot().server(server.name());
+        ServerStatus answered = new ServerStatus(true, ServerStatus.REASON_READY, "", 0, Instant.now());
+        remerge(null, e != null && e.registration().equals(server)
+                ? registry.snapshot().withStatus(server.name(), answered) : null); // once for all views
+        return report(server.name());
     }
 
     /**
@@ -344,12 +350,17 @@ public class Catalog {
         }
     }
 
-    private void forgetRemoved(RegistrySnapshot snapshot) {
+    /**
+     * The registry changed: the lists of servers that are gone or registered anew are forgotten, and the catalogue is
+     * merged again only if that, or a status, changes which cached lists are served.
+     */
+    private void registryChanged(RegistrySnapshot snapshot) {
+        boolean forgot = false;
         for (String key : List.copyOf(catalogs.keySet())) {
             RegistrySnapshot.Entry e = snapshot.server(serverOf(key));
             ServerCatalog c = catalogs.get(key);
             if (e == null || c == null || !e.registration().equals(c.registration())) {
-                catalogs.remove(key);
+                forgot |= catalogs.remove(key) != null;
             }
         }
         for (String key : List.copyOf(management.keySet())) {
@@ -358,7 +369,30 @@ public class Catalog {
                 dropManagement(key);
             }
         }
-        remerge();
+        if (forgot || !inclusion(snapshot, Instant.now(), null).equals(mergedInclusion)) {
+            remerge();
+        }
+    }
+
+    /** Which cached lists (server and view) a merge with this snapshot serves; views: null for all. */
+    private Map<String, Boolean> inclusion(RegistrySnapshot snap, Instant now, Set<String> views) {
+        Map<String, Boolean> out = new HashMap<>();
+        catalogs.forEach((key, c) -> {
+            if (views == null || views.contains(key.substring(key.indexOf('\n') + 1))) {
+                out.put(key, included(snap.server(serverOf(key)), c, now));
+            }
+        });
+        return out;
+    }
+
+    /** Whether a server's cached lists are served: registered as read, and ready, pending or failing for a short time. */
+    private boolean included(RegistrySnapshot.Entry e, ServerCatalog c, Instant now) {
+        if (e == null || c == null || !c.registration().equals(e.registration())
+                || ServerStatus.REASON_INVALID.equals(e.status().reason())) {
+            return false;
+        }
+        return e.ready() || ServerStatus.REASON_PENDING.equals(e.status().reason())
+                || c.fetchedAt().isAfter(now.minus(gracePeriod));
     }
 
     // ---- the merged view -------------------------------------------------------------------------------
@@ -369,9 +403,18 @@ public class Catalog {
     }
 
     /** Recomputes these merged views (null: all of them); the others stay as they are. */
-    private synchronized void remerge(Set<String> only) {
-        RegistrySnapshot snap = registry.snapshot();
+    private void remerge(Set<String> only) {
+        remerge(only, null);
+    }
+
+    /** The same, with this snapshot instead of the registry's (null: the registry's). */
+    private synchronized void remerge(Set<String> only, RegistrySnapshot with) {
+        RegistrySnapshot snap = with != null ? with : registry.snapshot();
         Instant now = Instant.now();
+        Map<String, Boolean> inclusion = new HashMap<>(mergedInclusion);
+        inclusion.keySet().removeIf(k -> !catalogs.containsKey(k) || only == null);
+        inclusion.putAll(inclusion(snap, now, only));
+        mergedInclusion = Map.copyOf(inclusion);
         Map<String, Merged> previous = merged.get();
         Map<String, Merged> next = new HashMap<>();
         Map<String, Merged> all = new HashMap<>();
@@ -426,13 +469,7 @@ public class Catalog {
     private Merged merge(RegistrySnapshot snap, Instant now, String view) {
         List<RegistrySnapshot.Entry> included = new ArrayList<>();
         for (RegistrySnapshot.Entry e : snap.servers()) {
-            ServerCatalog c = catalogs.get(key(e.name(), view));
-            if (c == null || !c.registration().equals(e.registration())
-                    || ServerStatus.REASON_INVALID.equals(e.status().reason())) {
-                continue;
-            }
-            if (e.ready() || ServerStatus.REASON_PENDING.equals(e.status().reason())
-                    || c.fetchedAt().isAfter(now.minus(gracePeriod))) {
+            if (included(e, catalogs.get(key(e.name(), view)), now)) {
                 included.add(e);
             }
         }

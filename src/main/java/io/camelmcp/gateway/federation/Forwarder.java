@@ -16,7 +16,6 @@ import io.camelmcp.gateway.protocol.ErrorCodes;
 import io.camelmcp.gateway.protocol.JsonRpc;
 import io.camelmcp.gateway.protocol.JsonRpcMessage;
 import io.camelmcp.gateway.protocol.McpException;
-import io.camelmcp.gateway.registry.DiscoveryService;
 import io.camelmcp.gateway.registry.RegistrySnapshot;
 import io.camelmcp.gateway.relay.ClientStreams;
 import io.camelmcp.gateway.relay.ServerMessages;

@@ -22,6 +22,13 @@ public final class RegistrySnapshot {
     /** Where a gateway tool name leads: the owning server and the name the server knows it by. */
     public record Route(Entry server, String upstreamName) {}
 
+    /** This snapshot with one server's status replaced (a probe's outcome before it is published). */
+    public RegistrySnapshot withStatus(String server, ServerStatus status) {
+        List<Entry> entries = new java.util.ArrayList<>(servers());
+        entries.replaceAll(e -> e.name().equals(server) ? new Entry(e.registration(), status) : e);
+        return new RegistrySnapshot(entries, generation());
+    }
+
     public static final RegistrySnapshot EMPTY = new RegistrySnapshot(List.of(), 0);
 
     private final Map<String, Entry> byName;

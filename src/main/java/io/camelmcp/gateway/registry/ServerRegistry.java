@@ -37,21 +37,27 @@ public class ServerRegistry {
     }
 
     /** Replaces everything one source registered, then recomputes the snapshot. */
-    public synchronized void reconcile(String source, List<ServerRegistration> registrations) {
-        bySource.put(source, List.copyOf(registrations));
-        publish(recompute());
+    public void reconcile(String source, List<ServerRegistration> registrations) {
+        synchronized (this) {
+            bySource.put(source, List.copyOf(registrations));
+            current.set(recompute());
+        }
+        notifyListeners();
     }
 
     /** Records what a probe found; ignored when the server was meanwhile removed or re-registered. */
-    public synchronized void updateStatus(ServerRegistration probed, ServerStatus status) {
-        RegistrySnapshot snap = current.get();
-        RegistrySnapshot.Entry entry = snap.server(probed.name());
-        if (entry == null || !entry.registration().equals(probed)) {
-            return;
+    public void updateStatus(ServerRegistration probed, ServerStatus status) {
+        synchronized (this) {
+            RegistrySnapshot snap = current.get();
+            RegistrySnapshot.Entry entry = snap.server(probed.name());
+            if (entry == null || !entry.registration().equals(probed)) {
+                return;
+            }
+            List<RegistrySnapshot.Entry> entries = new ArrayList<>(snap.servers());
+            entries.replaceAll(e -> e.name().equals(probed.name()) ? new RegistrySnapshot.Entry(e.registration(), status) : e);
+            current.set(new RegistrySnapshot(entries, snap.generation() + 1));
         }
-        List<RegistrySnapshot.Entry> entries = new ArrayList<>(snap.servers());
-        entries.replaceAll(e -> e.name().equals(probed.name()) ? new RegistrySnapshot.Entry(e.registration(), status) : e);
-        publish(new RegistrySnapshot(entries, snap.generation() + 1));
+        notifyListeners();
     }
 
     private RegistrySnapshot recompute() {
@@ -110,11 +116,15 @@ public class ServerRegistry {
         return null;
     }
 
-    private void publish(RegistrySnapshot next) {
-        current.set(next);
+    /**
+     * Tells the listeners, outside the writers' lock: a listener that is slow (a merge of the catalogue, a status
+     * write) or that calls back into the registry holds up no other writer. Each is given the snapshot current when
+     * it is told (level-triggered: two quick changes may reach it as the newer one twice, never an older one last).
+     */
+    private void notifyListeners() {
         for (Consumer<RegistrySnapshot> l : listeners) {
             try {
-                l.accept(next);
+                l.accept(current.get());
             } catch (RuntimeException e) {
                 LOG.warn("registry listener failed", e);
             }

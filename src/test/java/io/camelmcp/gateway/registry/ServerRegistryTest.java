@@ -70,4 +70,29 @@ class ServerRegistryTest {
         r.updateStatus(a, new ServerStatus(true, ServerStatus.REASON_READY, "late", 3, Instant.now()));
         assertThat(r.snapshot().server("a").ready()).isFalse();
     }
+
+    @Test
+    void listenersRunOutsideTheRegistryLock() throws Exception {
+        ServerRegistry r = new ServerRegistry();
+        r.reconcile("a", List.of(reg("one", "p_")));
+        java.util.concurrent.atomic.AtomicBoolean otherWriterDone = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicBoolean once = new java.util.concurrent.atomic.AtomicBoolean();
+        r.addListener(snap -> {
+            if (once.compareAndSet(false, true)) {
+                // a listener that waits for another writer (a probe recording its status meanwhile) must not deadlock
+                Thread writer = Thread.ofVirtual().start(() -> {
+                    r.updateStatus(snap.server("one").registration(), ServerStatus.pending());
+                    otherWriterDone.set(true);
+                });
+                try {
+                    writer.join(java.time.Duration.ofSeconds(5));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        r.reconcile("b", List.of(reg("two", "q_")));
+        assertThat(otherWriterDone).isTrue();
+        assertThat(r.snapshot().servers()).hasSize(2);
+    }
 }

@@ -1,4 +1,4 @@
-package io.camelmcp.gateway.registry;
+package io.camelmcp.gateway.federation;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -12,7 +12,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.camelmcp.gateway.federation.Catalog;
+import io.camelmcp.gateway.registry.RegistrySnapshot;
+import io.camelmcp.gateway.registry.ServerRegistration;
+import io.camelmcp.gateway.registry.ServerRegistry;
+import io.camelmcp.gateway.registry.ServerStatus;
 import io.camelmcp.gateway.upstream.UpstreamException;
 
 /**
@@ -99,8 +102,7 @@ public class DiscoveryService {
         ServerStatus before = statusOf(server);
         ServerStatus status;
         try {
-            catalog.fetch(server);
-            Catalog.Report r = catalog.report(server.name());
+            Catalog.Report r = catalog.probe(server); // merged once, as ready
             status = new ServerStatus(true, ServerStatus.REASON_READY, r.describe(), r.tools(), Instant.now());
         } catch (UpstreamException e) {
             status = new ServerStatus(false, ServerStatus.REASON_UNREACHABLE, e.getMessage(), 0, Instant.now());
