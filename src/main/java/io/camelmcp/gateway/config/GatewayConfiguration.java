@@ -90,8 +90,8 @@ public class GatewayConfiguration {
     }
 
     @Bean
-    SessionStore sessionStore() {
-        return new InMemorySessionStore();
+    SessionStore sessionStore(GatewayProperties props) {
+        return new InMemorySessionStore(props.getSessionIdleTimeout());
     }
 
     @Bean(destroyMethod = "close")
