@@ -191,9 +191,9 @@ public class GatewayConfiguration {
     }
 
     @Bean
-    LoggingLevels mcpLogging(Catalog catalog, UpstreamSessions upstreams, JsonRpc json, IdMap idMap, GatewayProperties props) {
-        return new LoggingLevels(catalog, upstreams, json, props.getUpstream().getListTimeout(), idMap,
-                props.getSessionIdleTimeout());
+    LoggingLevels mcpLogging(Catalog catalog, UpstreamSessions upstreams, JsonRpc json, SessionStore store,
+                             GatewayProperties props) {
+        return new LoggingLevels(catalog, upstreams, json, props.getUpstream().getListTimeout(), store);
     }
 
     /** Connects the servlet: consumer of mcp-endpoint.yaml to {@link io.camelmcp.gateway.endpoint.McpServlet}. */

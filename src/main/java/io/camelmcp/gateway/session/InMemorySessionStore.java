@@ -23,6 +23,7 @@ public class InMemorySessionStore implements SessionStore {
     private static final class Entry {
         final GatewaySession session;
         final ConcurrentHashMap<String, UpstreamSession> upstreams = new ConcurrentHashMap<>(4);
+        volatile String loggingLevel;
         volatile long expiresAtNanos;
 
         Entry(GatewaySession session, long expiresAtNanos) {
@@ -109,6 +110,17 @@ public class InMemorySessionStore implements SessionStore {
         boolean[] removed = new boolean[1];
         update(sessionId, e -> removed[0] = e.upstreams.remove(expected.server(), expected));
         return removed[0];
+    }
+
+    @Override
+    public boolean setLoggingLevel(String sessionId, String level) {
+        return update(sessionId, e -> e.loggingLevel = level);
+    }
+
+    @Override
+    public String loggingLevel(String sessionId) {
+        Entry e = live(sessionId);
+        return e == null ? null : e.loggingLevel;
     }
 
     @Override

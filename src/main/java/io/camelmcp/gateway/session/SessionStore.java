@@ -6,8 +6,8 @@ import java.util.function.Consumer;
 /**
  * Where gateway sessions and their upstream sessions live. In memory for one replica; a shared store
  * (Redis) lets several replicas serve one session without affinity. A session lives for the store's idle
- * TTL after its last use ({@link #find}, {@link #touch}); its upstream sessions live exactly as long as it
- * does. Values are plain records that a shared store
+ * TTL after its last use ({@link #find}, {@link #touch}); what a session holds (its upstream sessions, the
+ * client's logging level) lives exactly as long as it does. Values are plain records that a shared store
  * writes as JSON (Jackson), never with Java serialization.
  */
 public interface SessionStore {
@@ -44,6 +44,12 @@ public interface SessionStore {
 
     /** Forgets an upstream session only if the recorded one still equals {@code expected} (by value). */
     boolean removeUpstream(String sessionId, UpstreamSession expected);
+
+    /** Sets the logging level the client asked for; false when the session is unknown or ended. */
+    boolean setLoggingLevel(String sessionId, String level);
+
+    /** The logging level the client set in the session, or null. */
+    String loggingLevel(String sessionId);
 
     /**
      * Who to tell when a session ends, removed or expired, with the upstream sessions it had, so that they and

@@ -240,12 +240,40 @@ public abstract class SessionStoreContract {
     }
 
     @Test
+    void theLoggingLevelLivesAsLongAsTheSession() throws Exception {
+        store.create(session("s1"));
+        assertThat(store.loggingLevel("s1")).isNull();
+        assertThat(store.setLoggingLevel("s1", "error")).isTrue();
+        assertThat(store.loggingLevel("s1")).isEqualTo("error");
+
+        keepActive("s1", 3); // longer than the idle TTL, in use all along
+        assertThat(store.loggingLevel("s1")).isEqualTo("error");
+        assertThat(store.setLoggingLevel("s1", "debug")).isTrue();
+        assertThat(store.loggingLevel("s1")).isEqualTo("debug");
+
+        store.remove("s1");
+        assertThat(store.loggingLevel("s1")).isNull();
+        assertThat(store.setLoggingLevel("s1", "info")).isFalse();
+        assertThat(store.setLoggingLevel("unknown", "info")).isFalse();
+    }
+
+    @Test
+    void theLoggingLevelEndsWithAnExpiredSession() {
+        store.create(session("s1"));
+        store.setLoggingLevel("s1", "error");
+        awaitEnded("s1");
+        assertThat(store.loggingLevel("s1")).isNull();
+    }
+
+    @Test
     void sessionsDoNotShareWhatTheyHold() {
         store.create(session("s1"));
         store.create(session("s2"));
         store.putUpstreamIfAbsent("s1", upstream("a", "up-1"));
+        store.setLoggingLevel("s1", "error");
         assertThat(store.upstream("s2", "a")).isNull();
         assertThat(store.upstreams("s2")).isEmpty();
+        assertThat(store.loggingLevel("s2")).isNull();
         store.remove("s1");
         assertThat(store.find("s2")).isNotNull();
     }
