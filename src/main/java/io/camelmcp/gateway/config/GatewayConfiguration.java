@@ -46,9 +46,9 @@ import io.camelmcp.gateway.relay.ClientStreams;
 import io.camelmcp.gateway.relay.LoggingLevels;
 import io.camelmcp.gateway.relay.ServerMessages;
 import io.camelmcp.gateway.relay.TaskLists;
-import io.camelmcp.gateway.session.IdMap;
-import io.camelmcp.gateway.session.InMemoryIdMap;
+import io.camelmcp.gateway.session.InMemoryExpiringStore;
 import io.camelmcp.gateway.session.InMemorySessionStore;
+import io.camelmcp.gateway.session.RelayStores;
 import io.camelmcp.gateway.session.SessionStore;
 import io.camelmcp.gateway.upstream.SseRelay;
 import io.camelmcp.gateway.upstream.UpstreamClient;
@@ -266,15 +266,17 @@ public class GatewayConfiguration {
         return new CallRouter(registry, serverMessages);
     }
 
+    /** The relay's expiring ids and tokens; the id-expiry timer route purges them. */
     @Bean
-    IdMap idMap() {
-        return new InMemoryIdMap();
+    RelayStores relayStores() {
+        return new RelayStores(new InMemoryExpiringStore<>(), new InMemoryExpiringStore<>(), new InMemoryExpiringStore<>(),
+                new InMemoryExpiringStore<>(), new InMemoryExpiringStore<>());
     }
 
     @Bean
-    ServerMessages mcpServerMessages(UpstreamSessions upstreams, ServerRegistry registry, IdMap idMap, JsonRpc json,
-                                     GatewayProperties props) {
-        return new ServerMessages(upstreams, registry, idMap, json, props.getUpstream().getMaxRequestDuration());
+    ServerMessages mcpServerMessages(UpstreamSessions upstreams, ServerRegistry registry, RelayStores relayStores,
+                                     JsonRpc json, GatewayProperties props) {
+        return new ServerMessages(upstreams, registry, relayStores, json, props.getUpstream().getMaxRequestDuration());
     }
 
     @Bean
