@@ -44,7 +44,7 @@ import io.camelmcp.gateway.upstream.UpstreamSessions;
  */
 class LoggingLevelsTest {
 
-    private static final Duration IDLE = Duration.ofMillis(500);
+    private static final Duration IDLE = Duration.ofMillis(1500);
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private FixtureServer fixture;
@@ -85,7 +85,7 @@ class LoggingLevelsTest {
         assertThat(logLevels(gs)).containsExactly("warning", "error"); // the server's default
         logging.remember(gs, setLevel("error"));
 
-        long until = System.nanoTime() + IDLE.toNanos() * 3;
+        long until = System.nanoTime() + IDLE.toNanos() * 2;
         while (System.nanoTime() - until < 0) { // the client keeps using its session
             assertThat(store.find(gs.id())).isNotNull();
             Thread.sleep(IDLE.toMillis() / 8);

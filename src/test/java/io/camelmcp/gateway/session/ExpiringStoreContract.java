@@ -19,7 +19,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
  */
 public abstract class ExpiringStoreContract {
 
-    protected static final Duration TTL = Duration.ofMillis(300);
+    protected static final Duration TTL = Duration.ofMillis(500);
     protected static final Duration LONG = Duration.ofMinutes(5);
 
     /**

@@ -23,7 +23,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  */
 public abstract class SessionStoreContract {
 
-    protected static final Duration TTL = Duration.ofMillis(400);
+    protected static final Duration TTL = Duration.ofMillis(600);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A fresh, empty store whose sessions live {@code idleTimeout} after their last use. */
