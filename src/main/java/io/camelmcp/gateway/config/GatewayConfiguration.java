@@ -46,9 +46,9 @@ import io.camelmcp.gateway.relay.ClientStreams;
 import io.camelmcp.gateway.relay.LoggingLevels;
 import io.camelmcp.gateway.relay.ServerMessages;
 import io.camelmcp.gateway.relay.TaskLists;
-import io.camelmcp.gateway.session.IdMap;
-import io.camelmcp.gateway.session.InMemoryIdMap;
+import io.camelmcp.gateway.session.InMemoryExpiringStore;
 import io.camelmcp.gateway.session.InMemorySessionStore;
+import io.camelmcp.gateway.session.RelayStores;
 import io.camelmcp.gateway.session.SessionStore;
 import io.camelmcp.gateway.upstream.SseRelay;
 import io.camelmcp.gateway.upstream.UpstreamClient;
@@ -90,8 +90,8 @@ public class GatewayConfiguration {
     }
 
     @Bean
-    SessionStore sessionStore() {
-        return new InMemorySessionStore();
+    SessionStore sessionStore(GatewayProperties props) {
+        return new InMemorySessionStore(props.getSessionIdleTimeout());
     }
 
     @Bean(destroyMethod = "close")
@@ -191,9 +191,9 @@ public class GatewayConfiguration {
     }
 
     @Bean
-    LoggingLevels mcpLogging(Catalog catalog, UpstreamSessions upstreams, JsonRpc json, IdMap idMap, GatewayProperties props) {
-        return new LoggingLevels(catalog, upstreams, json, props.getUpstream().getListTimeout(), idMap,
-                props.getSessionIdleTimeout());
+    LoggingLevels mcpLogging(Catalog catalog, UpstreamSessions upstreams, JsonRpc json, SessionStore store,
+                             GatewayProperties props) {
+        return new LoggingLevels(catalog, upstreams, json, props.getUpstream().getListTimeout(), store);
     }
 
     /** Connects the servlet: consumer of mcp-endpoint.yaml to {@link io.camelmcp.gateway.endpoint.McpServlet}. */
@@ -266,15 +266,17 @@ public class GatewayConfiguration {
         return new CallRouter(registry, serverMessages);
     }
 
+    /** The relay's expiring ids and tokens; the id-expiry timer route purges them. */
     @Bean
-    IdMap idMap() {
-        return new InMemoryIdMap();
+    RelayStores relayStores() {
+        return new RelayStores(new InMemoryExpiringStore<>(), new InMemoryExpiringStore<>(), new InMemoryExpiringStore<>(),
+                new InMemoryExpiringStore<>(), new InMemoryExpiringStore<>());
     }
 
     @Bean
-    ServerMessages mcpServerMessages(UpstreamSessions upstreams, ServerRegistry registry, IdMap idMap, JsonRpc json,
-                                     GatewayProperties props) {
-        return new ServerMessages(upstreams, registry, idMap, json, props.getUpstream().getMaxRequestDuration());
+    ServerMessages mcpServerMessages(UpstreamSessions upstreams, ServerRegistry registry, RelayStores relayStores,
+                                     JsonRpc json, GatewayProperties props) {
+        return new ServerMessages(upstreams, registry, relayStores, json, props.getUpstream().getMaxRequestDuration());
     }
 
     @Bean

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
@@ -51,6 +50,7 @@ public class McpSessions {
         this.json = json;
         this.serverInfo = serverInfo;
         this.idleTimeout = idleTimeout;
+        store.onEnded(this::ended);
     }
 
     /** Answers initialize with the gateway's own capabilities and a new session. Upstreams are not contacted. */
@@ -110,23 +110,24 @@ public class McpSessions {
 
     /** DELETE /mcp: ends the session and, in the background, its upstream sessions. */
     public void terminate(Exchange exchange, @ExchangeProperty(McpExchange.SESSION) GatewaySession session) {
-        List<UpstreamSession> ended = store.remove(session.id());
-        if (ended == null) {
+        if (!store.remove(session.id())) {
             throw McpException.http(404, ErrorCodes.TRANSPORT_ERROR, "Session not found");
         }
-        streams.closed(session.id());
-        closeUpstreams(ended);
         Replies.empty(exchange, 200);
     }
 
-    /** Run by the session-expiry timer route. */
+    /** Run by the session-expiry timer route: the store ends the sessions it has not expired lazily yet. */
     public void expireIdle() {
-        Map<GatewaySession, List<UpstreamSession>> expired = store.expire(idleTimeout);
-        if (!expired.isEmpty()) {
-            LOG.info("Ended {} session(s) idle for more than {}", expired.size(), idleTimeout);
-            expired.keySet().forEach(s -> streams.closed(s.id()));
-            expired.values().forEach(this::closeUpstreams);
+        int expired = store.purgeExpired();
+        if (expired > 0) {
+            LOG.info("Ended {} session(s) idle for more than {}", expired, idleTimeout);
         }
+    }
+
+    /** However a session ended (DELETE, idle TTL), its streams end and its upstream sessions are closed. */
+    private void ended(SessionStore.EndedSession ended) {
+        streams.closed(ended.session().id());
+        closeUpstreams(ended.upstreams());
     }
 
     private void closeUpstreams(List<UpstreamSession> sessions) {

@@ -11,7 +11,6 @@ import org.slf4j.LoggerFactory;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 
 import io.camelmcp.gateway.endpoint.McpExchange;
 import io.camelmcp.gateway.federation.Catalog;
@@ -21,8 +20,8 @@ import io.camelmcp.gateway.protocol.JsonRpcMessage;
 import io.camelmcp.gateway.protocol.McpException;
 import io.camelmcp.gateway.registry.RegistrySnapshot;
 import io.camelmcp.gateway.registry.ServerRegistration;
-import io.camelmcp.gateway.session.IdMap;
 import io.camelmcp.gateway.session.GatewaySession;
+import io.camelmcp.gateway.session.SessionStore;
 import io.camelmcp.gateway.upstream.UpstreamException;
 import io.camelmcp.gateway.upstream.UpstreamSessions;
 
@@ -32,30 +31,35 @@ public class LoggingLevels {
     private static final Logger LOG = LoggerFactory.getLogger(LoggingLevels.class);
     static final Set<String> LEVELS = Set.of("debug", "info", "notice", "warning", "error", "critical", "alert", "emergency");
 
-    private static final String LEVEL = "log:";
-
     private final Catalog catalog;
     private final UpstreamSessions upstreams;
     private final JsonRpc json;
     private final Duration timeout;
-    private final IdMap ids;
-    private final Duration remembered;
+    private final SessionStore sessions;
 
-    public LoggingLevels(Catalog catalog, UpstreamSessions upstreams, JsonRpc json, Duration timeout, IdMap ids,
-                         Duration remembered) {
+    public LoggingLevels(Catalog catalog, UpstreamSessions upstreams, JsonRpc json, Duration timeout,
+                         SessionStore sessions) {
         this.catalog = catalog;
         this.upstreams = upstreams;
         this.json = json;
         this.timeout = timeout;
-        this.ids = ids;
-        this.remembered = remembered;
+        this.sessions = sessions;
         upstreams.onOpened(this::reapply);
     }
 
-    /** After the fan-out: the level holds for the session, also for upstream sessions opened later. */
+    /**
+     * After the fan-out: the level holds for the session, also for upstream sessions opened later. It is kept
+     * with the session in the store, so it lives exactly as long as the session (an expiry of its own ended it
+     * after the idle timeout even while the session was in use).
+     */
     public void remember(@ExchangeProperty(McpExchange.SESSION) GatewaySession gs,
                          @ExchangeProperty(McpExchange.MESSAGE) JsonRpcMessage msg) {
-        ids.put(LEVEL + gs.id(), TextNode.valueOf(msg.paramsObject().path("level").asText()), remembered);
+        sessions.setLoggingLevel(gs.id(), msg.paramsObject().path("level").asText());
+    }
+
+    /** The level the client set in its session, or null. */
+    String level(GatewaySession gs) {
+        return sessions.loggingLevel(gs.id());
     }
 
     /**
@@ -63,11 +67,11 @@ public class LoggingLevels {
      * level the client set, before the request that opened it goes on.
      */
     void reapply(GatewaySession gs, ServerRegistration server) {
-        JsonNode level = ids.get(LEVEL + gs.id());
+        String level = level(gs);
         if (level == null || catalog.serversWith("logging").stream().noneMatch(e -> e.registration().equals(server))) {
             return;
         }
-        send(gs, server, level.asText());
+        send(gs, server, level);
     }
 
     /** The servers that declared logging; an unknown level is -32602. */

@@ -11,7 +11,6 @@ import org.slf4j.LoggerFactory;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 
 import io.camelmcp.gateway.endpoint.McpExchange;
 import io.camelmcp.gateway.endpoint.Replies;
@@ -23,7 +22,12 @@ import io.camelmcp.gateway.protocol.McpException;
 import io.camelmcp.gateway.registry.RegistrySnapshot;
 import io.camelmcp.gateway.registry.ServerRegistry;
 import io.camelmcp.gateway.session.GatewaySession;
-import io.camelmcp.gateway.session.IdMap;
+import io.camelmcp.gateway.session.ClientRequestKey;
+import io.camelmcp.gateway.session.PendingRequest;
+import io.camelmcp.gateway.session.RelayStores;
+import io.camelmcp.gateway.session.ServerRequestKey;
+import io.camelmcp.gateway.session.TaskKey;
+import io.camelmcp.gateway.session.UpstreamRequestKey;
 import io.camelmcp.gateway.upstream.UpstreamSessions;
 
 /**
@@ -40,23 +44,19 @@ import io.camelmcp.gateway.upstream.UpstreamSessions;
 public class ServerMessages {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServerMessages.class);
-    private static final String REQ = "req:";
-    private static final String UP = "up:";
-    private static final String PROGRESS = "pt:";
-    private static final String INFLIGHT = "run:";
-    private static final String TASK = "task:";
 
     private final UpstreamSessions upstreams;
     private final ServerRegistry registry;
-    private final IdMap ids;
+    private final RelayStores stores;
     private final JsonRpc json;
     private final Duration requestTtl;
     private final SecureRandom random = new SecureRandom();
 
-    public ServerMessages(UpstreamSessions upstreams, ServerRegistry registry, IdMap ids, JsonRpc json, Duration requestTtl) {
+    public ServerMessages(UpstreamSessions upstreams, ServerRegistry registry, RelayStores stores, JsonRpc json,
+                          Duration requestTtl) {
         this.upstreams = upstreams;
         this.registry = registry;
-        this.ids = ids;
+        this.stores = stores;
         this.json = json;
         this.requestTtl = requestTtl;
     }
@@ -73,21 +73,21 @@ public class ServerMessages {
         JsonNode meta = msg.paramsObject().get("_meta");
         if (meta instanceof ObjectNode m && m.get("progressToken") != null && !m.get("progressToken").isNull()) {
             token = "gw-pt-" + randomId();
-            ids.put(PROGRESS + token, m.get("progressToken"), requestTtl);
+            stores.progressTokens().put(token, m.get("progressToken"), requestTtl);
             m.put("progressToken", token);
         }
-        String running = INFLIGHT + gs.id() + '\n' + msg.id();
-        ids.put(running, TextNode.valueOf(server.name()), requestTtl);
+        ClientRequestKey running = new ClientRequestKey(gs.id(), msg.id());
+        stores.runningOn().put(running, server.name(), requestTtl);
         return new Running(running, token);
     }
 
-    /** What a running request holds in the id map. */
-    public record Running(String inflightKey, String progressToken) {}
+    /** What a running request holds in the relay's stores. */
+    public record Running(ClientRequestKey request, String progressToken) {}
 
     public void finished(Running r) {
-        ids.remove(r.inflightKey());
+        stores.runningOn().remove(r.request());
         if (r.progressToken() != null) {
-            ids.remove(PROGRESS + r.progressToken());
+            stores.progressTokens().remove(r.progressToken());
         }
     }
 
@@ -100,19 +100,18 @@ public class ServerMessages {
         if (taskId != null && taskId.isTextual()) {
             long ttl = result.path("task").path("ttl").asLong(0);
             Duration keep = ttl > 0 ? Duration.ofMillis(ttl).plus(requestTtl) : requestTtl;
-            JsonNode previous = ids.get(TASK + gs.id() + '\n' + taskId.textValue());
-            if (previous != null && !previous.asText().equals(server.name())) {
+            String previous = stores.taskOwners().put(new TaskKey(gs.id(), taskId.textValue()), server.name(), keep);
+            if (previous != null && !previous.equals(server.name())) {
                 LOG.warn("Task id {} of '{}' is also a task of '{}' in the same session; the newer one wins",
-                        taskId.textValue(), server.name(), previous.asText());
+                        taskId.textValue(), server.name(), previous);
             }
-            ids.put(TASK + gs.id() + '\n' + taskId.textValue(), TextNode.valueOf(server.name()), keep);
         }
     }
 
     /** The server that owns a task of this session, or null. */
     public RegistrySnapshot.Entry taskOwner(GatewaySession gs, String taskId) {
-        JsonNode server = ids.get(TASK + gs.id() + '\n' + taskId);
-        return server == null ? null : registry.snapshot().server(server.asText());
+        String server = stores.taskOwners().get(new TaskKey(gs.id(), taskId));
+        return server == null ? null : registry.snapshot().server(server);
     }
 
     // ---- messages coming down ---------------------------------------------------------------------------
@@ -139,13 +138,9 @@ public class ServerMessages {
             return null;
         }
         String gatewayId = "gw-" + randomId();
-        ObjectNode ref = json.object();
-        ref.put("session", gs.id());
-        ref.put("server", server.name());
-        ref.set("id", msg.get("id"));
-        ref.put("method", method);
-        ids.put(REQ + gatewayId, ref, requestTtl);
-        ids.put(upKey(gs, server.name(), msg.get("id")), TextNode.valueOf(gatewayId), requestTtl);
+        PendingRequest pending = new PendingRequest(gs.id(), server.name(), msg.get("id"), method);
+        stores.pendingRequests().put(new ServerRequestKey(gs.id(), gatewayId), pending, requestTtl);
+        stores.gatewayIds().put(pending.upstreamKey(), gatewayId, requestTtl);
         ObjectNode out = msg.deepCopy();
         out.put("id", gatewayId);
         return out;
@@ -155,7 +150,7 @@ public class ServerMessages {
         switch (method) {
             case "notifications/progress" -> {
                 JsonNode token = msg.path("params").get("progressToken");
-                JsonNode original = token == null ? null : ids.get(PROGRESS + token.asText());
+                JsonNode original = token == null ? null : stores.progressTokens().get(token.asText());
                 if (original != null) {
                     ObjectNode out = msg.deepCopy();
                     ((ObjectNode) out.get("params")).set("progressToken", original);
@@ -165,13 +160,14 @@ public class ServerMessages {
             }
             case "notifications/cancelled" -> {
                 // the upstream gives up one of its own requests: name it as the client knows it
-                JsonNode gatewayId = ids.get(upKey(gs, server.name(), msg.path("params").get("requestId")));
+                String gatewayId = stores.gatewayIds().take(
+                        new UpstreamRequestKey(gs.id(), server.name(), msg.path("params").get("requestId")));
                 if (gatewayId == null) {
                     return null;
                 }
-                ids.remove(REQ + gatewayId.asText());
+                stores.pendingRequests().remove(new ServerRequestKey(gs.id(), gatewayId));
                 ObjectNode out = msg.deepCopy();
-                ((ObjectNode) out.get("params")).set("requestId", gatewayId);
+                ((ObjectNode) out.get("params")).put("requestId", gatewayId);
                 return out;
             }
             case "notifications/resources/updated" -> {
@@ -228,21 +224,22 @@ public class ServerMessages {
     /** A client's answer to a server request: mapped back to the upstream's id and posted where it came from. */
     public void deliverResponse(Exchange exchange, @ExchangeProperty(McpExchange.MESSAGE) JsonRpcMessage msg,
                                 @ExchangeProperty(McpExchange.SESSION) GatewaySession gs) {
-        String key = REQ + msg.id().asText();
-        JsonNode ref = ids.get(key);
-        if (ref == null || !gs.id().equals(ref.path("session").asText()) || ids.take(key) == null) {
+        // keyed by session too: an answer from another session does not find (and cannot take) it
+        PendingRequest ref = msg.id() == null || !msg.id().isTextual() ? null
+                : stores.pendingRequests().take(new ServerRequestKey(gs.id(), msg.id().textValue()));
+        if (ref == null) {
             throw McpException.http(400, ErrorCodes.INVALID_REQUEST,
                     "No pending server request with id " + msg.id() + " in this session (unknown, answered or expired)");
         }
-        RegistrySnapshot.Entry server = registry.snapshot().server(ref.path("server").asText());
-        ids.remove(upKey(gs, ref.path("server").asText(), ref.get("id")));
+        RegistrySnapshot.Entry server = registry.snapshot().server(ref.server());
+        stores.gatewayIds().remove(ref.upstreamKey());
         if (server != null) {
             ObjectNode answer = msg.raw().deepCopy();
-            answer.set("id", ref.get("id"));
+            answer.set("id", ref.upstreamId());
             int status = upstreams.deliver(gs, server.registration(), json.write(answer));
             if (status / 100 != 2) {
                 LOG.warn("MCP server '{}' did not take the answer to its {} (HTTP {})", server.name(),
-                        ref.path("method").asText(), status);
+                        ref.method(), status);
             }
         }
         Replies.empty(exchange, 202);
@@ -252,8 +249,8 @@ public class ServerMessages {
     public void cancelled(Exchange exchange, @ExchangeProperty(McpExchange.MESSAGE) JsonRpcMessage msg,
                           @ExchangeProperty(McpExchange.SESSION) GatewaySession gs) {
         JsonNode requestId = msg.paramsObject().get("requestId");
-        JsonNode server = requestId == null ? null : ids.get(INFLIGHT + gs.id() + '\n' + requestId);
-        RegistrySnapshot.Entry entry = server == null ? null : registry.snapshot().server(server.asText());
+        String server = requestId == null ? null : stores.runningOn().get(new ClientRequestKey(gs.id(), requestId));
+        RegistrySnapshot.Entry entry = server == null ? null : registry.snapshot().server(server);
         if (entry != null) {
             upstreams.deliver(gs, entry.registration(), json.write(msg.raw()));
         }
@@ -271,10 +268,6 @@ public class ServerMessages {
             }
         }
         Replies.empty(exchange, 202);
-    }
-
-    private static String upKey(GatewaySession gs, String server, JsonNode upstreamId) {
-        return UP + gs.id() + '\n' + server + '\n' + upstreamId;
     }
 
     private String randomId() {

@@ -1,90 +1,188 @@
 package io.camelmcp.gateway.session;
 
 import java.time.Duration;
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
-/** The single-replica {@link SessionStore}: two concurrent maps, no locks on the read path. */
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The single-replica {@link SessionStore}: a concurrent map, no locks on the read path. Entries expire
+ * lazily when they are next read, and by {@link #purgeExpired} for those nobody reads again. Writes to a
+ * session's upstream sessions run inside {@code computeIfPresent}, atomic with its removal, so an upstream
+ * session recorded while the session ends is either in the ended session's list or refused.
+ */
 public class InMemorySessionStore implements SessionStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(InMemorySessionStore.class);
 
     private static final class Entry {
         final GatewaySession session;
         final ConcurrentHashMap<String, UpstreamSession> upstreams = new ConcurrentHashMap<>(4);
-        volatile long lastSeenNanos = System.nanoTime();
+        volatile String loggingLevel;
+        volatile long expiresAtNanos;
 
-        Entry(GatewaySession session) { this.session = session; }
+        Entry(GatewaySession session, long expiresAtNanos) {
+            this.session = session;
+            this.expiresAtNanos = expiresAtNanos;
+        }
+
+        boolean expired(long now) { return now - expiresAtNanos > 0; }
     }
 
     private final ConcurrentHashMap<String, Entry> sessions = new ConcurrentHashMap<>();
+    private final List<Consumer<EndedSession>> listeners = new CopyOnWriteArrayList<>();
+    private final long ttlNanos;
+
+    /** @param idleTimeout how long a session lives after its last use (mcp.gateway.session-idle-timeout) */
+    public InMemorySessionStore(Duration idleTimeout) {
+        this.ttlNanos = idleTimeout.toNanos();
+    }
 
     @Override
     public void create(GatewaySession session) {
-        sessions.put(session.id(), new Entry(session));
+        sessions.put(session.id(), new Entry(session, System.nanoTime() + ttlNanos));
     }
 
     @Override
     public GatewaySession find(String id) {
-        Entry e = sessions.get(id);
+        Entry e = live(id);
         if (e == null) {
             return null;
         }
-        e.lastSeenNanos = System.nanoTime();
+        e.expiresAtNanos = System.nanoTime() + ttlNanos;
         return e.session;
     }
 
     @Override
-    public List<UpstreamSession> remove(String id) {
+    public boolean touch(String id) {
+        return find(id) != null;
+    }
+
+    @Override
+    public boolean remove(String id) {
         Entry e = sessions.remove(id);
-        return e == null ? null : List.copyOf(e.upstreams.values());
+        if (e == null) {
+            return false;
+        }
+        ended(e, false);
+        return true;
     }
 
     @Override
     public UpstreamSession upstream(String sessionId, String server) {
-        Entry e = sessions.get(sessionId);
+        Entry e = live(sessionId);
         return e == null ? null : e.upstreams.get(server);
     }
 
     @Override
     public List<UpstreamSession> upstreams(String sessionId) {
-        Entry e = sessions.get(sessionId);
+        Entry e = live(sessionId);
         return e == null ? List.of() : List.copyOf(e.upstreams.values());
     }
 
     @Override
-    public boolean putUpstream(String sessionId, UpstreamSession upstream) {
-        Entry e = sessions.get(sessionId);
-        if (e == null) {
-            return false;
-        }
-        e.upstreams.put(upstream.server(), upstream);
-        // the session may have been removed between get and put: then report it so the caller closes it
-        return sessions.get(sessionId) == e;
+    public UpstreamSession putUpstreamIfAbsent(String sessionId, UpstreamSession upstream) {
+        UpstreamSession[] kept = new UpstreamSession[1];
+        update(sessionId, e -> {
+            UpstreamSession earlier = e.upstreams.putIfAbsent(upstream.server(), upstream);
+            kept[0] = earlier == null ? upstream : earlier;
+        });
+        return kept[0];
     }
 
     @Override
-    public void removeUpstream(String sessionId, UpstreamSession upstream) {
-        Entry e = sessions.get(sessionId);
-        if (e != null) {
-            e.upstreams.remove(upstream.server(), upstream);
+    public boolean replaceUpstream(String sessionId, UpstreamSession expected, UpstreamSession replacement) {
+        if (!expected.server().equals(replacement.server())) {
+            throw new IllegalArgumentException("an upstream session is replaced by one with the same server");
         }
+        boolean[] replaced = new boolean[1];
+        update(sessionId, e -> replaced[0] = e.upstreams.replace(expected.server(), expected, replacement));
+        return replaced[0];
     }
 
     @Override
-    public Map<GatewaySession, List<UpstreamSession>> expire(Duration idleTimeout) {
-        long cutoff = System.nanoTime() - idleTimeout.toNanos();
-        Map<GatewaySession, List<UpstreamSession>> ended = new HashMap<>();
+    public boolean removeUpstream(String sessionId, UpstreamSession expected) {
+        boolean[] removed = new boolean[1];
+        update(sessionId, e -> removed[0] = e.upstreams.remove(expected.server(), expected));
+        return removed[0];
+    }
+
+    @Override
+    public boolean setLoggingLevel(String sessionId, String level) {
+        return update(sessionId, e -> e.loggingLevel = level);
+    }
+
+    @Override
+    public String loggingLevel(String sessionId) {
+        Entry e = live(sessionId);
+        return e == null ? null : e.loggingLevel;
+    }
+
+    @Override
+    public void onEnded(Consumer<EndedSession> listener) {
+        listeners.add(listener);
+    }
+
+    @Override
+    public int purgeExpired() {
+        long now = System.nanoTime();
+        List<Entry> expired = new ArrayList<>();
         sessions.forEach((id, e) -> {
-            if (e.lastSeenNanos - cutoff < 0 && sessions.remove(id, e)) {
-                ended.put(e.session, List.copyOf(e.upstreams.values()));
+            if (e.expired(now) && sessions.remove(id, e)) {
+                expired.add(e);
             }
         });
-        return ended;
+        expired.forEach(e -> ended(e, true));
+        return expired.size();
     }
 
     @Override
     public int size() {
         return sessions.size();
+    }
+
+    /** The entry unless unknown; one found expired is ended here (lazy expiry) and null returned. */
+    private Entry live(String id) {
+        Entry e = sessions.get(id);
+        if (e == null || !e.expired(System.nanoTime())) {
+            return e;
+        }
+        if (sessions.remove(id, e)) {
+            ended(e, true);
+        }
+        return null;
+    }
+
+    /** Runs a change of a live session atomically with its removal; false when it is unknown or expired. */
+    private boolean update(String id, Consumer<Entry> change) {
+        Entry[] expired = new Entry[1];
+        Entry e = sessions.computeIfPresent(id, (k, v) -> {
+            if (v.expired(System.nanoTime())) {
+                expired[0] = v;
+                return null;
+            }
+            change.accept(v);
+            return v;
+        });
+        if (expired[0] != null) {
+            ended(expired[0], true); // outside the map's lock
+        }
+        return e != null;
+    }
+
+    private void ended(Entry e, boolean expired) {
+        EndedSession ended = new EndedSession(e.session, List.copyOf(e.upstreams.values()), expired);
+        for (Consumer<EndedSession> l : listeners) {
+            try {
+                l.accept(ended);
+            } catch (RuntimeException ex) {
+                LOG.warn("A listener failed on the end of a session: {}", ex.toString());
+            }
+        }
     }
 }

@@ -1,36 +1,72 @@
 package io.camelmcp.gateway.session;
 
-import java.time.Duration;
 import java.util.List;
-import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Where gateway sessions and their upstream sessions live. In memory for one replica; a shared store
- * (Redis) lets several replicas serve one session without affinity.
+ * (Redis) lets several replicas serve one session without affinity. A session lives for the store's idle
+ * TTL after its last use ({@link #find}, {@link #touch}); what a session holds (its upstream sessions, the
+ * client's logging level) lives exactly as long as it does. Values are plain records that a shared store
+ * writes as JSON (Jackson), never with Java serialization.
  */
 public interface SessionStore {
 
     void create(GatewaySession session);
 
-    /** The session, or null when unknown, ended or expired. Touches its idle timer. */
+    /** The session, or null when unknown, ended or expired. Refreshes its idle TTL: every request finds it. */
     GatewaySession find(String id);
 
-    /** Ends the session; returns the upstream sessions it had, to be closed, or null when it was unknown. */
-    List<UpstreamSession> remove(String id);
+    /** Refreshes the session's idle TTL; false when it is unknown, ended or expired. */
+    boolean touch(String id);
 
+    /** Ends the session (DELETE); false when it was unknown. The {@link #onEnded} listeners are told. */
+    boolean remove(String id);
+
+    /** The session's upstream session with a server, or null. Does not refresh the TTL. */
     UpstreamSession upstream(String sessionId, String server);
 
     /** All upstream sessions of a gateway session (empty when unknown). */
     List<UpstreamSession> upstreams(String sessionId);
 
-    /** Records an upstream session; ignored if the gateway session has ended meanwhile. Returns whether kept. */
-    boolean putUpstream(String sessionId, UpstreamSession upstream);
+    /**
+     * Records an upstream session unless the session has one with that server already. Returns the one kept:
+     * the given instance itself, or the earlier one (another request or replica was first: close the given one
+     * and use that), or null when the gateway session has ended (close the given one).
+     */
+    UpstreamSession putUpstreamIfAbsent(String sessionId, UpstreamSession upstream);
 
-    /** Forgets an upstream session (e.g. the upstream said 404), only if it is still the one given. */
-    void removeUpstream(String sessionId, UpstreamSession upstream);
+    /**
+     * Replaces an upstream session (e.g. re-initialised after the upstream forgot it), only if the recorded one
+     * still equals {@code expected} (by value: a shared store hands out copies). Returns whether replaced.
+     */
+    boolean replaceUpstream(String sessionId, UpstreamSession expected, UpstreamSession replacement);
 
-    /** Ends sessions idle for longer than the timeout; returns them with their upstream sessions. */
-    Map<GatewaySession, List<UpstreamSession>> expire(Duration idleTimeout);
+    /** Forgets an upstream session only if the recorded one still equals {@code expected} (by value). */
+    boolean removeUpstream(String sessionId, UpstreamSession expected);
+
+    /** Sets the logging level the client asked for; false when the session is unknown or ended. */
+    boolean setLoggingLevel(String sessionId, String level);
+
+    /** The logging level the client set in the session, or null. */
+    String loggingLevel(String sessionId);
+
+    /**
+     * Who to tell when a session ends, removed or expired, with the upstream sessions it had, so that they and
+     * the client's streams are closed. Listeners run in the thread that noticed the end, outside any lock.
+     */
+    void onEnded(Consumer<EndedSession> listener);
+
+    /**
+     * Ends the sessions whose TTL has passed and tells the listeners; run by the session-expiry timer. For
+     * stores that expire entries by themselves (Redis) this may do nothing.
+     */
+    default int purgeExpired() {
+        return 0;
+    }
 
     int size();
+
+    /** A session that ended, with the upstream sessions it had; {@code expired} when its idle TTL ended it. */
+    record EndedSession(GatewaySession session, List<UpstreamSession> upstreams, boolean expired) {}
 }

@@ -127,8 +127,17 @@ public class UpstreamSessions {
     /** The upstream session of a gateway session with a server, opened on first use. */
     public UpstreamSession sessionFor(GatewaySession gs, ServerRegistration server, Duration timeout)
             throws UpstreamException {
+        return sessionFor(gs, server, timeout, null);
+    }
+
+    /**
+     * As above; a {@code stale} session (the upstream forgot it) is replaced by a new one in the store, so that
+     * the session never has none meanwhile, and a request or replica that replaced it first wins.
+     */
+    private UpstreamSession sessionFor(GatewaySession gs, ServerRegistration server, Duration timeout,
+                                       UpstreamSession stale) throws UpstreamException {
         UpstreamSession existing = store.upstream(gs.id(), server.name());
-        if (existing != null) {
+        if (existing != null && !existing.equals(stale)) {
             return existing;
         }
         String key = gs.id() + '\n' + server.name();
@@ -139,14 +148,19 @@ public class UpstreamSessions {
         }
         try {
             UpstreamSession opened = open(server, upstreamCapabilities(gs), gs.clientInfo(), timeout);
-            if (!store.putUpstream(gs.id(), opened)) {
-                closeQuietly(server, List.of(opened)); // the client ended its session meanwhile
+            UpstreamSession kept = stale != null && store.replaceUpstream(gs.id(), stale, opened) ? opened
+                    : store.putUpstreamIfAbsent(gs.id(), opened);
+            if (kept != opened) {
+                closeQuietly(server, List.of(opened)); // the client ended its session, or another one was first
             }
-            mine.complete(opened);
-            for (var listener : onOpened) {
-                listener.accept(gs, server);
+            UpstreamSession session = kept == null ? opened : kept;
+            mine.complete(session);
+            if (kept == opened) {
+                for (var listener : onOpened) {
+                    listener.accept(gs, server);
+                }
             }
-            return opened;
+            return session;
         } catch (UpstreamException | RuntimeException e) {
             mine.completeExceptionally(e);
             throw e;
@@ -237,8 +251,7 @@ public class UpstreamSessions {
         UpstreamReply reply = client.post(server, session, body, timeout, headers);
         if (session.sessionId() != null && isExpiredSession(reply)) {
             LOG.info("Upstream '{}' no longer knows session {}; re-initialising", server.name(), shortId(session.sessionId()));
-            store.removeUpstream(gs.id(), session);
-            session = sessionFor(gs, server, timeout);
+            session = sessionFor(gs, server, timeout, session);
             reply = client.post(server, session, body, timeout, headers);
         }
         return reply;

@@ -36,7 +36,7 @@ public final class UpstreamClientCli {
         ObjectMapper mapper = new ObjectMapper();
         JsonRpc json = new JsonRpc(mapper, 4 << 20);
         ObjectNode info = json.object().put("name", "camel-mcp-gateway").put("version", "conformance");
-        InMemorySessionStore store = new InMemorySessionStore();
+        InMemorySessionStore store = new InMemorySessionStore(Duration.ofHours(1));
         try (UpstreamClient client = new UpstreamClient(Duration.ofSeconds(5))) {
             UpstreamSessions sessions = new UpstreamSessions(client, store, json, info);
             ServerRegistration server = new ServerRegistration("conformance", URI.create(url), "", Map.of(), "cli");
