@@ -1,5 +1,7 @@
 package io.camelmcp.gateway.endpoint;
 
+import io.camelmcp.gateway.exchange.McpExchange;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;

@@ -1,5 +1,7 @@
 package io.camelmcp.gateway.endpoint;
 
+import io.camelmcp.gateway.exchange.McpExchange;
+
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;

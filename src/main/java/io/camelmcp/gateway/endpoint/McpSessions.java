@@ -1,5 +1,9 @@
 package io.camelmcp.gateway.endpoint;
 
+import io.camelmcp.gateway.exchange.RequestContext;
+
+import io.camelmcp.gateway.exchange.McpExchange;
+
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,5 +1,9 @@
 package io.camelmcp.gateway.endpoint;
 
+import io.camelmcp.gateway.exchange.RequestContext;
+
+import io.camelmcp.gateway.exchange.McpExchange;
+
 import java.io.InputStream;
 import java.net.URI;
 import java.util.List;

@@ -1,12 +1,14 @@
 package io.camelmcp.gateway.federation;
 
+import io.camelmcp.gateway.registry.ResourceUris;
+
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.camelmcp.gateway.endpoint.McpExchange;
+import io.camelmcp.gateway.exchange.McpExchange;
 import io.camelmcp.gateway.protocol.ErrorCodes;
 import io.camelmcp.gateway.protocol.JsonRpcMessage;
 import io.camelmcp.gateway.protocol.McpException;

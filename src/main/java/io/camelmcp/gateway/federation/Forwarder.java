@@ -1,5 +1,7 @@
 package io.camelmcp.gateway.federation;
 
+import io.camelmcp.gateway.registry.ResourceUris;
+
 import java.io.IOException;
 import java.util.Map;
 
@@ -10,7 +12,7 @@ import org.slf4j.LoggerFactory;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.camelmcp.gateway.endpoint.McpExchange;
+import io.camelmcp.gateway.exchange.McpExchange;
 import io.camelmcp.gateway.endpoint.Replies;
 import io.camelmcp.gateway.protocol.ErrorCodes;
 import io.camelmcp.gateway.protocol.JsonRpc;

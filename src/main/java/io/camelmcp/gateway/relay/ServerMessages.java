@@ -12,9 +12,9 @@ import org.slf4j.LoggerFactory;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.camelmcp.gateway.endpoint.McpExchange;
+import io.camelmcp.gateway.exchange.McpExchange;
 import io.camelmcp.gateway.endpoint.Replies;
-import io.camelmcp.gateway.federation.ResourceUris;
+import io.camelmcp.gateway.registry.ResourceUris;
 import io.camelmcp.gateway.protocol.ErrorCodes;
 import io.camelmcp.gateway.protocol.JsonRpc;
 import io.camelmcp.gateway.protocol.JsonRpcMessage;

@@ -1,4 +1,6 @@
-package io.camelmcp.gateway.relay;
+package io.camelmcp.gateway.federation;
+
+import io.camelmcp.gateway.relay.ServerMessages;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,7 +15,7 @@ import org.slf4j.LoggerFactory;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.camelmcp.gateway.endpoint.McpExchange;
+import io.camelmcp.gateway.exchange.McpExchange;
 import io.camelmcp.gateway.endpoint.Replies;
 import io.camelmcp.gateway.federation.Catalog;
 import io.camelmcp.gateway.protocol.JsonRpc;

@@ -1,4 +1,4 @@
-package io.camelmcp.gateway.federation;
+package io.camelmcp.gateway.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

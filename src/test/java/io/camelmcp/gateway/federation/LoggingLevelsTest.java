@@ -1,4 +1,4 @@
-package io.camelmcp.gateway.relay;
+package io.camelmcp.gateway.federation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

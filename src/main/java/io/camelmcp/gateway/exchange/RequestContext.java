@@ -1,4 +1,4 @@
-package io.camelmcp.gateway.endpoint;
+package io.camelmcp.gateway.exchange;
 
 /**
  * The HTTP facts of one request to /mcp, captured before request headers are dropped from the exchange (the

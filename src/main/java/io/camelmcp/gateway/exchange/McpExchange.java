@@ -1,4 +1,4 @@
-package io.camelmcp.gateway.endpoint;
+package io.camelmcp.gateway.exchange;
 
 /** Names of the exchange properties the /mcp routes pass between steps. */
 public final class McpExchange {

@@ -1,4 +1,4 @@
-package io.camelmcp.gateway.relay;
+package io.camelmcp.gateway.federation;
 
 import java.time.Duration;
 import java.util.List;
@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.camelmcp.gateway.endpoint.McpExchange;
+import io.camelmcp.gateway.exchange.McpExchange;
 import io.camelmcp.gateway.federation.Catalog;
 import io.camelmcp.gateway.protocol.ErrorCodes;
 import io.camelmcp.gateway.protocol.JsonRpc;

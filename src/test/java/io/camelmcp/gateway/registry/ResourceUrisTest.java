@@ -1,4 +1,4 @@
-package io.camelmcp.gateway.federation;
+package io.camelmcp.gateway.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
