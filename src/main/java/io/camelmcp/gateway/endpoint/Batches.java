@@ -12,6 +12,7 @@ import org.apache.camel.ExchangeProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 
+import io.camelmcp.gateway.exchange.Answer;
 import io.camelmcp.gateway.protocol.ErrorCodes;
 import io.camelmcp.gateway.protocol.JsonRpc;
 import io.camelmcp.gateway.protocol.JsonRpcMessage;
@@ -51,6 +52,14 @@ public class Batches {
     /** The response one dispatch produced (the last response of an SSE answer), or null for 202. */
     public JsonNode responseOf(Exchange exchange) throws IOException {
         Object body = exchange.getMessage().getBody();
+        if (body instanceof Answer answer) {
+            body = switch (answer) {
+                case Answer.Json j -> j.body();
+                case Answer.Events e -> e.events();
+                case Answer.Empty e -> null;
+            };
+            exchange.getMessage().setBody(body);
+        }
         if (body == null) {
             return null;
         }

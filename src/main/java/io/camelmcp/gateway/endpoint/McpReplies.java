@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.camelmcp.gateway.exchange.Answer;
 import io.camelmcp.gateway.protocol.ErrorCodes;
 import io.camelmcp.gateway.protocol.JsonRpc;
 import io.camelmcp.gateway.protocol.JsonRpcMessage;
@@ -23,6 +24,22 @@ public class McpReplies {
 
     public McpReplies(JsonRpc json) {
         this.json = json;
+    }
+
+    /**
+     * The last step of the endpoint: the {@link Answer} a bean returned becomes the HTTP answer. The one place that
+     * writes what the domain beans decided; anything else in the body (an answer the endpoint's own beans or the error
+     * handler already wrote) is left as it is.
+     */
+    public void render(Exchange exchange) {
+        Object body = exchange.getMessage().getBody();
+        if (body instanceof Answer answer) {
+            switch (answer) {
+                case Answer.Json j -> Replies.json(exchange, j.status(), j.body());
+                case Answer.Events e -> Replies.eventStream(exchange, e.events());
+                case Answer.Empty e -> Replies.empty(exchange, e.status());
+            }
+        }
     }
 
     /** Notifications and responses from the client: accepted, no body. */

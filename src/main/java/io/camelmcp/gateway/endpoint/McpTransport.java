@@ -14,6 +14,7 @@ import org.apache.camel.Message;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.camelmcp.gateway.exchange.Answer;
 import io.camelmcp.gateway.protocol.ErrorCodes;
 import io.camelmcp.gateway.protocol.JsonRpc;
 import io.camelmcp.gateway.protocol.JsonRpcMessage;
@@ -65,6 +66,10 @@ public class McpTransport {
         exchange.setProperty(McpExchange.HTTP_METHOD, method); // what the endpoint route branches on, as plain text
         exchange.setProperty(McpExchange.CONTEXT, new RequestContext(session, version,
                 accepts(accept, "text/event-stream"), in.getHeader("Last-Event-ID", String.class)));
+        if ("POST".equals(method)) {
+            // a slow answer's SSE stream is opened by the bean that relays it, through this, not the HTTP response
+            exchange.setProperty(McpExchange.OPEN_STREAM, (Answer.StreamOpener) first -> Replies.openEventStream(exchange, first));
+        }
     }
 
     /** Parses the body as one JSON-RPC message and records its method and kind for dispatching. */

@@ -19,5 +19,8 @@ public final class McpExchange {
     /** {@link io.camelmcp.gateway.registry.RegistrySnapshot.Route}: the server owning the called tool. */
     public static final String TARGET = "mcpTarget";
 
+    /** {@link Answer.StreamOpener}: opens this request's SSE answer early (set by the endpoint for POSTs). */
+    public static final String OPEN_STREAM = "mcpOpenStream";
+
     private McpExchange() {}
 }

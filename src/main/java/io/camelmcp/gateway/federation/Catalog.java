@@ -33,7 +33,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.databind.util.RawValue;
 
 import io.camelmcp.gateway.exchange.McpExchange;
-import io.camelmcp.gateway.endpoint.Replies;
+import io.camelmcp.gateway.exchange.Answer;
 import io.camelmcp.gateway.protocol.ErrorCodes;
 import io.camelmcp.gateway.protocol.JsonRpc;
 import io.camelmcp.gateway.protocol.JsonRpcMessage;
@@ -594,7 +594,7 @@ public class Catalog {
     }
 
     /** One page of a merged list, from the cache. The cursor names the last item of the previous page. */
-    public void page(Exchange exchange, @ExchangeProperty(McpExchange.MESSAGE) JsonRpcMessage msg,
+    public Answer page(@ExchangeProperty(McpExchange.MESSAGE) JsonRpcMessage msg,
                      @ExchangeProperty(McpExchange.SESSION) GatewaySession gs) {
         ListKind kind = ListKind.of(msg.method());
         List<Item> items = merged.get().getOrDefault(viewOf(gs), Merged.EMPTY).lists().getOrDefault(kind, List.of());
@@ -615,7 +615,7 @@ public class Catalog {
             Item last = items.get(to - 1);
             result.put("nextCursor", encodeCursor(last));
         }
-        Replies.json(exchange, 200, json.write(json.result(msg.id(), result)));
+        return Answer.json(json.write(json.result(msg.id(), result)));
     }
 
     private String encodeCursor(Item last) {

@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.camelmcp.gateway.exchange.McpExchange;
-import io.camelmcp.gateway.endpoint.Replies;
+import io.camelmcp.gateway.exchange.Answer;
 import io.camelmcp.gateway.protocol.ErrorCodes;
 import io.camelmcp.gateway.protocol.JsonRpc;
 import io.camelmcp.gateway.protocol.JsonRpcMessage;
@@ -94,13 +94,13 @@ public class Forwarder {
      * (see {@link #answer}: one JSON object when the response comes first and soon). The stream finishes the running
      * request when it ends.
      */
-    public void stream(Exchange exchange, @ExchangeProperty(McpExchange.MESSAGE) JsonRpcMessage msg,
+    public Answer stream(Exchange exchange, @ExchangeProperty(McpExchange.MESSAGE) JsonRpcMessage msg,
                        @ExchangeProperty(McpExchange.SESSION) GatewaySession session,
                        @ExchangeProperty(McpExchange.TARGET) RegistrySnapshot.Entry server,
                        @ExchangeProperty(REPLY) UpstreamReply reply) {
         ServerMessages.Running running = (ServerMessages.Running) exchange.removeProperty(RUNNING); // the stream's now
         exchange.removeProperty(REPLY);
-        answer(exchange, session, new SseRelay(server.name(), reply.body(), msg.id(), json,
+        return answer(exchange, session, new SseRelay(server.name(), reply.body(), msg.id(), json,
                 toClient(session, server, msg), deadline, new StreamEnd(session, server, msg, running),
                 lastEventId -> upstreams.resume(session, server.registration(), lastEventId)));
     }
@@ -110,7 +110,7 @@ public class Forwarder {
      * need the gateway's attention. A JSON-RPC error for the request is the upstream's answer, whatever its HTTP
      * status; anything else that is not 200 is -32001.
      */
-    public void json(Exchange exchange, @ExchangeProperty(McpExchange.MESSAGE) JsonRpcMessage msg,
+    public Answer json(Exchange exchange, @ExchangeProperty(McpExchange.MESSAGE) JsonRpcMessage msg,
                      @ExchangeProperty(McpExchange.SESSION) GatewaySession session,
                      @ExchangeProperty(McpExchange.TARGET) RegistrySnapshot.Entry server,
                      @ExchangeProperty(REPLY) UpstreamReply reply) {
@@ -129,14 +129,12 @@ public class Forwarder {
             } else if (!server.prefix().isEmpty() && indexOf(body, URI_FIELD) >= 0) {
                 body = rewritten(server, body, m -> { });
             }
-            Replies.json(exchange, 200, body);
-            return;
+            return Answer.json(body);
         }
         try {
             JsonNode err = json.read(body);
             if (err != null && err.has("error") && msg.id().equals(err.get("id"))) {
-                Replies.json(exchange, 200, body);
-                return;
+                return Answer.json(body);
             }
         } catch (IOException ignored) {
             // not JSON: reported below
@@ -198,10 +196,11 @@ public class Forwarder {
      * soon as the first message for the client is there or stream-after has passed, whichever comes first.
      * Inside a JSON-RPC batch the answer is always read whole.
      */
-    private void answer(Exchange exchange, GatewaySession session, SseRelay relay) {
+    private Answer answer(Exchange exchange, GatewaySession session, SseRelay relay) {
         boolean batch = exchange.getProperty(McpExchange.BATCH) != null;
         if (batch || !streamAfter.isZero()) {
-            EarlyStream early = batch ? null : new EarlyStream(exchange, session);
+            Answer.StreamOpener opener = exchange.getProperty(McpExchange.OPEN_STREAM, Answer.StreamOpener.class);
+            EarlyStream early = batch || opener == null ? null : new EarlyStream(opener, session);
             // outside a batch the end of the upstream's answer is read after the client has its own, in this thread
             boolean whole = relay.readAhead(!batch);
             if (!batch) {
@@ -215,17 +214,15 @@ public class Forwarder {
             if (early != null && !early.decided()) {
                 // stream-after passed first: the stream is open and primed; the rest follows on it
                 relay.streamTo(recorder(session, early.opened.join()), null);
-                Replies.eventStream(exchange, relay);
-                return;
+                return Answer.events(relay);
             }
             if (whole) {
-                Replies.json(exchange, 200, relay.answer());
-                return;
+                return Answer.json(relay.answer());
             }
         }
         ClientStreams.RequestStream events = streams.requestStream(session);
         relay.streamTo(recorder(session, events), events.priming());
-        Replies.eventStream(exchange, relay);
+        return Answer.events(relay);
     }
 
     private SseRelay.Recorder recorder(GatewaySession session, ClientStreams.RequestStream events) {
@@ -244,12 +241,12 @@ public class Forwarder {
         private final java.util.concurrent.atomic.AtomicBoolean claimed = new java.util.concurrent.atomic.AtomicBoolean();
         private final java.util.concurrent.CompletableFuture<ClientStreams.RequestStream> opened =
                 new java.util.concurrent.CompletableFuture<>();
-        private final Exchange exchange;
+        private final Answer.StreamOpener opener;
         private final GatewaySession session;
         private final io.netty.util.Timeout timer;
 
-        EarlyStream(Exchange exchange, GatewaySession session) {
-            this.exchange = exchange;
+        EarlyStream(Answer.StreamOpener opener, GatewaySession session) {
+            this.opener = opener;
             this.session = session;
             this.timer = io.camelmcp.gateway.upstream.Timers.after(streamAfter.toNanos(), this);
         }
@@ -270,7 +267,7 @@ public class Forwarder {
                 return;
             }
             try {
-                Replies.openEventStream(exchange, events.priming());
+                opener.open(events.priming());
             } catch (IOException e) {
                 LOG.debug("Client gone before its stream opened: {}", e.toString());
             } finally {

@@ -16,7 +16,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.camelmcp.gateway.exchange.McpExchange;
-import io.camelmcp.gateway.endpoint.Replies;
+import io.camelmcp.gateway.exchange.Answer;
 import io.camelmcp.gateway.federation.Catalog;
 import io.camelmcp.gateway.protocol.JsonRpc;
 import io.camelmcp.gateway.protocol.JsonRpcMessage;
@@ -74,14 +74,14 @@ public class TaskLists {
     }
 
     @SuppressWarnings("unchecked")
-    public void result(Exchange exchange, @ExchangeProperty(McpExchange.MESSAGE) JsonRpcMessage msg) {
+    public Answer result(Exchange exchange, @ExchangeProperty(McpExchange.MESSAGE) JsonRpcMessage msg) {
         List<List<ObjectNode>> parts = exchange.getMessage().getBody(List.class);
         ObjectNode result = json.object();
         var out = result.putArray("tasks");
         if (parts != null) {
             parts.forEach(out::addAll);
         }
-        Replies.json(exchange, 200, json.write(json.result(msg.id(), result)));
+        return Answer.json(json.write(json.result(msg.id(), result)));
     }
 
 }

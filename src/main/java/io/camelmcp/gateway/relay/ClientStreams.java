@@ -15,7 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.camelmcp.gateway.exchange.McpExchange;
-import io.camelmcp.gateway.endpoint.Replies;
+import io.camelmcp.gateway.exchange.Answer;
 import io.camelmcp.gateway.exchange.RequestContext;
 import io.camelmcp.gateway.protocol.ErrorCodes;
 import io.camelmcp.gateway.protocol.JsonRpc;
@@ -78,7 +78,7 @@ public class ClientStreams {
     }
 
     /** GET /mcp: a new stream, or the one named by Last-Event-ID resumed after that event. */
-    public void open(Exchange exchange, @ExchangeProperty(McpExchange.CONTEXT) RequestContext ctx,
+    public Answer open(@ExchangeProperty(McpExchange.CONTEXT) RequestContext ctx,
                      @ExchangeProperty(McpExchange.SESSION) GatewaySession gs) {
         if (!ctx.acceptsEventStream()) {
             throw McpException.http(406, ErrorCodes.TRANSPORT_ERROR, "Not Acceptable: GET must accept text/event-stream");
@@ -101,8 +101,7 @@ public class ClientStreams {
         boolean prime = primes(gs);
         if (stream != null && stream.id().startsWith("p")) {
             // resuming the stream of a request (the client lost it): what it missed, up to the response
-            Replies.eventStream(exchange, stream.attach(lastSeen, RETRY_MILLIS, KEEP_ALIVE_MILLIS, prime));
-            return;
+            return Answer.events(stream.attach(lastSeen, RETRY_MILLIS, KEEP_ALIVE_MILLIS, prime));
         }
         if (stream == null) {
             stream = new EventStream("s" + streamIds.incrementAndGet(), HISTORY, HISTORY_BYTES);
@@ -111,7 +110,7 @@ public class ClientStreams {
         current.put(gs.id(), stream);
         EventStream.Attachment body = stream.attach(lastSeen, RETRY_MILLIS, KEEP_ALIVE_MILLIS, prime);
         openUpstreams(gs);
-        Replies.eventStream(exchange, body);
+        return Answer.events(body);
     }
 
     /** Priming events are a 2025-11-25 feature: older clients may not expect an event without data. */

@@ -13,7 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.camelmcp.gateway.exchange.McpExchange;
-import io.camelmcp.gateway.endpoint.Replies;
+import io.camelmcp.gateway.exchange.Answer;
 import io.camelmcp.gateway.registry.ResourceUris;
 import io.camelmcp.gateway.protocol.ErrorCodes;
 import io.camelmcp.gateway.protocol.JsonRpc;
@@ -222,7 +222,7 @@ public class ServerMessages {
     // ---- the client's answers and notifications ---------------------------------------------------------
 
     /** A client's answer to a server request: mapped back to the upstream's id and posted where it came from. */
-    public void deliverResponse(Exchange exchange, @ExchangeProperty(McpExchange.MESSAGE) JsonRpcMessage msg,
+    public Answer deliverResponse(@ExchangeProperty(McpExchange.MESSAGE) JsonRpcMessage msg,
                                 @ExchangeProperty(McpExchange.SESSION) GatewaySession gs) {
         // keyed by session too: an answer from another session does not find (and cannot take) it
         PendingRequest ref = msg.id() == null || !msg.id().isTextual() ? null
@@ -242,11 +242,11 @@ public class ServerMessages {
                         ref.method(), status);
             }
         }
-        Replies.empty(exchange, 202);
+        return Answer.accepted();
     }
 
     /** A client's notifications/cancelled: sent to the server running that request. */
-    public void cancelled(Exchange exchange, @ExchangeProperty(McpExchange.MESSAGE) JsonRpcMessage msg,
+    public Answer cancelled(@ExchangeProperty(McpExchange.MESSAGE) JsonRpcMessage msg,
                           @ExchangeProperty(McpExchange.SESSION) GatewaySession gs) {
         JsonNode requestId = msg.paramsObject().get("requestId");
         String server = requestId == null ? null : stores.runningOn().get(new ClientRequestKey(gs.id(), requestId));
@@ -254,11 +254,11 @@ public class ServerMessages {
         if (entry != null) {
             upstreams.deliver(gs, entry.registration(), json.write(msg.raw()));
         }
-        Replies.empty(exchange, 202);
+        return Answer.accepted();
     }
 
     /** The client's roots changed: every server it has a session with is told, and may ask again. */
-    public void rootsChanged(Exchange exchange, @ExchangeProperty(McpExchange.MESSAGE) JsonRpcMessage msg,
+    public Answer rootsChanged(@ExchangeProperty(McpExchange.MESSAGE) JsonRpcMessage msg,
                              @ExchangeProperty(McpExchange.SESSION) GatewaySession gs) {
         byte[] body = json.write(msg.raw());
         for (io.camelmcp.gateway.session.UpstreamSession us : upstreams.sessionsOf(gs)) {
@@ -267,7 +267,7 @@ public class ServerMessages {
                 upstreams.deliver(gs, server.registration(), body);
             }
         }
-        Replies.empty(exchange, 202);
+        return Answer.accepted();
     }
 
     private String randomId() {
