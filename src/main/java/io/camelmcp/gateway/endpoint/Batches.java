@@ -18,6 +18,8 @@ import io.camelmcp.gateway.protocol.JsonRpc;
 import io.camelmcp.gateway.protocol.JsonRpcMessage;
 import io.camelmcp.gateway.protocol.McpException;
 import io.camelmcp.gateway.protocol.McpVersions;
+import io.camelmcp.gateway.protocol.ProtocolFamilies;
+import io.camelmcp.gateway.protocol.ProtocolFamily;
 import io.camelmcp.gateway.session.GatewaySession;
 import io.camelmcp.gateway.upstream.SseEvent;
 import io.camelmcp.gateway.upstream.SseReader;
@@ -37,7 +39,8 @@ public class Batches {
     /** The batch's messages, in order; only sessions that negotiated 2025-03-26 may send batches. */
     public List<JsonRpcMessage> elements(@ExchangeProperty(McpExchange.BATCH) List<JsonRpcMessage> batch,
                                          @ExchangeProperty(McpExchange.SESSION) GatewaySession session) {
-        if (!McpVersions.V2025_03_26.equals(session.protocolVersion())) {
+        ProtocolFamily family = ProtocolFamilies.SUPPORTED.of(session.protocolVersion());
+        if (family == null || !family.allowsBatches(session.protocolVersion())) {
             throw McpException.http(400, ErrorCodes.INVALID_REQUEST, "Invalid Request: JSON-RPC batches belong to protocol "
                     + McpVersions.V2025_03_26 + "; this session speaks " + session.protocolVersion());
         }

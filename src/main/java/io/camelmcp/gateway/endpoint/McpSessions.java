@@ -22,7 +22,8 @@ import io.camelmcp.gateway.protocol.ErrorCodes;
 import io.camelmcp.gateway.protocol.JsonRpc;
 import io.camelmcp.gateway.protocol.JsonRpcMessage;
 import io.camelmcp.gateway.protocol.McpException;
-import io.camelmcp.gateway.protocol.McpVersions;
+import io.camelmcp.gateway.protocol.ProtocolFamily;
+import io.camelmcp.gateway.protocol.SessionFamily;
 import io.camelmcp.gateway.registry.RegistrySnapshot;
 import io.camelmcp.gateway.registry.ServerRegistry;
 import io.camelmcp.gateway.relay.ClientStreams;
@@ -43,6 +44,8 @@ public class McpSessions {
     private final JsonNode serverInfo;
     private final Duration idleTimeout;
     private final SecureRandom random = new SecureRandom();
+    /** initialize belongs to the session-based revisions; the stateless family has no handshake of its own. */
+    private final ProtocolFamily family = new SessionFamily();
     private final ClientStreams streams;
 
     public McpSessions(SessionStore store, UpstreamSessions upstreams, ServerRegistry registry, JsonRpc json,
@@ -75,7 +78,7 @@ public class McpSessions {
         if (clientInfo != null && !clientInfo.isObject()) {
             throw McpException.rpc(ErrorCodes.INVALID_PARAMS, "Invalid params: \"clientInfo\" must be an object", msg.id());
         }
-        String version = McpVersions.negotiate(requested.textValue());
+        String version = family.negotiate(requested.textValue());
         GatewaySession session = new GatewaySession(newSessionId(), version,
                 capabilities == null ? json.object() : capabilities, clientInfo, Instant.now());
         store.create(session);

@@ -19,7 +19,8 @@ import io.camelmcp.gateway.protocol.ErrorCodes;
 import io.camelmcp.gateway.protocol.JsonRpc;
 import io.camelmcp.gateway.protocol.JsonRpcMessage;
 import io.camelmcp.gateway.protocol.McpException;
-import io.camelmcp.gateway.protocol.McpVersions;
+import io.camelmcp.gateway.protocol.ProtocolFamilies;
+import io.camelmcp.gateway.protocol.ProtocolFamily;
 
 /** The Streamable HTTP rules of /mcp that hold before a message is even read. */
 public class McpTransport {
@@ -27,6 +28,7 @@ public class McpTransport {
     private final JsonRpc json;
     private final List<String> allowedOrigins;
     private final long maxRequestBytes;
+    private final ProtocolFamilies families = ProtocolFamilies.SUPPORTED;
 
     public McpTransport(JsonRpc json, List<String> allowedOrigins, long maxRequestBytes) {
         this.json = json;
@@ -41,10 +43,12 @@ public class McpTransport {
         checkOrigin(in.getHeader("Origin", String.class));
 
         String version = in.getHeader("MCP-Protocol-Version", String.class);
-        if (version != null && !McpVersions.isSupported(version)) {
+        ProtocolFamily family = version == null ? families.withoutHeader() : families.of(version);
+        if (family == null) {
             throw McpException.http(400, ErrorCodes.TRANSPORT_ERROR, "Bad Request: unsupported MCP-Protocol-Version '"
-                    + version + "' (supported: " + String.join(", ", McpVersions.SUPPORTED) + ")");
+                    + version + "' (supported: " + String.join(", ", families.versions()) + ")");
         }
+        exchange.setProperty(McpExchange.FAMILY, family.name()); // the endpoint route's one branch per family
         String accept = in.getHeader("Accept", String.class);
         if ("POST".equals(method)) {
             if (!accepts(accept, "application/json") || !accepts(accept, "text/event-stream")) {

@@ -4,6 +4,11 @@ package io.camelmcp.gateway.exchange;
 public final class McpExchange {
     /** {@link RequestContext}: what the transport check learned from the HTTP request. */
     public static final String CONTEXT = "mcpContext";
+    /**
+     * The family of protocol revisions the request belongs to, by name ({@code 2025}: sessions and initialize), from
+     * its MCP-Protocol-Version header: what mcp-endpoint.yaml branches on.
+     */
+    public static final String FAMILY = "mcpFamily";
     /** The request's HTTP method (GET, POST, DELETE, ...). */
     public static final String HTTP_METHOD = "mcpHttpMethod";
     /** {@link io.camelmcp.gateway.protocol.JsonRpcMessage}: the parsed message. */

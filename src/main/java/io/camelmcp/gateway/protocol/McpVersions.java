@@ -2,7 +2,7 @@ package io.camelmcp.gateway.protocol;
 
 import java.util.List;
 
-/** Protocol revisions the gateway speaks on {@code /mcp} (the stateful, session-based family). */
+/** The protocol revisions by name; what each family does with them is in its {@link ProtocolFamily} class. */
 public final class McpVersions {
 
     public static final String V2025_03_26 = "2025-03-26";
@@ -16,13 +16,4 @@ public final class McpVersions {
     public static final String DEFAULT_WITHOUT_HEADER = V2025_03_26;
 
     private McpVersions() {}
-
-    public static boolean isSupported(String version) {
-        return version != null && SUPPORTED.contains(version);
-    }
-
-    /** The lifecycle rule: answer with the client's version if supported, otherwise our latest. */
-    public static String negotiate(String requested) {
-        return isSupported(requested) ? requested : LATEST;
-    }
 }

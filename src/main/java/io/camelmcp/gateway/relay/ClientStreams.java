@@ -20,7 +20,8 @@ import io.camelmcp.gateway.exchange.RequestContext;
 import io.camelmcp.gateway.protocol.ErrorCodes;
 import io.camelmcp.gateway.protocol.JsonRpc;
 import io.camelmcp.gateway.protocol.McpException;
-import io.camelmcp.gateway.protocol.McpVersions;
+import io.camelmcp.gateway.protocol.ProtocolFamilies;
+import io.camelmcp.gateway.protocol.ProtocolFamily;
 import io.camelmcp.gateway.registry.RegistrySnapshot;
 import io.camelmcp.gateway.registry.ServerRegistration;
 import io.camelmcp.gateway.registry.ServerRegistry;
@@ -115,7 +116,8 @@ public class ClientStreams {
 
     /** Priming events are a 2025-11-25 feature: older clients may not expect an event without data. */
     private static boolean primes(GatewaySession gs) {
-        return McpVersions.V2025_11_25.compareTo(gs.protocolVersion()) <= 0;
+        ProtocolFamily family = ProtocolFamilies.SUPPORTED.of(gs.protocolVersion());
+        return family != null && family.primesStreams(gs.protocolVersion());
     }
 
     /**

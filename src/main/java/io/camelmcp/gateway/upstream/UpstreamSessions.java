@@ -17,7 +17,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.camelmcp.gateway.protocol.JsonRpc;
-import io.camelmcp.gateway.protocol.McpVersions;
+import io.camelmcp.gateway.protocol.ProtocolFamily;
+import io.camelmcp.gateway.protocol.SessionFamily;
 import io.camelmcp.gateway.registry.ServerRegistration;
 import io.camelmcp.gateway.session.GatewaySession;
 import io.camelmcp.gateway.session.SessionStore;
@@ -37,6 +38,8 @@ public class UpstreamSessions {
     private final JsonNode gatewayInfo;
     /** Single flight: concurrent first requests of one session to one server share one initialize. */
     private final ConcurrentHashMap<String, CompletableFuture<UpstreamSession>> opening = new ConcurrentHashMap<>();
+    /** The handshake the gateway does with upstreams (initialize: the session-based revisions). */
+    private final ProtocolFamily upstreamFamily = new SessionFamily();
     private final AtomicLong ids = new AtomicLong();
     private final List<java.util.function.BiConsumer<GatewaySession, ServerRegistration>> onOpened =
             new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -97,7 +100,7 @@ public class UpstreamSessions {
         req.put("id", nextId("init"));
         req.put("method", "initialize");
         ObjectNode params = req.putObject("params");
-        params.put("protocolVersion", McpVersions.LATEST);
+        params.put("protocolVersion", upstreamFamily.upstreamVersion());
         params.set("capabilities", capabilities == null ? json.object() : capabilities);
         params.set("clientInfo", clientInfo == null || !clientInfo.isObject() ? gatewayInfo : clientInfo);
 
@@ -107,7 +110,7 @@ public class UpstreamSessions {
             throw new UpstreamException(server.name(), "initialize failed: " + response.get("error"), reply.status(), null);
         }
         String version = response.path("result").path("protocolVersion").asText(null);
-        if (!McpVersions.isSupported(version)) {
+        if (!upstreamFamily.acceptsUpstream(version)) {
             throw new UpstreamException(server.name(), "upstream speaks unsupported protocol version " + version, 0, null);
         }
         UpstreamSession session = new UpstreamSession(server.name(), reply.sessionId(), version,
