@@ -100,8 +100,10 @@ public class GatewayConfiguration {
     }
 
     @Bean
-    UpstreamSessions upstreamSessions(UpstreamClient client, SessionStore store, JsonRpc json, JsonNode gatewayInfo) {
-        return new UpstreamSessions(client, store, json, gatewayInfo);
+    UpstreamSessions upstreamSessions(UpstreamClient client, SessionStore store, JsonRpc json, JsonNode gatewayInfo,
+                                        GatewayProperties props) {
+        return new UpstreamSessions(client, store, json, gatewayInfo, props.getUpstream().getDeliverTimeout(),
+                props.getUpstream().getCloseTimeout());
     }
 
     @Bean

@@ -125,6 +125,15 @@ public class GatewayProperties {
         private Duration maxRequestDuration = Duration.ofMinutes(30);
         /** Time an upstream has to answer one list request during a fan-out before it is left out. */
         private Duration listTimeout = Duration.ofSeconds(10);
+        /** Posting a client's answer or notification upstream, and reopening an upstream stream to resume it. */
+        private Duration deliverTimeout = Duration.ofSeconds(30);
+        /** What is sent upstream in the background: notifications/cancelled, the DELETE that ends a session. */
+        private Duration closeTimeout = Duration.ofSeconds(5);
+
+        public Duration getDeliverTimeout() { return deliverTimeout; }
+        public void setDeliverTimeout(Duration deliverTimeout) { this.deliverTimeout = deliverTimeout; }
+        public Duration getCloseTimeout() { return closeTimeout; }
+        public void setCloseTimeout(Duration closeTimeout) { this.closeTimeout = closeTimeout; }
 
         public Duration getConnectTimeout() { return connectTimeout; }
         public void setConnectTimeout(Duration connectTimeout) { this.connectTimeout = connectTimeout; }

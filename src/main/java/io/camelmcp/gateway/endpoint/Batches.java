@@ -20,7 +20,7 @@ import io.camelmcp.gateway.protocol.McpException;
 import io.camelmcp.gateway.protocol.McpVersions;
 import io.camelmcp.gateway.protocol.ProtocolFamilies;
 import io.camelmcp.gateway.protocol.ProtocolFamily;
-import io.camelmcp.gateway.session.GatewaySession;
+import io.camelmcp.gateway.session.ClientContext;
 import io.camelmcp.gateway.upstream.SseEvent;
 import io.camelmcp.gateway.upstream.SseReader;
 
@@ -38,7 +38,7 @@ public class Batches {
 
     /** The batch's messages, in order; only sessions that negotiated 2025-03-26 may send batches. */
     public List<JsonRpcMessage> elements(@ExchangeProperty(McpExchange.BATCH) List<JsonRpcMessage> batch,
-                                         @ExchangeProperty(McpExchange.SESSION) GatewaySession session) {
+                                         @ExchangeProperty(McpExchange.CLIENT) ClientContext session) {
         ProtocolFamily family = ProtocolFamilies.SUPPORTED.of(session.protocolVersion());
         if (family == null || !family.allowsBatches(session.protocolVersion())) {
             throw McpException.http(400, ErrorCodes.INVALID_REQUEST, "Invalid Request: JSON-RPC batches belong to protocol "

@@ -45,6 +45,7 @@ public class McpHttpBinding extends DefaultHttpBinding {
         if (length >= 0) {
             headers.put(Exchange.CONTENT_LENGTH, length);
         }
+        message.getExchange().setProperty(McpServlet.START, request.getAttribute(McpServlet.START));
         message.getBody(); // through parseBody, once: the message then knows the request is read
     }
 

@@ -31,7 +31,11 @@ public class McpServlet extends CamelServlet {
 
     private static final Logger LOG = LoggerFactory.getLogger(McpServlet.class);
 
-    private static final String START = McpServlet.class.getName() + ".start";
+    /**
+     * When the request came in (System.nanoTime), as a request attribute and then an exchange property: a bean that
+     * returns its answer makes Camel replace the exchange's HTTP message, so the request is not reachable at the end.
+     */
+    static final String START = McpServlet.class.getName() + ".start";
     /** The path of the endpoint route's consumer, {@code servlet:/mcp}. */
     public static final String PATH = "/mcp";
     private final McpRequestMetrics metrics;
@@ -99,8 +103,7 @@ public class McpServlet extends CamelServlet {
     }
 
     private void record(Exchange exchange, HttpServletResponse response) {
-        var http = exchange.getIn(org.apache.camel.http.common.HttpMessage.class);
-        Object start = http == null ? null : http.getRequest().getAttribute(START);
+        Object start = exchange.getProperty(START);
         if (start instanceof Long nanos) {
             String kind = exchange.getProperty(McpExchange.KIND, String.class);
             String method = "RESPONSE".equals(kind) ? "response" : "BATCH".equals(kind) ? "batch"

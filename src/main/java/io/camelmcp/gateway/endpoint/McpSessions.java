@@ -27,6 +27,7 @@ import io.camelmcp.gateway.protocol.SessionFamily;
 import io.camelmcp.gateway.registry.RegistrySnapshot;
 import io.camelmcp.gateway.registry.ServerRegistry;
 import io.camelmcp.gateway.relay.ClientStreams;
+import io.camelmcp.gateway.session.ClientContext;
 import io.camelmcp.gateway.session.GatewaySession;
 import io.camelmcp.gateway.session.SessionStore;
 import io.camelmcp.gateway.session.UpstreamSession;
@@ -113,6 +114,7 @@ public class McpSessions {
             throw McpException.http(404, ErrorCodes.TRANSPORT_ERROR, "Session not found: it has ended or expired; initialize a new one");
         }
         exchange.setProperty(McpExchange.SESSION, session);
+        exchange.setProperty(McpExchange.CLIENT, ClientContext.of(session));
     }
 
     /** DELETE /mcp: ends the session and, in the background, its upstream sessions. */

@@ -72,7 +72,12 @@ public class McpTransport {
                 accepts(accept, "text/event-stream"), in.getHeader("Last-Event-ID", String.class)));
         if ("POST".equals(method)) {
             // a slow answer's SSE stream is opened by the bean that relays it, through this, not the HTTP response
-            exchange.setProperty(McpExchange.OPEN_STREAM, (Answer.StreamOpener) first -> Replies.openEventStream(exchange, first));
+            // (the response is taken now: a step that returns a value makes Camel replace the exchange's HTTP message)
+            org.apache.camel.http.common.HttpMessage http = in instanceof org.apache.camel.http.common.HttpMessage h ? h : null;
+            if (http != null) {
+                jakarta.servlet.http.HttpServletResponse res = http.getResponse();
+                exchange.setProperty(McpExchange.OPEN_STREAM, (Answer.StreamOpener) first -> Replies.openEventStream(res, first));
+            }
         }
     }
 

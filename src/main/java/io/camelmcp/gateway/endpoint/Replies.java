@@ -36,10 +36,10 @@ public final class Replies {
 
     /**
      * Sends the headers of an SSE answer and its first bytes now, while the route is still waiting for what
-     * follows (which {@link #eventStream} then sets as the body). For the HTTP request of this exchange only.
+     * follows (which {@link #eventStream} then sets as the body). The response is taken when the request comes in:
+     * a step that returns a value makes Camel replace the exchange's HTTP message.
      */
-    public static void openEventStream(Exchange exchange, byte[] first) throws IOException {
-        HttpServletResponse res = exchange.getIn(HttpMessage.class).getResponse();
+    public static void openEventStream(HttpServletResponse res, byte[] first) throws IOException {
         res.setStatus(200);
         res.setContentType(EVENT_STREAM);
         SSE_HEADERS.forEach(res::setHeader);

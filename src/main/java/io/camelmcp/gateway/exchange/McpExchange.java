@@ -21,6 +21,11 @@ public final class McpExchange {
     public static final String KIND = "mcpKind";
     /** {@link io.camelmcp.gateway.session.GatewaySession} of the request. */
     public static final String SESSION = "mcpSession";
+    /**
+     * {@link io.camelmcp.gateway.session.ClientContext} of the request: who it comes from (revision, capabilities,
+     * session, identity). What the beans take.
+     */
+    public static final String CLIENT = "mcpClient";
     /** {@link io.camelmcp.gateway.registry.RegistrySnapshot.Route}: the server owning the called tool. */
     public static final String TARGET = "mcpTarget";
 

@@ -15,7 +15,7 @@ import io.camelmcp.gateway.protocol.McpException;
 import io.camelmcp.gateway.registry.RegistrySnapshot;
 import io.camelmcp.gateway.registry.ServerRegistry;
 import io.camelmcp.gateway.relay.ServerMessages;
-import io.camelmcp.gateway.session.GatewaySession;
+import io.camelmcp.gateway.session.ClientContext;
 
 /**
  * Finds the server that owns what a request names (a tool, a prompt, a resource URI, a completion
@@ -33,7 +33,7 @@ public class CallRouter {
 
     /** tasks/get, tasks/result, tasks/cancel: the server that created the task in this session. */
     public void task(Exchange exchange, @ExchangeProperty(McpExchange.MESSAGE) JsonRpcMessage msg,
-                     @ExchangeProperty(McpExchange.SESSION) GatewaySession gs) {
+                     @ExchangeProperty(McpExchange.CLIENT) ClientContext gs) {
         String taskId = requireString(msg.paramsObject(), "taskId", msg);
         RegistrySnapshot.Entry owner = serverMessages.taskOwner(gs, taskId);
         if (owner == null) {

@@ -42,7 +42,7 @@ import io.camelmcp.gateway.registry.RegistrySnapshot;
 import io.camelmcp.gateway.registry.ServerRegistration;
 import io.camelmcp.gateway.registry.ServerRegistry;
 import io.camelmcp.gateway.registry.ServerStatus;
-import io.camelmcp.gateway.session.GatewaySession;
+import io.camelmcp.gateway.session.ClientContext;
 import io.camelmcp.gateway.session.UpstreamSession;
 import io.camelmcp.gateway.upstream.Paging;
 import io.camelmcp.gateway.upstream.SseEvent;
@@ -166,7 +166,7 @@ public class Catalog {
     // ---- reading servers -------------------------------------------------------------------------------
 
     /** The view a client belongs to: the canonical JSON of the capabilities relayed for it. */
-    public String viewOf(GatewaySession gs) {
+    public String viewOf(ClientContext gs) {
         return sessions.upstreamCapabilities(gs).toString();
     }
 
@@ -206,7 +206,7 @@ public class Catalog {
      * After a fan-out: what it read (the names of the servers, in the client's view) enters the merged catalogue,
      * in one merge of that view; the other views did not change.
      */
-    public void mergeRead(@org.apache.camel.Body Object read, @ExchangeProperty(McpExchange.SESSION) GatewaySession gs) {
+    public void mergeRead(@org.apache.camel.Body Object read, @ExchangeProperty(McpExchange.CLIENT) ClientContext gs) {
         // a base-view read is a probe, which merged what it read itself (null in the list)
         if (read instanceof List<?> servers && servers.stream().anyMatch(java.util.Objects::nonNull)) {
             remerge(Set.of(viewOf(gs)));
@@ -580,7 +580,7 @@ public class Catalog {
      * Servers whose lists are not cached yet for this client's view but may be served: read during this
      * request (cold start, or the first client of a new capability form).
      */
-    public List<Cold> coldServers(@ExchangeProperty(McpExchange.SESSION) GatewaySession gs) {
+    public List<Cold> coldServers(@ExchangeProperty(McpExchange.CLIENT) ClientContext gs) {
         String view = viewOf(gs);
         views.computeIfAbsent(view, v -> sessions.upstreamCapabilities(gs));
         List<Cold> cold = new ArrayList<>();
@@ -595,7 +595,7 @@ public class Catalog {
 
     /** One page of a merged list, from the cache. The cursor names the last item of the previous page. */
     public Answer page(@ExchangeProperty(McpExchange.MESSAGE) JsonRpcMessage msg,
-                     @ExchangeProperty(McpExchange.SESSION) GatewaySession gs) {
+                     @ExchangeProperty(McpExchange.CLIENT) ClientContext gs) {
         ListKind kind = ListKind.of(msg.method());
         List<Item> items = merged.get().getOrDefault(viewOf(gs), Merged.EMPTY).lists().getOrDefault(kind, List.of());
         int from = 0;

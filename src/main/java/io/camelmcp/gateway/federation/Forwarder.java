@@ -21,7 +21,7 @@ import io.camelmcp.gateway.protocol.McpException;
 import io.camelmcp.gateway.registry.RegistrySnapshot;
 import io.camelmcp.gateway.relay.ClientStreams;
 import io.camelmcp.gateway.relay.ServerMessages;
-import io.camelmcp.gateway.session.GatewaySession;
+import io.camelmcp.gateway.session.ClientContext;
 import io.camelmcp.gateway.upstream.SseRelay;
 import io.camelmcp.gateway.upstream.UpstreamException;
 import io.camelmcp.gateway.upstream.UpstreamReply;
@@ -71,7 +71,7 @@ public class Forwarder {
      * client and a re-probe of the server.
      */
     public void send(Exchange exchange, @ExchangeProperty(McpExchange.MESSAGE) JsonRpcMessage msg,
-                     @ExchangeProperty(McpExchange.SESSION) GatewaySession session,
+                     @ExchangeProperty(McpExchange.CLIENT) ClientContext session,
                      @ExchangeProperty(McpExchange.TARGET) RegistrySnapshot.Entry server) {
         exchange.setProperty(RUNNING, serverMessages.started(session, server, msg));
         UpstreamReply reply;
@@ -95,7 +95,7 @@ public class Forwarder {
      * request when it ends.
      */
     public Answer stream(Exchange exchange, @ExchangeProperty(McpExchange.MESSAGE) JsonRpcMessage msg,
-                       @ExchangeProperty(McpExchange.SESSION) GatewaySession session,
+                       @ExchangeProperty(McpExchange.CLIENT) ClientContext session,
                        @ExchangeProperty(McpExchange.TARGET) RegistrySnapshot.Entry server,
                        @ExchangeProperty(REPLY) UpstreamReply reply) {
         ServerMessages.Running running = (ServerMessages.Running) exchange.removeProperty(RUNNING); // the stream's now
@@ -111,7 +111,7 @@ public class Forwarder {
      * status; anything else that is not 200 is -32001.
      */
     public Answer json(Exchange exchange, @ExchangeProperty(McpExchange.MESSAGE) JsonRpcMessage msg,
-                     @ExchangeProperty(McpExchange.SESSION) GatewaySession session,
+                     @ExchangeProperty(McpExchange.CLIENT) ClientContext session,
                      @ExchangeProperty(McpExchange.TARGET) RegistrySnapshot.Entry server,
                      @ExchangeProperty(REPLY) UpstreamReply reply) {
         exchange.removeProperty(REPLY);
@@ -158,12 +158,12 @@ public class Forwarder {
 
     /** How an upstream's SSE answer ends: a timeout cancels the request upstream, a break re-probes the server. */
     private final class StreamEnd implements SseRelay.Failures {
-        private final GatewaySession session;
+        private final ClientContext session;
         private final RegistrySnapshot.Entry server;
         private final JsonRpcMessage msg;
         private final ServerMessages.Running running;
 
-        StreamEnd(GatewaySession session, RegistrySnapshot.Entry server, JsonRpcMessage msg, ServerMessages.Running running) {
+        StreamEnd(ClientContext session, RegistrySnapshot.Entry server, JsonRpcMessage msg, ServerMessages.Running running) {
             this.session = session;
             this.server = server;
             this.msg = msg;
@@ -196,7 +196,7 @@ public class Forwarder {
      * soon as the first message for the client is there or stream-after has passed, whichever comes first.
      * Inside a JSON-RPC batch the answer is always read whole.
      */
-    private Answer answer(Exchange exchange, GatewaySession session, SseRelay relay) {
+    private Answer answer(Exchange exchange, ClientContext session, SseRelay relay) {
         boolean batch = exchange.getProperty(McpExchange.BATCH) != null;
         if (batch || !streamAfter.isZero()) {
             Answer.StreamOpener opener = exchange.getProperty(McpExchange.OPEN_STREAM, Answer.StreamOpener.class);
@@ -225,7 +225,7 @@ public class Forwarder {
         return Answer.events(relay);
     }
 
-    private SseRelay.Recorder recorder(GatewaySession session, ClientStreams.RequestStream events) {
+    private SseRelay.Recorder recorder(ClientContext session, ClientStreams.RequestStream events) {
         return new SseRelay.Recorder() {
             @Override public byte[] record(byte[] data) { return events.events().publish(data); }
             @Override public void complete(boolean delivered) { streams.completed(session, events, delivered); }
@@ -242,10 +242,10 @@ public class Forwarder {
         private final java.util.concurrent.CompletableFuture<ClientStreams.RequestStream> opened =
                 new java.util.concurrent.CompletableFuture<>();
         private final Answer.StreamOpener opener;
-        private final GatewaySession session;
+        private final ClientContext session;
         private final io.netty.util.Timeout timer;
 
-        EarlyStream(Answer.StreamOpener opener, GatewaySession session) {
+        EarlyStream(Answer.StreamOpener opener, ClientContext session) {
             this.opener = opener;
             this.session = session;
             this.timer = io.camelmcp.gateway.upstream.Timers.after(streamAfter.toNanos(), this);
@@ -286,7 +286,7 @@ public class Forwarder {
      * What the client sees of the upstream's stream: server requests and notifications go through
      * {@link ServerMessages}; in the response, resource URIs become gateway URIs.
      */
-    private java.util.function.Function<JsonNode, JsonNode> toClient(GatewaySession session, RegistrySnapshot.Entry server,
+    private java.util.function.Function<JsonNode, JsonNode> toClient(ClientContext session, RegistrySnapshot.Entry server,
                                                                       JsonRpcMessage msg) {
         boolean taskRequested = msg.paramsObject().has("task");
         return m -> {

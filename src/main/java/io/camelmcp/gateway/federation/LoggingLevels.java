@@ -20,7 +20,7 @@ import io.camelmcp.gateway.protocol.JsonRpcMessage;
 import io.camelmcp.gateway.protocol.McpException;
 import io.camelmcp.gateway.registry.RegistrySnapshot;
 import io.camelmcp.gateway.registry.ServerRegistration;
-import io.camelmcp.gateway.session.GatewaySession;
+import io.camelmcp.gateway.session.ClientContext;
 import io.camelmcp.gateway.session.SessionStore;
 import io.camelmcp.gateway.upstream.UpstreamException;
 import io.camelmcp.gateway.upstream.UpstreamSessions;
@@ -52,21 +52,21 @@ public class LoggingLevels {
      * with the session in the store, so it lives exactly as long as the session (an expiry of its own ended it
      * after the idle timeout even while the session was in use).
      */
-    public void remember(@ExchangeProperty(McpExchange.SESSION) GatewaySession gs,
+    public void remember(@ExchangeProperty(McpExchange.CLIENT) ClientContext gs,
                          @ExchangeProperty(McpExchange.MESSAGE) JsonRpcMessage msg) {
-        sessions.setLoggingLevel(gs.id(), msg.paramsObject().path("level").asText());
+        sessions.setLoggingLevel(gs.sessionId(), msg.paramsObject().path("level").asText());
     }
 
     /** The level the client set in its session, or null. */
-    String level(GatewaySession gs) {
-        return sessions.loggingLevel(gs.id());
+    String level(ClientContext gs) {
+        return sessions.loggingLevel(gs.sessionId());
     }
 
     /**
      * A client's session with a server was (re)opened, e.g. after the server forgot the old one: it gets the
      * level the client set, before the request that opened it goes on.
      */
-    void reapply(GatewaySession gs, ServerRegistration server) {
+    void reapply(ClientContext gs, ServerRegistration server) {
         String level = level(gs);
         if (level == null || catalog.serversWith("logging").stream().noneMatch(e -> e.registration().equals(server))) {
             return;
@@ -84,18 +84,15 @@ public class LoggingLevels {
     }
 
     /** Sets the level in the client's session with one server; a failure is logged, not the client's error. */
-    public String setLevel(@ExchangeProperty(McpExchange.SESSION) GatewaySession gs,
+    public String setLevel(@ExchangeProperty(McpExchange.CLIENT) ClientContext gs,
                            @ExchangeProperty(McpExchange.MESSAGE) JsonRpcMessage msg, Message message) {
         RegistrySnapshot.Entry server = message.getBody(RegistrySnapshot.Entry.class);
         send(gs, server.registration(), msg.paramsObject().path("level").asText());
         return server.name();
     }
 
-    private void send(GatewaySession gs, ServerRegistration server, String level) {
-        ObjectNode req = json.object();
-        req.put("jsonrpc", "2.0");
-        req.put("id", upstreams.nextId("log"));
-        req.put("method", "logging/setLevel");
+    private void send(ClientContext gs, ServerRegistration server, String level) {
+        ObjectNode req = JsonRpc.request(upstreams.nextId("log"), "logging/setLevel");
         req.putObject("params").put("level", level);
         try {
             JsonNode resp = upstreams.call(gs, server, req, timeout);

@@ -21,7 +21,7 @@ import io.camelmcp.gateway.federation.Catalog;
 import io.camelmcp.gateway.protocol.JsonRpc;
 import io.camelmcp.gateway.protocol.JsonRpcMessage;
 import io.camelmcp.gateway.registry.RegistrySnapshot;
-import io.camelmcp.gateway.session.GatewaySession;
+import io.camelmcp.gateway.session.ClientContext;
 import io.camelmcp.gateway.upstream.Paging;
 import io.camelmcp.gateway.upstream.UpstreamException;
 import io.camelmcp.gateway.upstream.UpstreamSessions;
@@ -47,7 +47,7 @@ public class TaskLists {
     }
 
     /** Servers that declared tasks and with which the client has a session (tasks live in sessions). */
-    public List<RegistrySnapshot.Entry> targets(@ExchangeProperty(McpExchange.SESSION) GatewaySession gs) {
+    public List<RegistrySnapshot.Entry> targets(@ExchangeProperty(McpExchange.CLIENT) ClientContext gs) {
         List<RegistrySnapshot.Entry> out = new ArrayList<>();
         for (RegistrySnapshot.Entry e : catalog.serversWith("tasks")) {
             if (upstreams.hasSession(gs, e.registration())) {
@@ -58,7 +58,7 @@ public class TaskLists {
     }
 
     /** One server's tasks for this client, every page; a failing server is left out. */
-    public List<ObjectNode> list(@ExchangeProperty(McpExchange.SESSION) GatewaySession gs, Message message) {
+    public List<ObjectNode> list(@ExchangeProperty(McpExchange.CLIENT) ClientContext gs, Message message) {
         RegistrySnapshot.Entry server = message.getBody(RegistrySnapshot.Entry.class);
         try {
             List<ObjectNode> tasks = Paging.listAll(server.name(), "tasks/list", "tasks", upstreams,

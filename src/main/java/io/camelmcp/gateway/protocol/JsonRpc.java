@@ -123,6 +123,23 @@ public final class JsonRpc {
         return id != null && (id.isTextual() || id.isIntegralNumber());
     }
 
+    /** A request envelope ({@code jsonrpc}, {@code id}, {@code method}); the caller adds {@code params} if any. */
+    public static ObjectNode request(String id, String method) {
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        out.put("jsonrpc", "2.0");
+        out.put("id", id);
+        out.put("method", method);
+        return out;
+    }
+
+    /** A notification envelope ({@code jsonrpc}, {@code method}); the caller adds {@code params} if any. */
+    public static ObjectNode notification(String method) {
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        out.put("jsonrpc", "2.0");
+        out.put("method", method);
+        return out;
+    }
+
     public ObjectNode result(JsonNode id, JsonNode result) {
         ObjectNode out = object();
         out.put("jsonrpc", "2.0");

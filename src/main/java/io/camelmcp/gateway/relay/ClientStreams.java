@@ -25,7 +25,7 @@ import io.camelmcp.gateway.protocol.ProtocolFamily;
 import io.camelmcp.gateway.registry.RegistrySnapshot;
 import io.camelmcp.gateway.registry.ServerRegistration;
 import io.camelmcp.gateway.registry.ServerRegistry;
-import io.camelmcp.gateway.session.GatewaySession;
+import io.camelmcp.gateway.session.ClientContext;
 import io.camelmcp.gateway.session.SessionStore;
 import io.camelmcp.gateway.session.UpstreamSession;
 import io.camelmcp.gateway.upstream.SseEvent;
@@ -80,11 +80,11 @@ public class ClientStreams {
 
     /** GET /mcp: a new stream, or the one named by Last-Event-ID resumed after that event. */
     public Answer open(@ExchangeProperty(McpExchange.CONTEXT) RequestContext ctx,
-                     @ExchangeProperty(McpExchange.SESSION) GatewaySession gs) {
+                     @ExchangeProperty(McpExchange.CLIENT) ClientContext gs) {
         if (!ctx.acceptsEventStream()) {
             throw McpException.http(406, ErrorCodes.TRANSPORT_ERROR, "Not Acceptable: GET must accept text/event-stream");
         }
-        Map<String, EventStream> mine = streams.computeIfAbsent(gs.id(), k -> new ConcurrentHashMap<>());
+        Map<String, EventStream> mine = streams.computeIfAbsent(gs.sessionId(), k -> new ConcurrentHashMap<>());
         EventStream stream = null;
         long lastSeen = -1;
         String last = ctx.lastEventId();
@@ -108,14 +108,14 @@ public class ClientStreams {
             stream = new EventStream("s" + streamIds.incrementAndGet(), HISTORY, HISTORY_BYTES);
             mine.put(stream.id(), stream);
         }
-        current.put(gs.id(), stream);
+        current.put(gs.sessionId(), stream);
         EventStream.Attachment body = stream.attach(lastSeen, RETRY_MILLIS, KEEP_ALIVE_MILLIS, prime);
         openUpstreams(gs);
         return Answer.events(body);
     }
 
     /** Priming events are a 2025-11-25 feature: older clients may not expect an event without data. */
-    private static boolean primes(GatewaySession gs) {
+    private static boolean primes(ClientContext gs) {
         ProtocolFamily family = ProtocolFamilies.SUPPORTED.of(gs.protocolVersion());
         return family != null && family.primesStreams(gs.protocolVersion());
     }
@@ -125,8 +125,8 @@ public class ClientStreams {
      * can resume it with a GET and Last-Event-ID; the gateway keeps reading the upstream meanwhile.
      * Only the most recent streams of a session are kept.
      */
-    public RequestStream requestStream(GatewaySession gs) {
-        Map<String, EventStream> mine = streams.computeIfAbsent(gs.id(), k -> new ConcurrentHashMap<>());
+    public RequestStream requestStream(ClientContext gs) {
+        Map<String, EventStream> mine = streams.computeIfAbsent(gs.sessionId(), k -> new ConcurrentHashMap<>());
         EventStream stream = new EventStream("p" + streamIds.incrementAndGet(), HISTORY, HISTORY_BYTES);
         mine.put(stream.id(), stream);
         if (mine.size() > MAX_STREAMS) {
@@ -140,10 +140,10 @@ public class ClientStreams {
      * A request's stream is over. If the client read it all, nobody will resume it: it is forgotten at once,
      * so only the streams of clients that lost them are kept (for their Last-Event-ID).
      */
-    public void completed(GatewaySession gs, RequestStream stream, boolean delivered) {
+    public void completed(ClientContext gs, RequestStream stream, boolean delivered) {
         stream.events().complete();
         if (delivered) {
-            Map<String, EventStream> mine = streams.get(gs.id());
+            Map<String, EventStream> mine = streams.get(gs.sessionId());
             if (mine != null) {
                 mine.remove(stream.events().id(), stream.events());
             }
@@ -154,7 +154,7 @@ public class ClientStreams {
     public record RequestStream(EventStream events, byte[] priming) {}
 
     /** Opens (in the background) the client's session with each ready server and listens to its GET stream. */
-    private void openUpstreams(GatewaySession gs) {
+    private void openUpstreams(ClientContext gs) {
         for (RegistrySnapshot.Entry e : registry.snapshot().readyServers()) {
             Thread.ofVirtual().name("mcp-open-" + e.name()).start(() -> {
                 try {
@@ -168,15 +168,15 @@ public class ClientStreams {
     }
 
     /** An upstream session exists for the client: if the client listens, listen to the upstream too. */
-    void upstreamOpened(GatewaySession gs, ServerRegistration server) {
-        if (!current.containsKey(gs.id())) {
+    void upstreamOpened(ClientContext gs, ServerRegistration server) {
+        if (!current.containsKey(gs.sessionId())) {
             return;
         }
-        UpstreamSession us = store.upstream(gs.id(), server.name());
+        UpstreamSession us = store.upstream(gs.sessionId(), server.name());
         if (us == null || us.sessionId() == null) {
             return; // a server without sessions has no stream of its own to offer
         }
-        String key = gs.id() + '\n' + server.name();
+        String key = gs.sessionId() + '\n' + server.name();
         if (upstreamStreams.containsKey(key)) {
             return;
         }
@@ -193,7 +193,7 @@ public class ClientStreams {
         Thread.ofVirtual().name("mcp-listen-" + server.name()).start(() -> listen(gs, server, reply, key));
     }
 
-    private void listen(GatewaySession gs, ServerRegistration server, UpstreamReply reply, String key) {
+    private void listen(ClientContext gs, ServerRegistration server, UpstreamReply reply, String key) {
         try (SseReader events = new SseReader(reply.body())) {
             SseEvent e;
             while ((e = events.next()) != null) {
@@ -204,7 +204,7 @@ public class ClientStreams {
                 JsonNode msg = json.read(e.data());
                 JsonNode out = entry == null || !(msg instanceof ObjectNode) ? null : serverMessages.toClient(gs, entry, msg);
                 if (out != null) {
-                    publish(gs.id(), out);
+                    publish(gs.sessionId(), out);
                 }
             }
         } catch (Exception ex) {
@@ -224,10 +224,7 @@ public class ClientStreams {
 
     /** A gateway notification to every client that listens (e.g. notifications/tools/list_changed). */
     public void broadcast(String method) {
-        ObjectNode note = json.object();
-        note.put("jsonrpc", "2.0");
-        note.put("method", method);
-        byte[] bytes = json.write(note);
+        byte[] bytes = json.write(JsonRpc.notification(method));
         current.values().forEach(s -> s.publish(bytes));
     }
 

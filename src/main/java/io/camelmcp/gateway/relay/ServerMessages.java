@@ -21,7 +21,7 @@ import io.camelmcp.gateway.protocol.JsonRpcMessage;
 import io.camelmcp.gateway.protocol.McpException;
 import io.camelmcp.gateway.registry.RegistrySnapshot;
 import io.camelmcp.gateway.registry.ServerRegistry;
-import io.camelmcp.gateway.session.GatewaySession;
+import io.camelmcp.gateway.session.ClientContext;
 import io.camelmcp.gateway.session.ClientRequestKey;
 import io.camelmcp.gateway.session.PendingRequest;
 import io.camelmcp.gateway.session.RelayStores;
@@ -68,7 +68,7 @@ public class ServerMessages {
      * (unique across upstreams) and the request is remembered as running on that server, for cancellation.
      * Returns what {@link #finished} needs to clean up.
      */
-    public Running started(GatewaySession gs, RegistrySnapshot.Entry server, JsonRpcMessage msg) {
+    public Running started(ClientContext gs, RegistrySnapshot.Entry server, JsonRpcMessage msg) {
         String token = null;
         JsonNode meta = msg.paramsObject().get("_meta");
         if (meta instanceof ObjectNode m && m.get("progressToken") != null && !m.get("progressToken").isNull()) {
@@ -76,7 +76,7 @@ public class ServerMessages {
             stores.progressTokens().put(token, m.get("progressToken"), requestTtl);
             m.put("progressToken", token);
         }
-        ClientRequestKey running = new ClientRequestKey(gs.id(), msg.id());
+        ClientRequestKey running = new ClientRequestKey(gs.sessionId(), msg.id());
         stores.runningOn().put(running, server.name(), requestTtl);
         return new Running(running, token);
     }
@@ -95,12 +95,12 @@ public class ServerMessages {
      * A server answered a task-augmented request with a task: remember which server owns the task id in this
      * session, so that tasks/get, tasks/result and tasks/cancel reach it.
      */
-    public void taskCreated(GatewaySession gs, RegistrySnapshot.Entry server, JsonNode result) {
+    public void taskCreated(ClientContext gs, RegistrySnapshot.Entry server, JsonNode result) {
         JsonNode taskId = result == null ? null : result.path("task").get("taskId");
         if (taskId != null && taskId.isTextual()) {
             long ttl = result.path("task").path("ttl").asLong(0);
             Duration keep = ttl > 0 ? Duration.ofMillis(ttl).plus(requestTtl) : requestTtl;
-            String previous = stores.taskOwners().put(new TaskKey(gs.id(), taskId.textValue()), server.name(), keep);
+            String previous = stores.taskOwners().put(new TaskKey(gs.sessionId(), taskId.textValue()), server.name(), keep);
             if (previous != null && !previous.equals(server.name())) {
                 LOG.warn("Task id {} of '{}' is also a task of '{}' in the same session; the newer one wins",
                         taskId.textValue(), server.name(), previous);
@@ -109,8 +109,8 @@ public class ServerMessages {
     }
 
     /** The server that owns a task of this session, or null. */
-    public RegistrySnapshot.Entry taskOwner(GatewaySession gs, String taskId) {
-        String server = stores.taskOwners().get(new TaskKey(gs.id(), taskId));
+    public RegistrySnapshot.Entry taskOwner(ClientContext gs, String taskId) {
+        String server = stores.taskOwners().get(new TaskKey(gs.sessionId(), taskId));
         return server == null ? null : registry.snapshot().server(server);
     }
 
@@ -120,7 +120,7 @@ public class ServerMessages {
      * Rewrites one message an upstream sent in a client's session for the client; null means it must not
      * reach the client (answered or dropped here).
      */
-    public JsonNode toClient(GatewaySession gs, RegistrySnapshot.Entry server, JsonNode msg) {
+    public JsonNode toClient(ClientContext gs, RegistrySnapshot.Entry server, JsonNode msg) {
         JsonNode method = msg.get("method");
         if (method == null) {
             return msg; // a response: the caller rewrites what it contains
@@ -129,7 +129,7 @@ public class ServerMessages {
                 : notification(gs, server, (ObjectNode) msg, method.asText());
     }
 
-    private JsonNode serverRequest(GatewaySession gs, RegistrySnapshot.Entry server, ObjectNode msg, String method) {
+    private JsonNode serverRequest(ClientContext gs, RegistrySnapshot.Entry server, ObjectNode msg, String method) {
         String refusal = unsupported(gs.clientCapabilities(), method, msg.path("params"));
         if (refusal != null) {
             LOG.info("Refused {} from '{}' for a client that did not declare it: {}", method, server.name(), refusal);
@@ -138,15 +138,15 @@ public class ServerMessages {
             return null;
         }
         String gatewayId = "gw-" + randomId();
-        PendingRequest pending = new PendingRequest(gs.id(), server.name(), msg.get("id"), method);
-        stores.pendingRequests().put(new ServerRequestKey(gs.id(), gatewayId), pending, requestTtl);
+        PendingRequest pending = new PendingRequest(gs.sessionId(), server.name(), msg.get("id"), method);
+        stores.pendingRequests().put(new ServerRequestKey(gs.sessionId(), gatewayId), pending, requestTtl);
         stores.gatewayIds().put(pending.upstreamKey(), gatewayId, requestTtl);
         ObjectNode out = msg.deepCopy();
         out.put("id", gatewayId);
         return out;
     }
 
-    private JsonNode notification(GatewaySession gs, RegistrySnapshot.Entry server, ObjectNode msg, String method) {
+    private JsonNode notification(ClientContext gs, RegistrySnapshot.Entry server, ObjectNode msg, String method) {
         switch (method) {
             case "notifications/progress" -> {
                 JsonNode token = msg.path("params").get("progressToken");
@@ -161,11 +161,11 @@ public class ServerMessages {
             case "notifications/cancelled" -> {
                 // the upstream gives up one of its own requests: name it as the client knows it
                 String gatewayId = stores.gatewayIds().take(
-                        new UpstreamRequestKey(gs.id(), server.name(), msg.path("params").get("requestId")));
+                        new UpstreamRequestKey(gs.sessionId(), server.name(), msg.path("params").get("requestId")));
                 if (gatewayId == null) {
                     return null;
                 }
-                stores.pendingRequests().remove(new ServerRequestKey(gs.id(), gatewayId));
+                stores.pendingRequests().remove(new ServerRequestKey(gs.sessionId(), gatewayId));
                 ObjectNode out = msg.deepCopy();
                 ((ObjectNode) out.get("params")).put("requestId", gatewayId);
                 return out;
@@ -223,10 +223,10 @@ public class ServerMessages {
 
     /** A client's answer to a server request: mapped back to the upstream's id and posted where it came from. */
     public Answer deliverResponse(@ExchangeProperty(McpExchange.MESSAGE) JsonRpcMessage msg,
-                                @ExchangeProperty(McpExchange.SESSION) GatewaySession gs) {
+                                @ExchangeProperty(McpExchange.CLIENT) ClientContext gs) {
         // keyed by session too: an answer from another session does not find (and cannot take) it
         PendingRequest ref = msg.id() == null || !msg.id().isTextual() ? null
-                : stores.pendingRequests().take(new ServerRequestKey(gs.id(), msg.id().textValue()));
+                : stores.pendingRequests().take(new ServerRequestKey(gs.sessionId(), msg.id().textValue()));
         if (ref == null) {
             throw McpException.http(400, ErrorCodes.INVALID_REQUEST,
                     "No pending server request with id " + msg.id() + " in this session (unknown, answered or expired)");
@@ -247,9 +247,9 @@ public class ServerMessages {
 
     /** A client's notifications/cancelled: sent to the server running that request. */
     public Answer cancelled(@ExchangeProperty(McpExchange.MESSAGE) JsonRpcMessage msg,
-                          @ExchangeProperty(McpExchange.SESSION) GatewaySession gs) {
+                          @ExchangeProperty(McpExchange.CLIENT) ClientContext gs) {
         JsonNode requestId = msg.paramsObject().get("requestId");
-        String server = requestId == null ? null : stores.runningOn().get(new ClientRequestKey(gs.id(), requestId));
+        String server = requestId == null ? null : stores.runningOn().get(new ClientRequestKey(gs.sessionId(), requestId));
         RegistrySnapshot.Entry entry = server == null ? null : registry.snapshot().server(server);
         if (entry != null) {
             upstreams.deliver(gs, entry.registration(), json.write(msg.raw()));
@@ -259,7 +259,7 @@ public class ServerMessages {
 
     /** The client's roots changed: every server it has a session with is told, and may ask again. */
     public Answer rootsChanged(@ExchangeProperty(McpExchange.MESSAGE) JsonRpcMessage msg,
-                             @ExchangeProperty(McpExchange.SESSION) GatewaySession gs) {
+                             @ExchangeProperty(McpExchange.CLIENT) ClientContext gs) {
         byte[] body = json.write(msg.raw());
         for (io.camelmcp.gateway.session.UpstreamSession us : upstreams.sessionsOf(gs)) {
             RegistrySnapshot.Entry server = registry.snapshot().server(us.server());

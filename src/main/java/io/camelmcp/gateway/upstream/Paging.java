@@ -4,8 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.camelmcp.gateway.protocol.JsonRpc;
 
 /** Follows an upstream list method across {@code nextCursor} to the end (the pagination utility). */
 public final class Paging {
@@ -30,10 +31,7 @@ public final class Paging {
         List<ObjectNode> items = new ArrayList<>();
         String cursor = null;
         for (int page = 0; page < MAX_PAGES; page++) {
-            ObjectNode req = JsonNodeFactory.instance.objectNode();
-            req.put("jsonrpc", "2.0");
-            req.put("id", ids.nextId("list"));
-            req.put("method", method);
+            ObjectNode req = JsonRpc.request(ids.nextId("list"), method);
             if (cursor != null) {
                 req.putObject("params").put("cursor", cursor);
             }

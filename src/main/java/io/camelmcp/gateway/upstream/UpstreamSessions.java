@@ -20,7 +20,7 @@ import io.camelmcp.gateway.protocol.JsonRpc;
 import io.camelmcp.gateway.protocol.ProtocolFamily;
 import io.camelmcp.gateway.protocol.SessionFamily;
 import io.camelmcp.gateway.registry.ServerRegistration;
-import io.camelmcp.gateway.session.GatewaySession;
+import io.camelmcp.gateway.session.ClientContext;
 import io.camelmcp.gateway.session.SessionStore;
 import io.camelmcp.gateway.session.UpstreamSession;
 
@@ -41,24 +41,38 @@ public class UpstreamSessions {
     /** The handshake the gateway does with upstreams (initialize: the session-based revisions). */
     private final ProtocolFamily upstreamFamily = new SessionFamily();
     private final AtomicLong ids = new AtomicLong();
-    private final List<java.util.function.BiConsumer<GatewaySession, ServerRegistration>> onOpened =
+    private final Duration deliverTimeout;
+    private final Duration closeTimeout;
+    private final List<java.util.function.BiConsumer<ClientContext, ServerRegistration>> onOpened =
             new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public UpstreamSessions(UpstreamClient client, SessionStore store, JsonRpc json, JsonNode gatewayInfo) {
+        this(client, store, json, gatewayInfo, Duration.ofSeconds(30), Duration.ofSeconds(5));
+    }
+
+    /**
+     * @param deliverTimeout for what the gateway posts upstream for a client outside a call (its answers to server
+     *                       requests, its notifications) and for reopening a stream to resume it
+     * @param closeTimeout   for what it sends in the background: notifications/cancelled, DELETE of a session
+     */
+    public UpstreamSessions(UpstreamClient client, SessionStore store, JsonRpc json, JsonNode gatewayInfo,
+                            Duration deliverTimeout, Duration closeTimeout) {
         this.client = client;
         this.store = store;
         this.json = json;
         this.gatewayInfo = gatewayInfo;
+        this.deliverTimeout = deliverTimeout;
+        this.closeTimeout = closeTimeout;
     }
 
     /** Reopens a stream of the client's session with a server after an event; null when it cannot. */
-    public java.io.InputStream resume(GatewaySession gs, ServerRegistration server, String lastEventId) {
-        UpstreamSession session = store.upstream(gs.id(), server.name());
+    public java.io.InputStream resume(ClientContext gs, ServerRegistration server, String lastEventId) {
+        UpstreamSession session = store.upstream(gs.sessionId(), server.name());
         if (session == null) {
             return null;
         }
         try {
-            UpstreamReply reply = client.openStream(server, session, Duration.ofSeconds(30), lastEventId);
+            UpstreamReply reply = client.openStream(server, session, deliverTimeout, lastEventId);
             if (reply.status() == 200 && reply.isEventStream()) {
                 return reply.body();
             }
@@ -70,17 +84,17 @@ public class UpstreamSessions {
     }
 
     /** The client's sessions with servers. */
-    public List<UpstreamSession> sessionsOf(GatewaySession gs) {
-        return store.upstreams(gs.id());
+    public List<UpstreamSession> sessionsOf(ClientContext gs) {
+        return store.upstreams(gs.sessionId());
     }
 
     /** Whether the client already has a session with the server. */
-    public boolean hasSession(GatewaySession gs, ServerRegistration server) {
-        return store.upstream(gs.id(), server.name()) != null;
+    public boolean hasSession(ClientContext gs, ServerRegistration server) {
+        return store.upstream(gs.sessionId(), server.name()) != null;
     }
 
     /** Who to tell when a client's session with a server has been opened (the GET stream relay). */
-    public void onOpened(java.util.function.BiConsumer<GatewaySession, ServerRegistration> listener) {
+    public void onOpened(java.util.function.BiConsumer<ClientContext, ServerRegistration> listener) {
         onOpened.add(listener);
     }
 
@@ -95,10 +109,7 @@ public class UpstreamSessions {
      */
     public UpstreamSession open(ServerRegistration server, JsonNode capabilities, JsonNode clientInfo, Duration timeout)
             throws UpstreamException {
-        ObjectNode req = json.object();
-        req.put("jsonrpc", "2.0");
-        req.put("id", nextId("init"));
-        req.put("method", "initialize");
+        ObjectNode req = JsonRpc.request(nextId("init"), "initialize");
         ObjectNode params = req.putObject("params");
         params.put("protocolVersion", upstreamFamily.upstreamVersion());
         params.set("capabilities", capabilities == null ? json.object() : capabilities);
@@ -116,9 +127,7 @@ public class UpstreamSessions {
         UpstreamSession session = new UpstreamSession(server.name(), reply.sessionId(), version,
                 response.path("result").path("capabilities"));
 
-        ObjectNode initialized = json.object();
-        initialized.put("jsonrpc", "2.0");
-        initialized.put("method", "notifications/initialized");
+        ObjectNode initialized = JsonRpc.notification("notifications/initialized");
         UpstreamReply ack = client.post(server, session, json.write(initialized), timeout);
         ack.finish(); // 202, no body: the connection serves the next request
         if (ack.status() / 100 != 2) {
@@ -128,7 +137,7 @@ public class UpstreamSessions {
     }
 
     /** The upstream session of a gateway session with a server, opened on first use. */
-    public UpstreamSession sessionFor(GatewaySession gs, ServerRegistration server, Duration timeout)
+    public UpstreamSession sessionFor(ClientContext gs, ServerRegistration server, Duration timeout)
             throws UpstreamException {
         return sessionFor(gs, server, timeout, null);
     }
@@ -137,13 +146,13 @@ public class UpstreamSessions {
      * As above; a {@code stale} session (the upstream forgot it) is replaced by a new one in the store, so that
      * the session never has none meanwhile, and a request or replica that replaced it first wins.
      */
-    private UpstreamSession sessionFor(GatewaySession gs, ServerRegistration server, Duration timeout,
+    private UpstreamSession sessionFor(ClientContext gs, ServerRegistration server, Duration timeout,
                                        UpstreamSession stale) throws UpstreamException {
-        UpstreamSession existing = store.upstream(gs.id(), server.name());
+        UpstreamSession existing = store.upstream(gs.sessionId(), server.name());
         if (existing != null && !existing.equals(stale)) {
             return existing;
         }
-        String key = gs.id() + '\n' + server.name();
+        String key = gs.sessionId() + '\n' + server.name();
         CompletableFuture<UpstreamSession> mine = new CompletableFuture<>();
         CompletableFuture<UpstreamSession> running = opening.putIfAbsent(key, mine);
         if (running != null) {
@@ -151,8 +160,8 @@ public class UpstreamSessions {
         }
         try {
             UpstreamSession opened = open(server, upstreamCapabilities(gs), gs.clientInfo(), timeout);
-            UpstreamSession kept = stale != null && store.replaceUpstream(gs.id(), stale, opened) ? opened
-                    : store.putUpstreamIfAbsent(gs.id(), opened);
+            UpstreamSession kept = stale != null && store.replaceUpstream(gs.sessionId(), stale, opened) ? opened
+                    : store.putUpstreamIfAbsent(gs.sessionId(), opened);
             if (kept != opened) {
                 closeQuietly(server, List.of(opened)); // the client ended its session, or another one was first
             }
@@ -177,7 +186,7 @@ public class UpstreamSessions {
      * the server-to-client requests the gateway relays (elicitation form/url, sampling, roots with
      * listChanged), nothing it cannot deliver (client-side tasks, experimental).
      */
-    public JsonNode upstreamCapabilities(GatewaySession gs) {
+    public JsonNode upstreamCapabilities(ClientContext gs) {
         return relayedCapabilities(gs.clientCapabilities(), json.object());
     }
 
@@ -223,13 +232,13 @@ public class UpstreamSessions {
      * Posts a message (a client's answer to a server request, a notification) in the client's current
      * session with the server, without opening or re-initialising one. Returns the HTTP status, 0 if none.
      */
-    public int deliver(GatewaySession gs, ServerRegistration server, byte[] body) {
-        UpstreamSession session = store.upstream(gs.id(), server.name());
+    public int deliver(ClientContext gs, ServerRegistration server, byte[] body) {
+        UpstreamSession session = store.upstream(gs.sessionId(), server.name());
         if (session == null) {
             return 0;
         }
         try {
-            UpstreamReply reply = client.post(server, session, body, Duration.ofSeconds(30));
+            UpstreamReply reply = client.post(server, session, body, deliverTimeout);
             reply.discard();
             return reply.status();
         } catch (UpstreamException e) {
@@ -242,13 +251,13 @@ public class UpstreamSessions {
      * Sends a message in the client's upstream session. A 404 (or server-everything's 400 "session not
      * found") for a session we hold means the upstream forgot it: re-initialise once and resend.
      */
-    public UpstreamReply send(GatewaySession gs, ServerRegistration server, byte[] body, Duration timeout)
+    public UpstreamReply send(ClientContext gs, ServerRegistration server, byte[] body, Duration timeout)
             throws UpstreamException {
         return send(gs, server, body, timeout, java.util.Map.of());
     }
 
     /** The same, with HTTP headers a route added for this request. */
-    public UpstreamReply send(GatewaySession gs, ServerRegistration server, byte[] body, Duration timeout,
+    public UpstreamReply send(ClientContext gs, ServerRegistration server, byte[] body, Duration timeout,
                               java.util.Map<String, String> headers) throws UpstreamException {
         UpstreamSession session = sessionFor(gs, server, timeout);
         UpstreamReply reply = client.post(server, session, body, timeout, headers);
@@ -278,7 +287,7 @@ public class UpstreamSessions {
     }
 
     /** Sends a request the gateway itself makes in the client's upstream session and returns the response object. */
-    public JsonNode call(GatewaySession gs, ServerRegistration server, ObjectNode request, Duration timeout)
+    public JsonNode call(ClientContext gs, ServerRegistration server, ObjectNode request, Duration timeout)
             throws UpstreamException {
         UpstreamReply reply = send(gs, server, json.write(request), timeout);
         return readResponse(server, reply, request.get("id"));
@@ -323,21 +332,19 @@ public class UpstreamSessions {
      * Tells the upstream that the gateway stopped waiting for a request (notifications/cancelled), in the
      * background, in the session the request went out in; never opens a session for it.
      */
-    public void cancel(GatewaySession gs, ServerRegistration server, JsonNode requestId, String reason) {
-        UpstreamSession session = store.upstream(gs.id(), server.name());
+    public void cancel(ClientContext gs, ServerRegistration server, JsonNode requestId, String reason) {
+        UpstreamSession session = store.upstream(gs.sessionId(), server.name());
         if (session == null) {
             return;
         }
-        ObjectNode note = json.object();
-        note.put("jsonrpc", "2.0");
-        note.put("method", "notifications/cancelled");
+        ObjectNode note = JsonRpc.notification("notifications/cancelled");
         ObjectNode params = note.putObject("params");
         params.set("requestId", requestId);
         params.put("reason", reason);
         byte[] body = json.write(note);
         Thread.ofVirtual().name("mcp-cancel-" + server.name()).start(() -> {
             try {
-                client.post(server, session, body, Duration.ofSeconds(5)).discard();
+                client.post(server, session, body, closeTimeout).discard();
             } catch (UpstreamException e) {
                 LOG.debug("Cancelling {} on '{}' failed: {}", requestId, server.name(), e.getMessage());
             }
@@ -349,7 +356,7 @@ public class UpstreamSessions {
         for (UpstreamSession s : sessions) {
             Thread.ofVirtual().name("mcp-close-" + server.name()).start(() -> {
                 try {
-                    client.delete(server, s, Duration.ofSeconds(5));
+                    client.delete(server, s, closeTimeout);
                 } catch (UpstreamException e) {
                     LOG.debug("Closing session on '{}' failed: {}", server.name(), e.getMessage());
                 }

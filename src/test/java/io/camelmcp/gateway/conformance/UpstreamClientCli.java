@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.camelmcp.gateway.protocol.JsonRpc;
 import io.camelmcp.gateway.protocol.McpVersions;
 import io.camelmcp.gateway.registry.ServerRegistration;
+import io.camelmcp.gateway.session.ClientContext;
 import io.camelmcp.gateway.session.GatewaySession;
 import io.camelmcp.gateway.session.InMemorySessionStore;
 import io.camelmcp.gateway.upstream.SseRelay;
@@ -41,31 +42,32 @@ public final class UpstreamClientCli {
             UpstreamSessions sessions = new UpstreamSessions(client, store, json, info);
             ServerRegistration server = new ServerRegistration("conformance", URI.create(url), "", Map.of(), "cli");
             GatewaySession gs = new GatewaySession("cli", McpVersions.LATEST, json.object(), info, Instant.now());
+            ClientContext ctx = ClientContext.of(gs);
             store.create(gs);
             Duration timeout = Duration.ofSeconds(20);
-            sessions.sessionFor(gs, server, timeout); // initialize + notifications/initialized
+            sessions.sessionFor(ctx, server, timeout); // initialize + notifications/initialized
             switch (scenario) {
-                case "tools_call" -> print(call(json, sessions, gs, server, "add_numbers", "{\"a\":2,\"b\":3}", timeout));
-                case "sse-retry" -> print(call(json, sessions, gs, server, "test_reconnection", "{}", timeout));
-                default -> print(list(json, sessions, gs, server, timeout));
+                case "tools_call" -> print(call(json, sessions, ctx, server, "add_numbers", "{\"a\":2,\"b\":3}", timeout));
+                case "sse-retry" -> print(call(json, sessions, ctx, server, "test_reconnection", "{}", timeout));
+                default -> print(list(json, sessions, ctx, server, timeout));
             }
         }
         System.exit(0);
     }
 
-    private static JsonNode list(JsonRpc json, UpstreamSessions sessions, GatewaySession gs, ServerRegistration server,
+    private static JsonNode list(JsonRpc json, UpstreamSessions sessions, ClientContext ctx, ServerRegistration server,
                                  Duration timeout) throws Exception {
         ObjectNode req = json.object().put("jsonrpc", "2.0").put("id", 1).put("method", "tools/list");
-        return sessions.call(gs, server, req, timeout);
+        return sessions.call(ctx, server, req, timeout);
     }
 
     /** A tools/call read as the gateway reads one: an SSE answer goes through SseRelay, resumption included. */
-    private static JsonNode call(JsonRpc json, UpstreamSessions sessions, GatewaySession gs, ServerRegistration server,
+    private static JsonNode call(JsonRpc json, UpstreamSessions sessions, ClientContext ctx, ServerRegistration server,
                                  String tool, String args, Duration timeout) throws Exception {
-        list(json, sessions, gs, server, timeout);
+        list(json, sessions, ctx, server, timeout);
         ObjectNode req = json.object().put("jsonrpc", "2.0").put("id", 2).put("method", "tools/call");
         req.putObject("params").put("name", tool).set("arguments", json.read(args));
-        UpstreamReply reply = sessions.send(gs, server, json.write(req), timeout);
+        UpstreamReply reply = sessions.send(ctx, server, json.write(req), timeout);
         if (!reply.isEventStream()) {
             return json.read(reply.readAll());
         }
@@ -73,7 +75,7 @@ public final class UpstreamClientCli {
                 new SseRelay.Deadline(timeout, timeout), new SseRelay.Failures() {
                     @Override public void timedOut() { }
                     @Override public void broke() { }
-                }, lastEventId -> sessions.resume(gs, server, lastEventId))) {
+                }, lastEventId -> sessions.resume(ctx, server, lastEventId))) {
             String events = new String(relay.readAllBytes(), StandardCharsets.UTF_8);
             String last = events.substring(events.lastIndexOf("data: ") + 6).trim();
             return json.read(last);

@@ -23,6 +23,7 @@ import io.camelmcp.gateway.registry.ServerRegistration;
 import io.camelmcp.gateway.registry.ServerRegistry;
 import io.camelmcp.gateway.relay.ClientStreams;
 import io.camelmcp.gateway.relay.ServerMessages;
+import io.camelmcp.gateway.session.ClientContext;
 import io.camelmcp.gateway.session.GatewaySession;
 import io.camelmcp.gateway.session.InMemoryExpiringStore;
 import io.camelmcp.gateway.session.InMemorySessionStore;
@@ -72,13 +73,13 @@ class McpSessionsTest {
     void anIdleSessionEndsWithItsUpstreamSessionsAndAnActiveOneDoesNot() throws Exception {
         GatewaySession warmUp = new GatewaySession("warm-up", "2025-11-25", json.object(), null, Instant.now());
         store.create(warmUp);
-        upstreams.sessionFor(warmUp, server, TIMEOUT); // the first connection is slow on a cold JVM
+        upstreams.sessionFor(ClientContext.of(warmUp), server, TIMEOUT); // the first connection is slow on a cold JVM
         GatewaySession idle = new GatewaySession("idle", "2025-11-25", json.object(), null, Instant.now());
         GatewaySession active = new GatewaySession("active", "2025-11-25", json.object(), null, Instant.now());
         store.create(idle);
         store.create(active);
-        String idleUpstream = upstreams.sessionFor(idle, server, TIMEOUT).sessionId();
-        String activeUpstream = upstreams.sessionFor(active, server, TIMEOUT).sessionId();
+        String idleUpstream = upstreams.sessionFor(ClientContext.of(idle), server, TIMEOUT).sessionId();
+        String activeUpstream = upstreams.sessionFor(ClientContext.of(active), server, TIMEOUT).sessionId();
         assertThat(ping(idleUpstream)).isEqualTo(200);
         assertThat(store.touch(active.id())).as("set up within the idle timeout").isTrue();
 

@@ -27,6 +27,7 @@ import io.camelmcp.gateway.protocol.JsonRpcMessage;
 import io.camelmcp.gateway.federation.DiscoveryService;
 import io.camelmcp.gateway.registry.ServerRegistration;
 import io.camelmcp.gateway.registry.ServerRegistry;
+import io.camelmcp.gateway.session.ClientContext;
 import io.camelmcp.gateway.session.GatewaySession;
 import io.camelmcp.gateway.session.InMemorySessionStore;
 import io.camelmcp.gateway.session.SessionStore;
@@ -83,14 +84,14 @@ class LoggingLevelsTest {
         GatewaySession gs = new GatewaySession("gs-1", "2025-11-25", json.object(), null, Instant.now());
         store.create(gs);
         assertThat(logLevels(gs)).containsExactly("warning", "error"); // the server's default
-        logging.remember(gs, setLevel("error"));
+        logging.remember(ClientContext.of(gs), setLevel("error"));
 
         long until = System.nanoTime() + IDLE.toNanos() * 2;
         while (System.nanoTime() - until < 0) { // the client keeps using its session
             assertThat(store.find(gs.id())).isNotNull();
             Thread.sleep(IDLE.toMillis() / 8);
         }
-        assertThat(logging.level(gs)).isEqualTo("error");
+        assertThat(logging.level(ClientContext.of(gs))).isEqualTo("error");
 
         // the server forgets its session: the gateway opens a new one and sets the level there first
         String before = store.upstream(gs.id(), "fast").sessionId();
@@ -105,11 +106,11 @@ class LoggingLevelsTest {
     void theLevelEndsWithTheSession() throws Exception {
         GatewaySession gs = new GatewaySession("gs-2", "2025-11-25", json.object(), null, Instant.now());
         store.create(gs);
-        logging.remember(gs, setLevel("error"));
-        assertThat(logging.level(gs)).isEqualTo("error");
+        logging.remember(ClientContext.of(gs), setLevel("error"));
+        assertThat(logging.level(ClientContext.of(gs))).isEqualTo("error");
         Thread.sleep(IDLE.toMillis() * 2);
         assertThat(store.find(gs.id())).isNull();
-        assertThat(logging.level(gs)).isNull();
+        assertThat(logging.level(ClientContext.of(gs))).isNull();
     }
 
     private JsonRpcMessage setLevel(String level) {
@@ -123,7 +124,7 @@ class LoggingLevelsTest {
     private List<String> logLevels(GatewaySession gs) throws Exception {
         ObjectNode req = json.object().put("jsonrpc", "2.0").put("id", upstreams.nextId("test")).put("method", "tools/call");
         req.putObject("params").put("name", "log").putObject("arguments");
-        UpstreamReply reply = upstreams.send(gs, server, json.write(req), TIMEOUT);
+        UpstreamReply reply = upstreams.send(ClientContext.of(gs), server, json.write(req), TIMEOUT);
         assertThat(reply.isEventStream()).isTrue();
         List<String> levels = new ArrayList<>();
         try (SseReader events = new SseReader(reply.body())) {

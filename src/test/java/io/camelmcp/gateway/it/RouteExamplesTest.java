@@ -83,7 +83,9 @@ class RouteExamplesTest {
                 Files.delete(p);
             }
         }
-        await().atMost(Duration.ofSeconds(10)).until(() -> !routesFromDirectory());
+        // every file of the directory is out of force: the bundled routes serve again
+        await().atMost(Duration.ofSeconds(20)).until(() -> routeFiles().path("details").path("inForce").isEmpty()
+                && routeFiles().path("details").path("failed").isMissingNode());
     }
 
     @AfterAll
@@ -183,6 +185,34 @@ class RouteExamplesTest {
                 .contains("tools-call is already defined in tools-call.yaml");
         RawMcpClient c = client();
         assertThat(c.request(12, "tools/call", "{\"name\":\"a_get-env\",\"arguments\":{}}").has("result")).isTrue();
+    }
+
+    @Test
+    void theEndpointRouteItselfReloads() throws Exception {
+        ListAppender<ILoggingEvent> seen = new ListAppender<>();
+        seen.start();
+        Logger logger = (Logger) LoggerFactory.getLogger("mcp.endpoint.edited");
+        logger.addAppender(seen);
+        try {
+            RawMcpClient before = client();
+            String bundled = Files.readString(Path.of("src/main/resources/routes/mcp-endpoint.yaml"));
+            String marker = "        # one branch per family of protocol revisions";
+            String edited = bundled.replace(marker, "        - log:\n"
+                    + "            logName: mcp.endpoint.edited\n"
+                    + "            message: \"${exchangeProperty.mcpHttpMethod} ${exchangeProperty.mcpMethod}\"\n" + marker);
+            assertThat(edited).isNotEqualTo(bundled);
+            Files.writeString(ROUTES.resolve("mcp-endpoint.yaml"), edited);
+            String version = io.camelmcp.gateway.routes.RouteFiles.sha256(edited.getBytes(StandardCharsets.UTF_8));
+            await().atMost(Duration.ofSeconds(20)).until(() -> version.equals(routeFiles().path("details").path("inForce")
+                    .path("mcp-endpoint.yaml").asText()));
+            // the session opened before the reload goes on; the edited endpoint serves it
+            assertThat(before.request(30, "tools/call", "{\"name\":\"a_echo\",\"arguments\":{\"message\":\"after\"}}").toString())
+                    .contains("Echo: after");
+            assertThat(seen.list).extracting(ILoggingEvent::getFormattedMessage).contains("POST tools/call");
+            assertThat(readiness().path("status").asText()).isEqualTo("UP");
+        } finally {
+            logger.detachAppender(seen);
+        }
     }
 
     @Test
