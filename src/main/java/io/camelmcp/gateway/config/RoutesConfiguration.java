@@ -49,6 +49,12 @@ public class RoutesConfiguration {
             public Object postProcessAfterInitialization(Object bean, String beanName) {
                 if (bean instanceof CamelConfigurationProperties camel) {
                     Path dir = routesDir(env);
+                    if (dir != null && camel.getMain().isRoutesReloadEnabled()) {
+                        // Camel's reload would load the directory a second time beside the bundled routes (duplicate
+                        // route ids) and by default remove every other route when a file changes
+                        throw new IllegalStateException("mcp.gateway.routes-dir reloads its directory itself: leave "
+                                + "camel.main.routes-reload-enabled off (see docs/routes.md)");
+                    }
                     if (dir != null) {
                         if (!Files.isDirectory(dir)) {
                             try {

@@ -1,7 +1,5 @@
 package io.camelmcp.gateway.endpoint;
 
-import io.camelmcp.gateway.exchange.McpExchange;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
@@ -13,13 +11,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 
 import io.camelmcp.gateway.exchange.Answer;
+import io.camelmcp.gateway.exchange.McpExchange;
 import io.camelmcp.gateway.protocol.ErrorCodes;
 import io.camelmcp.gateway.protocol.JsonRpc;
 import io.camelmcp.gateway.protocol.JsonRpcMessage;
 import io.camelmcp.gateway.protocol.McpException;
-import io.camelmcp.gateway.protocol.McpVersions;
-import io.camelmcp.gateway.protocol.ProtocolFamilies;
-import io.camelmcp.gateway.protocol.ProtocolFamily;
 import io.camelmcp.gateway.session.ClientContext;
 import io.camelmcp.gateway.upstream.SseEvent;
 import io.camelmcp.gateway.upstream.SseReader;
@@ -39,10 +35,9 @@ public class Batches {
     /** The batch's messages, in order; only sessions that negotiated 2025-03-26 may send batches. */
     public List<JsonRpcMessage> elements(@ExchangeProperty(McpExchange.BATCH) List<JsonRpcMessage> batch,
                                          @ExchangeProperty(McpExchange.CLIENT) ClientContext session) {
-        ProtocolFamily family = ProtocolFamilies.SUPPORTED.of(session.protocolVersion());
-        if (family == null || !family.allowsBatches(session.protocolVersion())) {
-            throw McpException.http(400, ErrorCodes.INVALID_REQUEST, "Invalid Request: JSON-RPC batches belong to protocol "
-                    + McpVersions.V2025_03_26 + "; this session speaks " + session.protocolVersion());
+        if (session.family() == null || !session.family().allowsBatches(session.protocolVersion())) {
+            throw McpException.http(400, ErrorCodes.INVALID_REQUEST, "Invalid Request: this session's protocol revision "
+                    + session.protocolVersion() + " has no JSON-RPC batches (2025-03-26 had them)");
         }
         return batch;
     }

@@ -1,7 +1,5 @@
 package io.camelmcp.gateway.endpoint;
 
-import io.camelmcp.gateway.exchange.McpExchange;
-
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
@@ -10,6 +8,7 @@ import org.slf4j.LoggerFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.camelmcp.gateway.exchange.Answer;
+import io.camelmcp.gateway.exchange.McpExchange;
 import io.camelmcp.gateway.protocol.ErrorCodes;
 import io.camelmcp.gateway.protocol.JsonRpc;
 import io.camelmcp.gateway.protocol.JsonRpcMessage;
@@ -39,7 +38,24 @@ public class McpReplies {
                 case Answer.Events e -> Replies.eventStream(exchange, e.events());
                 case Answer.Empty e -> Replies.empty(exchange, e.status());
             }
+        } else if (body instanceof com.fasterxml.jackson.databind.JsonNode) {
+            // the message itself is still the body: no step answered it (a route that stops early, a branch that only
+            // logs). The client must not get its own request back
+            JsonRpcMessage msg = exchange.getProperty(McpExchange.MESSAGE, JsonRpcMessage.class);
+            if (msg != null && msg.isRequest()) {
+                LOG.warn("No route answered {} (id {}): answered -32603", msg.method(), msg.id());
+                Replies.json(exchange, 200, json.write(json.error(msg.id(), ErrorCodes.INTERNAL_ERROR,
+                        "Internal error: the gateway's routes gave no answer to " + msg.method(), null)));
+            } else {
+                Replies.empty(exchange, 202);
+            }
         }
+    }
+
+    /** A request whose revision family no branch of mcp-endpoint.yaml takes (edited routes that lack one). */
+    public void unsupportedRevision(@ExchangeProperty(McpExchange.FAMILY) String family) {
+        throw McpException.http(400, ErrorCodes.TRANSPORT_ERROR,
+                "Bad Request: this gateway's routes serve no protocol revision of the family " + family);
     }
 
     /** Notifications and responses from the client: accepted, no body. */

@@ -1,7 +1,5 @@
 package io.camelmcp.gateway.endpoint;
 
-import io.camelmcp.gateway.exchange.McpExchange;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -14,6 +12,7 @@ import org.apache.camel.http.common.ServletResolveConsumerStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.camelmcp.gateway.exchange.McpExchange;
 import io.camelmcp.gateway.protocol.ErrorCodes;
 import jakarta.servlet.ServletConfig;
 import jakarta.servlet.ServletException;

@@ -1,8 +1,7 @@
 package io.camelmcp.gateway.endpoint;
 
-import io.camelmcp.gateway.exchange.RequestContext;
-
 import io.camelmcp.gateway.exchange.McpExchange;
+import io.camelmcp.gateway.exchange.RequestContext;
 
 import java.security.SecureRandom;
 import java.time.Duration;

@@ -26,7 +26,7 @@ public final class McpExchange {
      * session, identity). What the beans take.
      */
     public static final String CLIENT = "mcpClient";
-    /** {@link io.camelmcp.gateway.registry.RegistrySnapshot.Route}: the server owning the called tool. */
+    /** {@link io.camelmcp.gateway.registry.RegistrySnapshot.Entry}: the server that owns what the request names. */
     public static final String TARGET = "mcpTarget";
 
     /** {@link Answer.StreamOpener}: opens this request's SSE answer early (set by the endpoint for POSTs). */

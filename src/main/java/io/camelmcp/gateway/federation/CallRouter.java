@@ -1,7 +1,5 @@
 package io.camelmcp.gateway.federation;
 
-import io.camelmcp.gateway.registry.ResourceUris;
-
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 
@@ -13,6 +11,7 @@ import io.camelmcp.gateway.protocol.ErrorCodes;
 import io.camelmcp.gateway.protocol.JsonRpcMessage;
 import io.camelmcp.gateway.protocol.McpException;
 import io.camelmcp.gateway.registry.RegistrySnapshot;
+import io.camelmcp.gateway.registry.ResourceUris;
 import io.camelmcp.gateway.registry.ServerRegistry;
 import io.camelmcp.gateway.relay.ServerMessages;
 import io.camelmcp.gateway.session.ClientContext;

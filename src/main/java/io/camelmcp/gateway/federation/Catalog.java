@@ -1,7 +1,5 @@
 package io.camelmcp.gateway.federation;
 
-import io.camelmcp.gateway.registry.ResourceUris;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,13 +30,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.databind.util.RawValue;
 
-import io.camelmcp.gateway.exchange.McpExchange;
 import io.camelmcp.gateway.exchange.Answer;
+import io.camelmcp.gateway.exchange.McpExchange;
 import io.camelmcp.gateway.protocol.ErrorCodes;
 import io.camelmcp.gateway.protocol.JsonRpc;
 import io.camelmcp.gateway.protocol.JsonRpcMessage;
 import io.camelmcp.gateway.protocol.McpException;
 import io.camelmcp.gateway.registry.RegistrySnapshot;
+import io.camelmcp.gateway.registry.ResourceUris;
 import io.camelmcp.gateway.registry.ServerRegistration;
 import io.camelmcp.gateway.registry.ServerRegistry;
 import io.camelmcp.gateway.registry.ServerStatus;
@@ -356,7 +355,9 @@ public class Catalog {
      * The registry changed: the lists of servers that are gone or registered anew are forgotten, and the catalogue is
      * merged again only if that, or a status, changes which cached lists are served.
      */
-    private void registryChanged(RegistrySnapshot snapshot) {
+    private void registryChanged(RegistrySnapshot told) {
+        // listeners may be told concurrently, an older snapshot last: what counts is the registry's current one
+        RegistrySnapshot snapshot = registry.snapshot();
         boolean forgot = false;
         for (String key : List.copyOf(catalogs.keySet())) {
             RegistrySnapshot.Entry e = snapshot.server(serverOf(key));

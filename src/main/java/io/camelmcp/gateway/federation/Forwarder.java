@@ -1,7 +1,5 @@
 package io.camelmcp.gateway.federation;
 
-import io.camelmcp.gateway.registry.ResourceUris;
-
 import java.io.IOException;
 import java.util.Map;
 
@@ -12,13 +10,14 @@ import org.slf4j.LoggerFactory;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.camelmcp.gateway.exchange.McpExchange;
 import io.camelmcp.gateway.exchange.Answer;
+import io.camelmcp.gateway.exchange.McpExchange;
 import io.camelmcp.gateway.protocol.ErrorCodes;
 import io.camelmcp.gateway.protocol.JsonRpc;
 import io.camelmcp.gateway.protocol.JsonRpcMessage;
 import io.camelmcp.gateway.protocol.McpException;
 import io.camelmcp.gateway.registry.RegistrySnapshot;
+import io.camelmcp.gateway.registry.ResourceUris;
 import io.camelmcp.gateway.relay.ClientStreams;
 import io.camelmcp.gateway.relay.ServerMessages;
 import io.camelmcp.gateway.session.ClientContext;
@@ -64,6 +63,8 @@ public class Forwarder {
     public static final String REPLY = "mcpUpstreamReply";
     /** What the running request holds (progress token, in-flight entry) until it is finished. */
     public static final String RUNNING = "mcpRunning";
+    /** Whether the upstream answered with an SSE stream (HTTP 200): what forward.yaml branches on. */
+    public static final String STREAMED = "mcpUpstreamStreamed";
 
     /**
      * Step one of forward.yaml: the (renamed) request goes to the owning server in the client's upstream session;
@@ -87,6 +88,7 @@ public class Forwarder {
             throw unavailable(msg, server, e.getMessage());
         }
         exchange.setProperty(REPLY, reply);
+        exchange.setProperty(STREAMED, reply.isStreamed());
     }
 
     /**
@@ -100,9 +102,15 @@ public class Forwarder {
                        @ExchangeProperty(REPLY) UpstreamReply reply) {
         ServerMessages.Running running = (ServerMessages.Running) exchange.removeProperty(RUNNING); // the stream's now
         exchange.removeProperty(REPLY);
-        return answer(exchange, session, new SseRelay(server.name(), reply.body(), msg.id(), json,
+        SseRelay relay = new SseRelay(server.name(), reply.body(), msg.id(), json,
                 toClient(session, server, msg), deadline, new StreamEnd(session, server, msg, running),
-                lastEventId -> upstreams.resume(session, server.registration(), lastEventId)));
+                lastEventId -> upstreams.resume(session, server.registration(), lastEventId));
+        try {
+            return answer(exchange, session, relay);
+        } catch (RuntimeException e) {
+            relay.close(); // ends the relay: the request is finished and the upstream let go
+            throw e;
+        }
     }
 
     /**
@@ -208,6 +216,10 @@ public class Forwarder {
                     @Override
                     public void onDone(Exchange done) {
                         relay.releaseUpstream();
+                        if (!(done.getMessage().getBody() instanceof SseRelay)) {
+                            // a step after forward replaced the stream answer (or failed): nobody will read it
+                            relay.close();
+                        }
                     }
                 });
             }

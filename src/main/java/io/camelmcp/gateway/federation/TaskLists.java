@@ -1,7 +1,5 @@
 package io.camelmcp.gateway.federation;
 
-import io.camelmcp.gateway.relay.ServerMessages;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,12 +13,13 @@ import org.slf4j.LoggerFactory;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.camelmcp.gateway.exchange.McpExchange;
 import io.camelmcp.gateway.exchange.Answer;
+import io.camelmcp.gateway.exchange.McpExchange;
 import io.camelmcp.gateway.federation.Catalog;
 import io.camelmcp.gateway.protocol.JsonRpc;
 import io.camelmcp.gateway.protocol.JsonRpcMessage;
 import io.camelmcp.gateway.registry.RegistrySnapshot;
+import io.camelmcp.gateway.relay.ServerMessages;
 import io.camelmcp.gateway.session.ClientContext;
 import io.camelmcp.gateway.upstream.Paging;
 import io.camelmcp.gateway.upstream.UpstreamException;

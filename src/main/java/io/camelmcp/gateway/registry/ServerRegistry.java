@@ -118,8 +118,9 @@ public class ServerRegistry {
 
     /**
      * Tells the listeners, outside the writers' lock: a listener that is slow (a merge of the catalogue, a status
-     * write) or that calls back into the registry holds up no other writer. Each is given the snapshot current when
-     * it is told (level-triggered: two quick changes may reach it as the newer one twice, never an older one last).
+     * write) or that calls back into the registry holds up no other writer. Listeners may therefore be told by two
+     * writers at once, and an older snapshot last: they are level-triggered, reading {@link #snapshot()} for what
+     * is current rather than trusting the order in which they were told.
      */
     private void notifyListeners() {
         for (Consumer<RegistrySnapshot> l : listeners) {

@@ -20,8 +20,6 @@ import io.camelmcp.gateway.exchange.RequestContext;
 import io.camelmcp.gateway.protocol.ErrorCodes;
 import io.camelmcp.gateway.protocol.JsonRpc;
 import io.camelmcp.gateway.protocol.McpException;
-import io.camelmcp.gateway.protocol.ProtocolFamilies;
-import io.camelmcp.gateway.protocol.ProtocolFamily;
 import io.camelmcp.gateway.registry.RegistrySnapshot;
 import io.camelmcp.gateway.registry.ServerRegistration;
 import io.camelmcp.gateway.registry.ServerRegistry;
@@ -116,8 +114,7 @@ public class ClientStreams {
 
     /** Priming events are a 2025-11-25 feature: older clients may not expect an event without data. */
     private static boolean primes(ClientContext gs) {
-        ProtocolFamily family = ProtocolFamilies.SUPPORTED.of(gs.protocolVersion());
-        return family != null && family.primesStreams(gs.protocolVersion());
+        return gs.family() != null && gs.family().primesStreams(gs.protocolVersion());
     }
 
     /**

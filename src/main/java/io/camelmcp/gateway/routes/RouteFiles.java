@@ -58,7 +58,11 @@ public final class RouteFiles implements AutoCloseable {
     /** Content last tried per file (in force or failed): a file is only loaded again when it changes. */
     private final Map<String, byte[]> tried = new ConcurrentHashMap<>();
     private final Map<String, Failure> failures = new ConcurrentHashMap<>();
+    /** What each file held at the previous comparison: a file is loaded once it reads the same twice (not mid-write). */
+    private Map<String, byte[]> previousRead = Map.of();
     private final ScheduledExecutorService timer;
+    /** How long a reload waits for the requests in flight on the routes it replaces before it stops them anyway. */
+    private static final long DRAIN_SECONDS = 2;
 
     /**
      * @param bundled  bundled route files by name, as resource locations ({@code classpath:routes/tools-call.yaml})
@@ -69,10 +73,12 @@ public final class RouteFiles implements AutoCloseable {
         this.dir = dir.toAbsolutePath().normalize();
         this.bundled = Map.copyOf(bundled);
         // what Camel loads at start-up (routes-include-pattern) is the directory as it is now
-        read().forEach((name, content) -> {
+        Map<String, byte[]> atStart = read();
+        atStart.forEach((name, content) -> {
             inForce.put(name, content);
             tried.put(name, content);
         });
+        previousRead = atStart;
         if (interval.isZero() || interval.isNegative()) {
             timer = null;
             return;
@@ -126,7 +132,7 @@ public final class RouteFiles implements AutoCloseable {
     private void scanQuietly() {
         try {
             scan();
-        } catch (RuntimeException e) {
+        } catch (Throwable e) { // an Error escaping would end the scheduled comparisons for good, silently
             LOG.warn("Comparing the routes directory {} failed: {}", dir, e.toString());
         }
     }
@@ -137,15 +143,23 @@ public final class RouteFiles implements AutoCloseable {
             return; // still starting (Camel loads the directory itself) or stopping
         }
         Map<String, byte[]> now = read();
-        now.forEach((name, content) -> {
-            if (!Arrays.equals(content, tried.get(name))) {
-                reload(name, content);
+        Map<String, byte[]> before = previousRead;
+        previousRead = now;
+        boolean changed = false;
+        for (Map.Entry<String, byte[]> e : now.entrySet()) {
+            String name = e.getKey();
+            if (!Arrays.equals(e.getValue(), tried.get(name)) && Arrays.equals(e.getValue(), before.get(name))) {
+                changed |= reload(name, e.getValue());
             }
-        });
+        }
         for (String name : List.copyOf(tried.keySet())) {
-            if (!now.containsKey(name)) {
-                reload(name, null);
+            if (!now.containsKey(name) && !before.containsKey(name)) {
+                changed |= reload(name, null);
             }
+        }
+        if (changed) {
+            // a file refused because of another one (a route id that moved between files) may load now
+            failures.keySet().forEach(tried::remove);
         }
     }
 
@@ -173,8 +187,11 @@ public final class RouteFiles implements AutoCloseable {
         return out;
     }
 
-    /** Puts {@code content} (null: the file was removed) in force for the file {@code name}, or keeps what was. */
-    private void reload(String name, byte[] content) {
+    /**
+     * Puts {@code content} (null: the file was removed) in force for the file {@code name}, or keeps what was;
+     * returns whether it is in force.
+     */
+    private boolean reload(String name, byte[] content) {
         if (content == null) {
             tried.remove(name);
         } else {
@@ -198,13 +215,15 @@ public final class RouteFiles implements AutoCloseable {
             failures.remove(name);
             LOG.info("Routes of {} {}: {}", name, content == null
                     ? (resource == null ? "removed with their file" : "back to the bundled file") : "reloaded from " + dir, after);
-        } catch (Exception e) {
+            return true;
+        } catch (Exception | LinkageError e) {
             String why = reason(e);
             List<String> routes = routesOf(e, before.keySet());
             failures.put(name, new Failure(name, routes, why));
             LOG.warn("Route file {} was not loaded, the routes it had keep serving (route {}): {}", name,
                     String.join(", ", routes), why);
             restore(name, before);
+            return false;
         }
     }
 
@@ -224,6 +243,12 @@ public final class RouteFiles implements AutoCloseable {
             if (owner != null && !owner.equals(name)) {
                 throw new RouteIdTaken(id, "route id " + id + " is already defined in " + owner);
             }
+        }
+        // Camel would wait for the requests in flight on the routes it replaces up to its shutdown timeout (45 s),
+        // and new requests would wait for the route meanwhile: a short drain, then the routes stop anyway (the
+        // requests in flight go on to their end on the objects they run on)
+        for (String id : statuses(name).keySet()) {
+            camel.getRouteController().stopRoute(id, DRAIN_SECONDS, TimeUnit.SECONDS);
         }
         return PluginHelper.getRoutesLoader(camel).updateRoutes(List.of(resource));
     }
@@ -299,7 +324,7 @@ public final class RouteFiles implements AutoCloseable {
         }
     }
 
-    private static List<String> routesOf(Exception e, Set<String> fallback) {
+    private static List<String> routesOf(Throwable e, Set<String> fallback) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             String id = t instanceof RouteIdTaken taken ? taken.routeId
                     : t instanceof FailedToCreateRouteException c ? c.getRouteId()

@@ -2,6 +2,9 @@ package io.camelmcp.gateway.session;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.camelmcp.gateway.protocol.ProtocolFamilies;
+import io.camelmcp.gateway.protocol.ProtocolFamily;
+
 /**
  * Who a request comes from, as the beans need it: the revision it speaks, the capabilities and client info it
  * declared, the session its state lives under and, once the gateway authenticates, its identity. A session-based
@@ -12,12 +15,13 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param clientCapabilities what the client declared it supports (elicitation, sampling, roots...)
  * @param clientInfo         the client's name and version, or null
  * @param identity           the authenticated principal, or null while the gateway does not authenticate
+ * @param family             the family of {@code protocolVersion}: how to treat this client where revisions differ
  */
 public record ClientContext(String sessionId, String protocolVersion, JsonNode clientCapabilities, JsonNode clientInfo,
-                            String identity) {
+                            String identity, ProtocolFamily family) {
 
     public static ClientContext of(GatewaySession session) {
         return new ClientContext(session.id(), session.protocolVersion(), session.clientCapabilities(),
-                session.clientInfo(), null);
+                session.clientInfo(), null, ProtocolFamilies.SUPPORTED.of(session.protocolVersion()));
     }
 }

@@ -133,7 +133,8 @@ public class InMemorySessionStore implements SessionStore {
         long now = System.nanoTime();
         List<Entry> expired = new ArrayList<>();
         sessions.forEach((id, e) -> {
-            if (e.expired(now) && sessions.remove(id, e)) {
+            // checked again inside the map's lock for the key: a request that just refreshed it keeps its session
+            if (e.expired(now) && sessions.computeIfPresent(id, (k, v) -> v == e && v.expired(System.nanoTime()) ? null : v) == null) {
                 expired.add(e);
             }
         });

@@ -216,6 +216,27 @@ class RouteExamplesTest {
     }
 
     @Test
+    void aRouteThatGivesNoAnswerIsAnInternalErrorNotAnEcho() throws Exception {
+        String onlyLogs = """
+                - route:
+                    id: tools-call
+                    routeConfigurationId: mcp-errors
+                    from:
+                      uri: direct:tools-call
+                      steps:
+                        - log: "this route forgot to forward"
+                """;
+        Files.writeString(ROUTES.resolve("tools-call.yaml"), onlyLogs);
+        String version = io.camelmcp.gateway.routes.RouteFiles.sha256(onlyLogs.getBytes(StandardCharsets.UTF_8));
+        await().atMost(Duration.ofSeconds(10)).until(() -> version.equals(routeFiles().path("details").path("inForce")
+                .path("tools-call.yaml").asText()));
+        JsonNode r = client().request(40, "tools/call", "{\"name\":\"a_echo\",\"arguments\":{\"message\":\"x\"}}");
+        assertThat(r.path("id").asInt()).isEqualTo(40);
+        assertThat(r.path("error").path("code").asInt()).isEqualTo(-32603);
+        assertThat(r.path("error").path("message").asText()).contains("no answer to tools/call");
+    }
+
+    @Test
     void aSecondServletRouteDoesNotTakeMcpTraffic() throws Exception {
         Files.writeString(ROUTES.resolve("other-servlet.yaml"), """
                 - route:
