@@ -207,6 +207,9 @@ public final class RouteFiles implements AutoCloseable {
                     remove(id);
                 }
             }
+            if (resource != null && definesRouteConfiguration(resource)) {
+                rebuildOthers(name); // routes apply a route configuration when they are built
+            }
             if (content == null) {
                 inForce.remove(name);
             } else {
@@ -225,6 +228,45 @@ public final class RouteFiles implements AutoCloseable {
             restore(name, before);
             return false;
         }
+    }
+
+    /** Whether a file defines a route configuration (errors.yaml's mcp-errors), which other files' routes name. */
+    private static boolean definesRouteConfiguration(Resource resource) {
+        try (java.io.InputStream in = resource.getInputStream()) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).contains("routeConfiguration:");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Builds the routes of every other file again, as they are in force, so that they take a new route configuration. */
+    private void rebuildOthers(String changed) {
+        List<String> rebuilt = new ArrayList<>();
+        for (String other : routesByFile().keySet()) {
+            Resource r = other.equals(changed) ? null : resourceInForce(other);
+            if (r == null) {
+                continue;
+            }
+            try {
+                for (String id : statuses(other).keySet()) {
+                    camel.getRouteController().stopRoute(id, DRAIN_SECONDS, TimeUnit.SECONDS);
+                }
+                PluginHelper.getRoutesLoader(camel).updateRoutes(List.of(r));
+                rebuilt.add(other);
+            } catch (Exception e) {
+                String why = reason(e);
+                failures.put(other, new Failure(other, new ArrayList<>(statuses(other).keySet()), why));
+                LOG.warn("Routes of {} could not be built again with the route configuration of {}: {}", other, changed, why);
+            }
+        }
+        LOG.info("Routes of {} built again with the route configuration of {}", rebuilt, changed);
+    }
+
+    /** The version of a file whose routes are in force: the directory's, or the bundled one. */
+    private Resource resourceInForce(String name) {
+        byte[] content = inForce.get(name);
+        return content != null ? ResourceHelper.fromBytes("file:" + dir.resolve(name), content)
+                : bundled.containsKey(name) ? ResourceHelper.resolveResource(camel, bundled.get(name)) : null;
     }
 
     /** Loads one file's routes in place of those with the same ids; refuses ids that another file defines. */

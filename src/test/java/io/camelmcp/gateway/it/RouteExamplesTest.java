@@ -237,6 +237,31 @@ class RouteExamplesTest {
     }
 
     @Test
+    void aChangedErrorsFileReachesTheRoutesOfOtherFiles() throws Exception {
+        ListAppender<ILoggingEvent> seen = new ListAppender<>();
+        seen.start();
+        Logger logger = (Logger) LoggerFactory.getLogger("mcp.errors.edited");
+        logger.addAppender(seen);
+        try {
+            String bundled = Files.readString(Path.of("src/main/resources/routes/errors.yaml"));
+            String marker = "            - bean:\n                ref: mcpReplies\n                method: error";
+            String edited = bundled.replace(marker, "            - log:\n                logName: mcp.errors.edited\n"
+                    + "                message: \"failed: ${exception.message}\"\n" + marker);
+            assertThat(edited).isNotEqualTo(bundled);
+            Files.writeString(ROUTES.resolve("errors.yaml"), edited);
+            String version = io.camelmcp.gateway.routes.RouteFiles.sha256(edited.getBytes(StandardCharsets.UTF_8));
+            await().atMost(Duration.ofSeconds(20)).until(() -> version.equals(routeFiles().path("details").path("inForce")
+                    .path("errors.yaml").asText()));
+            // tools-call.yaml (bundled, not edited) handles its errors with the new configuration
+            JsonNode r = client().request(50, "tools/call", "{\"name\":\"zz_nothing\",\"arguments\":{}}");
+            assertThat(r.path("error").path("code").asInt()).as(r.toString()).isEqualTo(-32602);
+            assertThat(seen.list).extracting(ILoggingEvent::getFormattedMessage).contains("failed: Unknown tool: zz_nothing");
+        } finally {
+            logger.detachAppender(seen);
+        }
+    }
+
+    @Test
     void aSecondServletRouteDoesNotTakeMcpTraffic() throws Exception {
         Files.writeString(ROUTES.resolve("other-servlet.yaml"), """
                 - route:
