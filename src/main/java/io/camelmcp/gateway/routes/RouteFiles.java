@@ -197,8 +197,7 @@ public final class RouteFiles implements AutoCloseable {
         } else {
             tried.put(name, content);
         }
-        Resource resource = content != null ? ResourceHelper.fromBytes("file:" + dir.resolve(name), content)
-                : bundled.containsKey(name) ? ResourceHelper.resolveResource(camel, bundled.get(name)) : null;
+        Resource resource = resource(name, content);
         Map<String, ServiceStatus> before = statuses(name);
         try {
             Set<String> after = resource == null ? Set.of() : load(name, resource);
@@ -264,7 +263,11 @@ public final class RouteFiles implements AutoCloseable {
 
     /** The version of a file whose routes are in force: the directory's, or the bundled one. */
     private Resource resourceInForce(String name) {
-        byte[] content = inForce.get(name);
+        return resource(name, inForce.get(name));
+    }
+
+    /** A file of the directory with this content, or (null) the bundled file of its name, or null when there is none. */
+    private Resource resource(String name, byte[] content) {
         return content != null ? ResourceHelper.fromBytes("file:" + dir.resolve(name), content)
                 : bundled.containsKey(name) ? ResourceHelper.resolveResource(camel, bundled.get(name)) : null;
     }
@@ -309,9 +312,7 @@ public final class RouteFiles implements AutoCloseable {
         if (intact) {
             return;
         }
-        byte[] previous = inForce.get(name);
-        Resource last = previous != null ? ResourceHelper.fromBytes("file:" + dir.resolve(name), previous)
-                : bundled.containsKey(name) ? ResourceHelper.resolveResource(camel, bundled.get(name)) : null;
+        Resource last = resourceInForce(name);
         if (last == null) {
             return;
         }
