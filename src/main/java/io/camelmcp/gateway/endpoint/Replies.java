@@ -5,7 +5,6 @@ import java.io.InputStream;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import org.apache.camel.http.common.HttpMessage;
 
 import jakarta.servlet.http.HttpServletResponse;
 
