@@ -77,8 +77,7 @@ public class RoutesConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    RouteFiles routeFiles(CamelContext camel, Environment env, CamelConfigurationProperties camelProps,
-                          GatewayProperties props) {
+    RouteFiles routeFiles(CamelContext camel, Environment env, GatewayProperties props) {
         Path dir = routesDir(env);
         if (dir == null) {
             return null;

@@ -1,8 +1,5 @@
 package io.camelmcp.gateway.endpoint;
 
-import io.camelmcp.gateway.exchange.McpExchange;
-import io.camelmcp.gateway.exchange.RequestContext;
-
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,6 +14,8 @@ import org.slf4j.LoggerFactory;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.camelmcp.gateway.exchange.McpExchange;
+import io.camelmcp.gateway.exchange.RequestContext;
 import io.camelmcp.gateway.protocol.ErrorCodes;
 import io.camelmcp.gateway.protocol.JsonRpc;
 import io.camelmcp.gateway.protocol.JsonRpcMessage;

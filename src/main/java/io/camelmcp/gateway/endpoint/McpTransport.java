@@ -1,8 +1,5 @@
 package io.camelmcp.gateway.endpoint;
 
-import io.camelmcp.gateway.exchange.McpExchange;
-import io.camelmcp.gateway.exchange.RequestContext;
-
 import java.io.InputStream;
 import java.net.URI;
 import java.util.List;
@@ -14,6 +11,8 @@ import org.apache.camel.Message;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.camelmcp.gateway.exchange.Answer;
+import io.camelmcp.gateway.exchange.McpExchange;
+import io.camelmcp.gateway.exchange.RequestContext;
 import io.camelmcp.gateway.protocol.ErrorCodes;
 import io.camelmcp.gateway.protocol.JsonRpc;
 import io.camelmcp.gateway.protocol.JsonRpcMessage;
