@@ -1,0 +1,83 @@
+package io.camelmcp.gateway.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+
+import io.camelmcp.gateway.support.RedisFixture;
+
+/** The Redis session store against a real redis-server: the in-memory store's contract, and what sharing adds. */
+class RedisSessionStoreTest extends SessionStoreContract {
+
+    private static final AtomicInteger STORES = new AtomicInteger();
+
+    @Override
+    protected SessionStore newStore(Duration idleTimeout) {
+        // a key prefix of each test's own: the tests share one redis-server
+        return store("test" + STORES.incrementAndGet() + ":", idleTimeout);
+    }
+
+    private static RedisSessionStore store(String prefix, Duration idleTimeout) {
+        return new RedisSessionStore(RedisFixture.template(), RedisFixture.mapper(),
+                new StoreOutage("Redis (test)"), prefix, idleTimeout);
+    }
+
+    @Test
+    void twoReplicasShareASessionAndWhatItHolds() {
+        String prefix = "shared" + STORES.incrementAndGet() + ":";
+        RedisSessionStore a = store(prefix, Duration.ofMinutes(1));
+        RedisSessionStore b = store(prefix, Duration.ofMinutes(1));
+        GatewaySession s = session("s1");
+        a.create(s);
+        assertThat(b.find("s1")).isEqualTo(s);
+        UpstreamSession up = upstream("x", "up-1");
+        assertThat(b.putUpstreamIfAbsent("s1", up)).isSameAs(up);
+        assertThat(a.find("s1")).isEqualTo(s);
+        assertThat(a.upstream("s1", "x")).isEqualTo(up);
+        // replaced on a: b's next request sees the replacement, not its cached copy
+        UpstreamSession fresh = upstream("x", "up-2");
+        assertThat(a.replaceUpstream("s1", a.upstream("s1", "x"), fresh)).isTrue();
+        assertThat(b.find("s1")).isNotNull();
+        assertThat(b.upstream("s1", "x")).isEqualTo(fresh);
+        assertThat(a.setLoggingLevel("s1", "debug")).isTrue();
+        b.find("s1");
+        assertThat(b.loggingLevel("s1")).isEqualTo("debug");
+        // ended on b: a's next request does not find it
+        assertThat(b.remove("s1")).isTrue();
+        assertThat(a.find("s1")).isNull();
+        assertThat(a.remove("s1")).isFalse();
+    }
+
+    @Test
+    void ofTwoReplicasSweepingOneEndsAnExpiredSession() throws Exception {
+        String prefix = "sweep" + STORES.incrementAndGet() + ":";
+        RedisSessionStore a = store(prefix, TTL);
+        RedisSessionStore b = store(prefix, TTL);
+        AtomicInteger endedA = new AtomicInteger();
+        AtomicInteger endedB = new AtomicInteger();
+        a.onEnded(e -> endedA.incrementAndGet());
+        b.onEnded(e -> endedB.incrementAndGet());
+        a.create(session("s1"));
+        a.create(session("s2"));
+        assertThat(b.size()).isEqualTo(2);
+        Thread.sleep(TTL.toMillis() + 100);
+        assertThat(a.purgeExpired() + b.purgeExpired()).isEqualTo(2);
+        assertThat(endedA.get() + endedB.get()).isEqualTo(2);
+        assertThat(a.size()).isZero();
+    }
+
+    @Test
+    void valuesAreJson() {
+        String prefix = "json" + STORES.incrementAndGet() + ":";
+        RedisSessionStore a = store(prefix, Duration.ofMinutes(1));
+        a.create(session("s1"));
+        a.putUpstreamIfAbsent("s1", upstream("x", "up-1"));
+        var hash = RedisFixture.template().opsForHash().entries(prefix + "session:s1");
+        assertThat(hash.get("s").toString()).startsWith("{\"id\":\"s1\"");
+        assertThat(hash.get("u:x").toString()).contains("\"sessionId\":\"up-1\"");
+        assertThat(RedisFixture.template().getExpire(prefix + "session:s1")).isPositive();
+    }
+}
