@@ -98,5 +98,8 @@ public class McpReplies {
         exchange.getMessage().removeHeaders("*"); // the request's headers must not be echoed back
         ObjectNode body = json.error(mcp.requestId(), mcp.code(), mcp.getMessage(), mcp.data());
         Replies.json(exchange, mcp.httpStatus(), json.write(body));
+        if (mcp.httpStatus() == 503) {
+            exchange.getMessage().setHeader("Retry-After", "1"); // a store outage: try again (another replica may serve)
+        }
     }
 }

@@ -125,7 +125,13 @@ public class McpSessions {
 
     /** Run by the session-expiry timer route: the store ends the sessions it has not expired lazily yet. */
     public void expireIdle() {
-        int expired = store.purgeExpired();
+        int expired;
+        try {
+            expired = store.purgeExpired();
+        } catch (McpException e) {
+            LOG.debug("No sweep of idle sessions: {}", e.getMessage()); // the store reports its outage itself
+            return;
+        }
         if (expired > 0) {
             LOG.info("Ended {} session(s) idle for more than {}", expired, idleTimeout);
         }
