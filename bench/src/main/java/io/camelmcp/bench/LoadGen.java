@@ -25,13 +25,23 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * <p>An operation is either a {@code tools/call} or a {@code tools/list}; with several URLs, one operation is that
  * request sent to every URL in turn (the fan-out a client does itself without a gateway) and its latency is the sum.
  *
- * <p>Standalone: {@code java -cp ... io.camelmcp.bench.LoadGen <url>[,<url>...] call|list [tool] [argsJson]
- * [concurrency] [warmupSeconds] [durationSeconds]}
+ * <p>Round robin ({@link Spec#roundRobin()}): the URLs are replicas of one gateway sharing their sessions (the Redis
+ * store). Client <i>i</i> initializes on replica <i>i</i> mod <i>n</i>, then sends each request to the next replica
+ * in turn, in the same session; one operation is one request.
+ *
+ * <p>Standalone: {@code java -cp ... io.camelmcp.bench.LoadGen [--round-robin] <url>[,<url>...] call|list [tool]
+ * [argsJson] [concurrency] [warmupSeconds] [durationSeconds]}
  */
 public final class LoadGen {
 
     public record Spec(List<String> urls, String method, String tool, JsonNode arguments,
-                       int concurrency, double warmupSeconds, double durationSeconds) {
+                       int concurrency, double warmupSeconds, double durationSeconds, boolean roundRobin) {
+
+        /** Several URLs: each operation goes to every one of them in turn (a client's own fan-out). */
+        public Spec(List<String> urls, String method, String tool, JsonNode arguments,
+                    int concurrency, double warmupSeconds, double durationSeconds) {
+            this(urls, method, tool, arguments, concurrency, warmupSeconds, durationSeconds, false);
+        }
     }
 
     public record Result(long operations, long errors, double throughput, double meanMs, double p50Ms,
@@ -86,22 +96,42 @@ public final class LoadGen {
 
         try (ExecutorService exec = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < c; i++) {
+                int client = i;
                 Histogram h = new Histogram(60_000_000_000L, 3);
                 histograms.add(h);
                 futures.add(exec.submit(() -> {
                     long ok = 0;
                     long errors = 0;
                     try (HttpClient http = McpSession.newHttpClient()) {
-                        List<McpClient> sessions = new ArrayList<>();
+                        List<McpClient> sessions = new ArrayList<>(); // the sessions opened, closed at the end
+                        // what each operation sends its request to, turn after turn: all sessions, or one replica
+                        List<List<McpClient>> turns = new ArrayList<>();
                         try {
-                            for (String url : spec.urls()) {
-                                McpClient s = McpClient.open(http, url);
+                            if (spec.roundRobin()) {
+                                int n = spec.urls().size();
+                                String home = spec.urls().get(client % n);
+                                if (home.startsWith("sse+")) {
+                                    throw new IllegalArgumentException("round robin needs Streamable HTTP: " + home);
+                                }
+                                McpSession s = new McpSession(http, home);
                                 s.initialize();
                                 sessions.add(s);
+                                for (int k = 1; k <= n; k++) {
+                                    int r = (client + k) % n;
+                                    turns.add(List.of(r == client % n ? s : s.at(spec.urls().get(r))));
+                                }
+                            } else {
+                                for (String url : spec.urls()) {
+                                    McpClient s = McpClient.open(http, url);
+                                    s.initialize();
+                                    sessions.add(s);
+                                }
+                                turns.add(sessions);
                             }
                         } finally {
                             ready.countDown();
                         }
+                        int turn = 0;
                         go.await();
                         long start = window[0];
                         long end = window[1];
@@ -112,7 +142,9 @@ public final class LoadGen {
                             }
                             boolean failed = false;
                             int n = 0;
-                            for (McpClient s : sessions) {
+                            List<McpClient> targets = turns.get(turn);
+                            turn = turn + 1 == turns.size() ? 0 : turn + 1;
+                            for (McpClient s : targets) {
                                 try {
                                     JsonNode r = s.request(method, params);
                                     JsonNode result = r.get("result");
@@ -197,19 +229,20 @@ public final class LoadGen {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
-            System.err.println("usage: LoadGen <url>[,<url>...] call|list [tool] [argsJson] [concurrency] [warmupS] [durationS]");
+            System.err.println("usage: LoadGen [--round-robin] <url>[,<url>...] call|list [tool] [argsJson] [concurrency] [warmupS] [durationS]");
             System.exit(2);
         }
-        List<String> urls = List.of(args[0].split(","));
-        String mode = args[1];
+        boolean roundRobin = args[0].equals("--round-robin");
+        int i = roundRobin ? 1 : 0;
+        List<String> urls = List.of(args[i++].split(","));
+        String mode = args[i++];
         boolean call = mode.contains("call");
-        int i = 2;
         String tool = call ? args[i++] : null;
         JsonNode arguments = call && args.length > i ? McpSession.JSON.readTree(args[i++]) : null;
         int c = args.length > i ? Integer.parseInt(args[i++]) : 1;
         double w = args.length > i ? Double.parseDouble(args[i++]) : 3;
         double d = args.length > i ? Double.parseDouble(args[i]) : 5;
-        Result r = run(new Spec(urls, call ? "tools/call" : "tools/list", tool, arguments, c, w, d));
+        Result r = run(new Spec(urls, call ? "tools/call" : "tools/list", tool, arguments, c, w, d, roundRobin));
         System.out.println(McpSession.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(r.toMap()));
     }
 

@@ -21,13 +21,27 @@ final class McpSession implements McpClient {
 
     private final HttpClient http;
     private final URI uri;
-    private final AtomicLong ids = new AtomicLong();
+    private final AtomicLong ids;
     private String sessionId;
     private JsonNode initializeResult;
 
     McpSession(HttpClient http, String url) {
+        this(http, url, new AtomicLong(), null);
+    }
+
+    private McpSession(HttpClient http, String url, AtomicLong ids, String sessionId) {
         this.http = http;
         this.uri = URI.create(url);
+        this.ids = ids;
+        this.sessionId = sessionId;
+    }
+
+    /**
+     * This (initialized) session reached at another URL: another replica of the gateway sharing its sessions. Same
+     * Mcp-Session-Id, same request ids, same HttpClient (a connection per replica); close only the original.
+     */
+    McpSession at(String url) {
+        return new McpSession(http, url, ids, sessionId);
     }
 
     static HttpClient newHttpClient() {
