@@ -30,12 +30,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * The orchestrator: starts the fixture upstream and server-everything, starts gateways in front of them, runs every
- * scenario directly against the upstream and through the gateway, and writes results/latest.md and latest.json.
+ * scenario directly against the upstream and through the gateway, and writes results/latest.md and latest.json
+ * (a run of some scenarios only, {@code --scenarios=redis}: latest-redis.md and .json, so latest.md stays a whole run).
  *
  * <p>Options (all {@code --key=value}): {@code --gateway-jar}, {@code --everything} (server-everything's
  * dist/index.js), {@code --node}, {@code --java} (for the child JVMs; default: this JVM), {@code --out} (results
  * directory), {@code --work} (logs and configs), {@code --warmup} (s, 5), {@code --duration} (s, 5),
- * {@code --concurrency} (1,16,64), {@code --list-concurrency} (1,16), {@code --upstreams} (1,10,50).
+ * {@code --concurrency} (1,16,64), {@code --list-concurrency} (1,16), {@code --upstreams} (1,10,50),
+ * {@code --scenarios} (all: {@value #ALL_SCENARIOS}), {@code --redis-concurrency} (as --concurrency),
+ * {@code --redis-server} (redis-server on the PATH).
  */
 public final class Bench {
 
@@ -43,7 +46,11 @@ public final class Bench {
     private static final HttpClient PROBE = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
 
+    /** What --scenarios selects from, in the order they run; the default runs them all. */
+    static final String ALL_SCENARIOS = "call,redis,memory,list,fan-out";
+
     private final Map<String, String> opts;
+    private final List<String> scenarios;
     private final Path work;
     private final Path out;
     private final String java;
@@ -56,6 +63,8 @@ public final class Bench {
     private final List<Map<String, Object>> firstEventRows = new ArrayList<>();
     private final List<Map<String, Object>> fanOutRows = new ArrayList<>();
     private Map<String, Object> memory;
+    private final Map<String, Object> redisStore = new LinkedHashMap<>();
+    private final List<Map<String, Object>> redisRows = new ArrayList<>();
     private String gatewayVersion = "?";
     private int gatewaySeq;
 
@@ -67,6 +76,21 @@ public final class Bench {
                 ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java"));
         this.warmup = Double.parseDouble(opts.getOrDefault("warmup", "5"));
         this.duration = Double.parseDouble(opts.getOrDefault("duration", "5"));
+        this.scenarios = List.of(opts.getOrDefault("scenarios", ALL_SCENARIOS).split(","));
+        for (String sc : scenarios) {
+            if (!List.of(ALL_SCENARIOS.split(",")).contains(sc)) {
+                throw new IllegalArgumentException("unknown scenario " + sc + " in --scenarios (known: " + ALL_SCENARIOS + ")");
+            }
+        }
+    }
+
+    /** latest, or latest-redis (latest-call+redis, ...) for a run of some scenarios only. */
+    private String resultName() {
+        return List.of(ALL_SCENARIOS.split(",")).equals(scenarios) ? "latest" : "latest-" + String.join("+", scenarios);
+    }
+
+    private boolean has(String scenario) {
+        return scenarios.contains(scenario);
     }
 
     public static void main(String[] args) throws Exception {
@@ -99,103 +123,119 @@ public final class Bench {
         List<Integer> concurrencies = ints(opts.getOrDefault("concurrency", "1,16,64"));
         List<Integer> listConcurrencies = ints(opts.getOrDefault("list-concurrency", "1,16"));
         List<Integer> upstreamCounts = ints(opts.getOrDefault("upstreams", "1,10,50"));
-        int maxUpstreams = upstreamCounts.stream().mapToInt(Integer::intValue).max().orElse(1);
+        int maxUpstreams = has("list") ? upstreamCounts.stream().mapToInt(Integer::intValue).max().orElse(1) : 1;
         long t0 = System.nanoTime();
+        log("scenarios: " + String.join(",", scenarios));
 
         // --- upstreams
-        log("starting fixture upstream (" + maxUpstreams + " servers)");
-        Process fixture = start("fixture", List.of(java, "-cp", System.getProperty("java.class.path"),
-                "io.camelmcp.bench.FixtureUpstream", "0", Integer.toString(maxUpstreams)), Map.of());
-        Matcher m = waitForLog("fixture", fixture, Pattern.compile("READY port=(\\d+)"), 60);
-        int fixturePort = Integer.parseInt(m.group(1));
-        log("fixture upstream on port " + fixturePort);
-
-        int everythingPort = freePort();
-        Process everything = start("everything", List.of(opts.getOrDefault("node", "node"), everythingJs, "streamableHttp"),
-                Map.of("PORT", Integer.toString(everythingPort)));
-        waitForLog("everything", everything, Pattern.compile("listening on port"), 60);
-        log("server-everything on port " + everythingPort);
-
-        String fxUrl = fixtureUrl(fixturePort, 0);
-        String evUrl = "http://127.0.0.1:" + everythingPort + "/mcp";
-
-        // --- gateway in front of one fixture server (fx_) and server-everything (ev_)
-        Started gw = startGateway("fixture+everything", List.of(
-                new Upstream("fixture", fxUrl, "fx_"), new Upstream("everything", evUrl, "ev_")));
-        String gwUrl = gw.url();
-        Map<String, String> hubServers = new LinkedHashMap<>();
-        hubServers.put("fixture", fxUrl);
-        hubServers.put("everything", evUrl);
-        Started hub = startHub("fixture+everything", hubServers);
-
-        // --- tools/call
-        JsonNode sumArgs = SUM_ARGS;
-        jitWarmup("tools/call", List.of(
-                new LoadGen.Spec(List.of(fxUrl), "tools/call", "add", sumArgs, 16, 0, 0),
-                new LoadGen.Spec(List.of(gwUrl), "tools/call", "fx_add", sumArgs, 16, 0, 0),
-                new LoadGen.Spec(List.of(evUrl), "tools/call", "get-sum", sumArgs, 16, 0, 0),
-                new LoadGen.Spec(List.of(gwUrl), "tools/call", "ev_get-sum", sumArgs, 16, 0, 0)));
-        if (hub != null) {
-            jitWarmup("tools/call mcp-hub", List.of(
-                    new LoadGen.Spec(List.of(hub.url()), "tools/call", "fixture__add", sumArgs, 16, 0, 0),
-                    new LoadGen.Spec(List.of(hub.url()), "tools/call", "everything__get-sum", sumArgs, 16, 0, 0)));
+        Process fixture = null;
+        int fixturePort = 0;
+        if (has("call") || has("memory") || has("list") || has("redis")) {
+            log("starting fixture upstream (" + maxUpstreams + " servers)");
+            fixture = start("fixture", List.of(java, "-cp", System.getProperty("java.class.path"),
+                    "io.camelmcp.bench.FixtureUpstream", "0", Integer.toString(maxUpstreams)), Map.of());
+            Matcher m = waitForLog("fixture", fixture, Pattern.compile("READY port=(\\d+)"), 60);
+            fixturePort = Integer.parseInt(m.group(1));
+            log("fixture upstream on port " + fixturePort);
         }
-        for (String upstream : List.of("java-fixture", "server-everything")) {
-            boolean fx = upstream.equals("java-fixture");
-            long upstreamPid = (fx ? fixture : everything).pid();
-            for (int c : concurrencies) {
-                Map<String, Object> cpuDirect = new LinkedHashMap<>();
-                Map<String, Object> cpuGateway = new LinkedHashMap<>();
-                LoadGen.Result direct = measure("tools/call " + upstream + " c=" + c + " direct",
-                        new LoadGen.Spec(List.of(fx ? fxUrl : evUrl), "tools/call", fx ? "add" : "get-sum", sumArgs,
-                                c, warmup, duration), roles(upstreamPid, 0), cpuDirect);
-                LoadGen.Result via = measure("tools/call " + upstream + " c=" + c + " gateway",
-                        new LoadGen.Spec(List.of(gwUrl), "tools/call", fx ? "fx_add" : "ev_get-sum", sumArgs,
-                                c, warmup, duration), roles(upstreamPid, gw.process().pid()), cpuGateway);
-                Map<String, Object> row = new LinkedHashMap<>();
-                row.put("upstream", upstream);
-                row.put("tool", fx ? "add" : "get-sum");
-                row.put("sessions", c);
-                row.put("direct", direct.toMap());
-                row.put("gateway", via.toMap());
-                row.put("throughputRatio", ratio(via.throughput(), direct.throughput()));
-                row.put("p50Ratio", ratio(via.p50Ms(), direct.p50Ms()));
-                row.put("cpuMicrosPerCall", Map.of("direct", cpuDirect, "gateway", cpuGateway));
-                if (hub != null) {
-                    Thread.sleep(2000); // mcp-hub logs a burst of errors after each batch of SSE disconnects: let it settle
-                    Map<String, Object> cpuHub = new LinkedHashMap<>();
-                    LoadGen.Result peer = measure("tools/call " + upstream + " c=" + c + " mcp-hub",
-                            new LoadGen.Spec(List.of(hub.url()), "tools/call", fx ? "fixture__add" : "everything__get-sum",
-                                    sumArgs, c, warmup, duration), roles(upstreamPid, hub.process().pid()), cpuHub);
-                    row.put("cpuMicrosPerCallMcpHub", cpuHub);
-                    row.put("mcpHub", peer.toMap());
-                    row.put("gatewayToHubRatio", ratio(via.throughput(), peer.throughput()));
+        String fxUrl = fixtureUrl(fixturePort, 0);
+
+        Started gw = null;
+        Process everything = null;
+        if (has("call")) {
+            int everythingPort = freePort();
+            everything = start("everything", List.of(opts.getOrDefault("node", "node"), everythingJs, "streamableHttp"),
+                    Map.of("PORT", Integer.toString(everythingPort)));
+            waitForLog("everything", everything, Pattern.compile("listening on port"), 60);
+            log("server-everything on port " + everythingPort);
+            String evUrl = "http://127.0.0.1:" + everythingPort + "/mcp";
+
+            // --- gateway in front of one fixture server (fx_) and server-everything (ev_)
+            gw = startGateway("fixture+everything", List.of(
+                    new Upstream("fixture", fxUrl, "fx_"), new Upstream("everything", evUrl, "ev_")));
+            String gwUrl = gw.url();
+            Map<String, String> hubServers = new LinkedHashMap<>();
+            hubServers.put("fixture", fxUrl);
+            hubServers.put("everything", evUrl);
+            Started hub = startHub("fixture+everything", hubServers);
+
+            // --- tools/call
+            JsonNode sumArgs = SUM_ARGS;
+            jitWarmup("tools/call", List.of(
+                    new LoadGen.Spec(List.of(fxUrl), "tools/call", "add", sumArgs, 16, 0, 0),
+                    new LoadGen.Spec(List.of(gwUrl), "tools/call", "fx_add", sumArgs, 16, 0, 0),
+                    new LoadGen.Spec(List.of(evUrl), "tools/call", "get-sum", sumArgs, 16, 0, 0),
+                    new LoadGen.Spec(List.of(gwUrl), "tools/call", "ev_get-sum", sumArgs, 16, 0, 0)));
+            if (hub != null) {
+                jitWarmup("tools/call mcp-hub", List.of(
+                        new LoadGen.Spec(List.of(hub.url()), "tools/call", "fixture__add", sumArgs, 16, 0, 0),
+                        new LoadGen.Spec(List.of(hub.url()), "tools/call", "everything__get-sum", sumArgs, 16, 0, 0)));
+            }
+            for (String upstream : List.of("java-fixture", "server-everything")) {
+                boolean fx = upstream.equals("java-fixture");
+                long upstreamPid = (fx ? fixture : everything).pid();
+                for (int c : concurrencies) {
+                    Map<String, Object> cpuDirect = new LinkedHashMap<>();
+                    Map<String, Object> cpuGateway = new LinkedHashMap<>();
+                    LoadGen.Result direct = measure("tools/call " + upstream + " c=" + c + " direct",
+                            new LoadGen.Spec(List.of(fx ? fxUrl : evUrl), "tools/call", fx ? "add" : "get-sum", sumArgs,
+                                    c, warmup, duration), roles(upstreamPid, 0), cpuDirect);
+                    LoadGen.Result via = measure("tools/call " + upstream + " c=" + c + " gateway",
+                            new LoadGen.Spec(List.of(gwUrl), "tools/call", fx ? "fx_add" : "ev_get-sum", sumArgs,
+                                    c, warmup, duration), roles(upstreamPid, gw.process().pid()), cpuGateway);
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("upstream", upstream);
+                    row.put("tool", fx ? "add" : "get-sum");
+                    row.put("sessions", c);
+                    row.put("direct", direct.toMap());
+                    row.put("gateway", via.toMap());
+                    row.put("throughputRatio", ratio(via.throughput(), direct.throughput()));
+                    row.put("p50Ratio", ratio(via.p50Ms(), direct.p50Ms()));
+                    row.put("cpuMicrosPerCall", Map.of("direct", cpuDirect, "gateway", cpuGateway));
+                    if (hub != null) {
+                        Thread.sleep(2000); // mcp-hub logs a burst of errors after each batch of SSE disconnects: let it settle
+                        Map<String, Object> cpuHub = new LinkedHashMap<>();
+                        LoadGen.Result peer = measure("tools/call " + upstream + " c=" + c + " mcp-hub",
+                                new LoadGen.Spec(List.of(hub.url()), "tools/call", fx ? "fixture__add" : "everything__get-sum",
+                                        sumArgs, c, warmup, duration), roles(upstreamPid, hub.process().pid()), cpuHub);
+                        row.put("cpuMicrosPerCallMcpHub", cpuHub);
+                        row.put("mcpHub", peer.toMap());
+                        row.put("gatewayToHubRatio", ratio(via.throughput(), peer.throughput()));
+                    }
+                    callRows.add(row);
                 }
-                callRows.add(row);
+            }
+            if (hub != null) {
+                hub.stop();
+            }
+
+            // --- time to the first streamed event of an answer (a progress notification sent at once)
+            for (String target : List.of("direct", "gateway")) {
+                Map<String, Object> fe = Extras.firstEvent(target.equals("direct") ? fxUrl : gwUrl,
+                        target.equals("direct") ? "progress" : "fx_progress", 50, 300);
+                fe.put("path", target);
+                log("  first SSE event " + target + ": p50 " + fe.get("p50Ms") + " ms, p99 " + fe.get("p99Ms") + " ms");
+                firstEventRows.add(fe);
             }
         }
-        if (hub != null) {
-            hub.stop();
-        }
 
-        // --- time to the first streamed event of an answer (a progress notification sent at once)
-        for (String target : List.of("direct", "gateway")) {
-            Map<String, Object> fe = Extras.firstEvent(target.equals("direct") ? fxUrl : gwUrl,
-                    target.equals("direct") ? "progress" : "fx_progress", 50, 300);
-            fe.put("path", target);
-            log("  first SSE event " + target + ": p50 " + fe.get("p50Ms") + " ms, p99 " + fe.get("p99Ms") + " ms");
-            firstEventRows.add(fe);
+        // --- the Redis session store: memory vs redis, one replica vs two (the gateway above serves as the memory one)
+        if (has("redis")) {
+            redisScenario(fixture.pid(), fxUrl, gw,
+                    ints(opts.getOrDefault("redis-concurrency", opts.getOrDefault("concurrency", "1,16,64"))));
         }
-        gw.stop();
+        if (gw != null) {
+            gw.stop();
+        }
 
         // --- start-up of the plain jar, without the AOT cache nor Spring AOT, for comparison
-        if (opts.containsKey("gateway-aot")) {
+        if (has("call") && opts.containsKey("gateway-aot")) {
             startGateway("1 fixture upstream, plain jar (no AOT cache, no Spring AOT)", List.of(new Upstream("fixture", fxUrl, "fx_")),
                     List.of("-XX:AOTMode=off")).stop();
         }
 
         // --- memory: many sessions, then many open GET streams, in a 512 MB heap
-        if (!"0".equals(opts.getOrDefault("memory-sessions", "10000"))) {
+        if (has("memory") && !"0".equals(opts.getOrDefault("memory-sessions", "10000"))) {
             int sessions = Integer.parseInt(opts.getOrDefault("memory-sessions", "10000"));
             int streams = Integer.parseInt(opts.getOrDefault("memory-streams", "2000"));
             Started mg = startGateway("memory (-Xmx512m)", List.of(new Upstream("fixture", fxUrl, "fx_")), List.of("-Xmx512m"));
@@ -208,58 +248,64 @@ public final class Bench {
         }
 
         // --- tools/list over N upstreams, one gateway per N
-        for (int n : upstreamCounts) {
-            List<Upstream> ups = new ArrayList<>();
-            List<String> urls = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                ups.add(new Upstream(String.format("fixture%02d", i), fixtureUrl(fixturePort, i), "fx" + i + "_"));
-                urls.add(fixtureUrl(fixturePort, i));
-            }
-            Started g = startGateway(n + " fixture upstream" + (n == 1 ? "" : "s"), ups);
-            Map<String, String> hubUps = new LinkedHashMap<>();
-            for (int i = 0; i < n; i++) {
-                hubUps.put(String.format("fixture%02d", i), fixtureUrl(fixturePort, i));
-            }
-            Started listHub = startHub(n + " fixture upstreams", hubUps);
-            jitWarmup("tools/list n=" + n, listHub == null
-                    ? List.of(new LoadGen.Spec(List.of(g.url()), "tools/list", null, null, 16, 0, 0))
-                    : List.of(new LoadGen.Spec(List.of(g.url()), "tools/list", null, null, 16, 0, 0),
-                            new LoadGen.Spec(List.of(listHub.url()), "tools/list", null, null, 16, 0, 0)));
-            for (int c : listConcurrencies) {
-                LoadGen.Result direct = measure("tools/list n=" + n + " c=" + c + " direct (client fans out)",
-                        new LoadGen.Spec(urls, "tools/list", null, null, c, warmup, duration));
-                LoadGen.Result via = measure("tools/list n=" + n + " c=" + c + " gateway",
-                        new LoadGen.Spec(List.of(g.url()), "tools/list", null, null, c, warmup, duration));
-                Map<String, Object> row = new LinkedHashMap<>();
-                row.put("upstreams", n);
-                row.put("tools", n * FixtureUpstream.TOOLS_PER_SERVER);
-                row.put("sessions", c);
-                row.put("direct", direct.toMap());
-                row.put("gateway", via.toMap());
-                row.put("throughputRatio", ratio(via.throughput(), direct.throughput()));
-                row.put("p50Ratio", ratio(via.p50Ms(), direct.p50Ms()));
-                if (listHub != null) {
-                    Thread.sleep(2000);
-                    LoadGen.Result peer = measure("tools/list n=" + n + " c=" + c + " mcp-hub",
-                            new LoadGen.Spec(List.of(listHub.url()), "tools/list", null, null, c, warmup, duration));
-                    row.put("mcpHub", peer.toMap());
-                    row.put("gatewayToHubRatio", ratio(via.throughput(), peer.throughput()));
+        if (has("list")) {
+            for (int n : upstreamCounts) {
+                List<Upstream> ups = new ArrayList<>();
+                List<String> urls = new ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    ups.add(new Upstream(String.format("fixture%02d", i), fixtureUrl(fixturePort, i), "fx" + i + "_"));
+                    urls.add(fixtureUrl(fixturePort, i));
                 }
-                listRows.add(row);
-            }
-            g.stop();
-            if (listHub != null) {
-                listHub.stop();
+                Started g = startGateway(n + " fixture upstream" + (n == 1 ? "" : "s"), ups);
+                Map<String, String> hubUps = new LinkedHashMap<>();
+                for (int i = 0; i < n; i++) {
+                    hubUps.put(String.format("fixture%02d", i), fixtureUrl(fixturePort, i));
+                }
+                Started listHub = startHub(n + " fixture upstreams", hubUps);
+                jitWarmup("tools/list n=" + n, listHub == null
+                        ? List.of(new LoadGen.Spec(List.of(g.url()), "tools/list", null, null, 16, 0, 0))
+                        : List.of(new LoadGen.Spec(List.of(g.url()), "tools/list", null, null, 16, 0, 0),
+                                new LoadGen.Spec(List.of(listHub.url()), "tools/list", null, null, 16, 0, 0)));
+                for (int c : listConcurrencies) {
+                    LoadGen.Result direct = measure("tools/list n=" + n + " c=" + c + " direct (client fans out)",
+                            new LoadGen.Spec(urls, "tools/list", null, null, c, warmup, duration));
+                    LoadGen.Result via = measure("tools/list n=" + n + " c=" + c + " gateway",
+                            new LoadGen.Spec(List.of(g.url()), "tools/list", null, null, c, warmup, duration));
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("upstreams", n);
+                    row.put("tools", n * FixtureUpstream.TOOLS_PER_SERVER);
+                    row.put("sessions", c);
+                    row.put("direct", direct.toMap());
+                    row.put("gateway", via.toMap());
+                    row.put("throughputRatio", ratio(via.throughput(), direct.throughput()));
+                    row.put("p50Ratio", ratio(via.p50Ms(), direct.p50Ms()));
+                    if (listHub != null) {
+                        Thread.sleep(2000);
+                        LoadGen.Result peer = measure("tools/list n=" + n + " c=" + c + " mcp-hub",
+                                new LoadGen.Spec(List.of(listHub.url()), "tools/list", null, null, c, warmup, duration));
+                        row.put("mcpHub", peer.toMap());
+                        row.put("gatewayToHubRatio", ratio(via.throughput(), peer.throughput()));
+                    }
+                    listRows.add(row);
+                }
+                g.stop();
+                if (listHub != null) {
+                    listHub.stop();
+                }
             }
         }
 
-        everything.destroy();
-        fixture.destroy();
+        if (everything != null) {
+            everything.destroy();
+        }
+        if (fixture != null) {
+            fixture.destroy();
+        }
 
         // --- cold fan-out over remote upstreams
         long latency = Long.parseLong(opts.getOrDefault("remote-latency-ms", "20"));
-        if (latency > 0) {
-            coldFanOut(upstreamCounts, maxUpstreams, latency);
+        if (has("fan-out") && latency > 0) {
+            coldFanOut(upstreamCounts, upstreamCounts.stream().mapToInt(Integer::intValue).max().orElse(1), latency);
         }
         double totalSeconds = (System.nanoTime() - t0) / 1e9;
         log(String.format(Locale.ROOT, "done in %.0f s", totalSeconds));
@@ -379,6 +425,204 @@ public final class Bench {
         }
     }
 
+    // ------------------------------------------------------------------------------------------------ Redis store
+
+    /**
+     * The Redis session store ({@code mcp.gateway.store=redis}), tools/call of the fixture's {@code add}: a gateway
+     * with the memory store (the tools/call scenario's, when it ran), one with the Redis store, and two replicas with
+     * the Redis store sharing one redis-server (started here on a free port, no persistence), reached round robin.
+     * Around each Redis cell, the server's command counters (INFO commandstats) give the commands per call.
+     */
+    private void redisScenario(long fixturePid, String fxUrl, Started memoryGateway, List<Integer> concurrencies)
+            throws Exception {
+        String server = opts.getOrDefault("redis-server", "redis-server");
+        String version = commandOutput(List.of(server, "--version"));
+        if (!version.startsWith("Redis server")) {
+            redisStore.put("skipped", "redis-server not found (" + server + "): the Redis store rows need it "
+                    + "(apt-get install redis-server; .ci/run installs it)");
+            log("Redis store scenario skipped: " + redisStore.get("skipped"));
+            return;
+        }
+        redisStore.put("redisServer", version);
+        int port = freePort();
+        log("starting redis-server on port " + port);
+        Process redis = start("redis", List.of(server, "--port", Integer.toString(port), "--bind", "127.0.0.1",
+                "--save", "", "--appendonly", "no"), Map.of());
+        List<Started> own = new ArrayList<>();
+        try {
+            waitForLog("redis", redis, Pattern.compile("Ready to accept connections"), 30);
+            List<Upstream> ups = List.of(new Upstream("fixture", fxUrl, "fx_"));
+            Started mem = memoryGateway;
+            if (mem == null) {
+                mem = startGateway("1 fixture upstream, store=memory", ups);
+                own.add(mem);
+            }
+            redisStore.put("memoryGateway", memoryGateway == null ? "1 fixture upstream" : "the tools/call scenario's");
+            List<String> store = List.of("--mcp.gateway.store=redis", "--spring.data.redis.url=redis://127.0.0.1:" + port);
+            // both replicas start at once (the smoke run's budget): their start-up rows say so
+            Launched la = launchGateway("1 fixture upstream, store=redis, replica 1 (started with replica 2)", ups, List.of(), store);
+            Launched lb = launchGateway("1 fixture upstream, store=redis, replica 2 (started with replica 1)", ups, List.of(), store);
+            Started a = awaitGateway(la);
+            own.add(a);
+            Started b = awaitGateway(lb);
+            own.add(b);
+            List<String> both = List.of(a.url(), b.url());
+            jitWarmup("Redis store", List.of(
+                    new LoadGen.Spec(List.of(mem.url()), "tools/call", "fx_add", SUM_ARGS, 16, 0, 0),
+                    new LoadGen.Spec(List.of(a.url()), "tools/call", "fx_add", SUM_ARGS, 16, 0, 0),
+                    new LoadGen.Spec(both, "tools/call", "fx_add", SUM_ARGS, 16, 0, 0, true)));
+            for (int c : concurrencies) {
+                Map<String, Object> cpuMem = new LinkedHashMap<>();
+                Map<String, Object> cpuOne = new LinkedHashMap<>();
+                Map<String, Object> cpuTwo = new LinkedHashMap<>();
+                Map<String, Long> cmdOne = new LinkedHashMap<>();
+                Map<String, Long> cmdTwo = new LinkedHashMap<>();
+                LoadGen.Result m = measure("tools/call fx_add c=" + c + " store=memory",
+                        new LoadGen.Spec(List.of(mem.url()), "tools/call", "fx_add", SUM_ARGS, c, warmup, duration),
+                        processes("gateway", mem, null, 0, fixturePid), cpuMem);
+                LoadGen.Result one = measure("tools/call fx_add c=" + c + " store=redis",
+                        new LoadGen.Spec(List.of(a.url()), "tools/call", "fx_add", SUM_ARGS, c, warmup, duration),
+                        processes("gateway", a, null, redis.pid(), fixturePid), cpuOne, commandCounter(port, cmdOne));
+                LoadGen.Result two = measure("tools/call fx_add c=" + c + " store=redis, 2 replicas round robin",
+                        new LoadGen.Spec(both, "tools/call", "fx_add", SUM_ARGS, c, warmup, duration, true),
+                        processes("replica1", a, b, redis.pid(), fixturePid), cpuTwo, commandCounter(port, cmdTwo));
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("sessions", c);
+                row.put("memory", m.toMap());
+                row.put("redis", one.toMap());
+                row.put("twoReplicas", two.toMap());
+                row.put("redisToMemoryRatio", ratio(one.throughput(), m.throughput()));
+                row.put("twoToOneReplicaRatio", ratio(two.throughput(), one.throughput()));
+                row.put("redisCommandsPerCall", Map.of("redis", perCall(cmdOne, one, null), "twoReplicas", perCall(cmdTwo, two, null)));
+                row.put("evalPerCall", Map.of("redis", perCall(cmdOne, one, EVAL), "twoReplicas", perCall(cmdTwo, two, EVAL)));
+                row.put("redisCommands", Map.of("redis", cmdOne, "twoReplicas", cmdTwo));
+                row.put("cpuMicrosPerCall", Map.of("memory", cpuMem, "redis", cpuOne, "twoReplicas", cpuTwo));
+                log(String.format(Locale.ROOT, "  c=%d: redis / memory %s, 2 replicas / 1 %s; Redis commands per call %s / %s %s",
+                        c, row.get("redisToMemoryRatio"), row.get("twoToOneReplicaRatio"), perCall(cmdOne, one, null),
+                        perCall(cmdTwo, two, null), cmdTwo));
+                redisRows.add(row);
+            }
+            // the round trips: INFO commandstats also counts the commands the Lua scripts run, MONITOR tells them
+            // apart; it costs a line per command, so in a pass of its own (not measured for throughput)
+            int c = concurrencies.contains(16) ? 16 : concurrencies.stream().mapToInt(Integer::intValue).max().orElse(16);
+            double w = Math.min(warmup, 1);
+            double d = Math.min(duration, 2);
+            Map<String, Object> trips = new LinkedHashMap<>();
+            trips.put("sessions", c);
+            trips.put("seconds", d);
+            trips.put("redis", roundTrips("store=redis", port,
+                    new LoadGen.Spec(List.of(a.url()), "tools/call", "fx_add", SUM_ARGS, c, w, d)));
+            trips.put("twoReplicas", roundTrips("store=redis, 2 replicas round robin", port,
+                    new LoadGen.Spec(both, "tools/call", "fx_add", SUM_ARGS, c, w, d, true)));
+            redisStore.put("roundTrips", trips);
+        } finally {
+            for (Started g : own) {
+                g.stop();
+            }
+            stopProcess(redis);
+        }
+    }
+
+    /** One pass under MONITOR: the commands clients sent (round trips) and those the scripts ran, per call. */
+    private Map<String, Object> roundTrips(String label, int port, LoadGen.Spec spec) throws Exception {
+        RedisStats.Monitor[] monitor = new RedisStats.Monitor[1];
+        Map<String, Long> clients = new LinkedHashMap<>();
+        Map<String, Long> scripts = new LinkedHashMap<>();
+        LoadGen.Result r = measure("tools/call fx_add c=" + spec.concurrency() + " " + label + ", under MONITOR", spec,
+                Map.of(), null, new LoadGen.Window() {
+                    @Override
+                    public void started() {
+                        try {
+                            monitor[0] = new RedisStats.Monitor(port);
+                        } catch (IOException e) {
+                            log("  MONITOR failed: " + e);
+                        }
+                    }
+
+                    @Override
+                    public void ended() {
+                        if (monitor[0] != null) {
+                            clients.putAll(monitor[0].clients());
+                            scripts.putAll(monitor[0].scripts());
+                            try {
+                                monitor[0].close();
+                            } catch (IOException ignored) {
+                                // closing
+                            }
+                        }
+                    }
+                });
+        long ops = r.operations() + r.errors();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("calls", ops);
+        m.put("errors", r.errors());
+        m.put("roundTripsPerCall", ops == 0 ? null : LoadGen.round(clients.values().stream().mapToLong(Long::longValue).sum() / (double) ops));
+        m.put("scriptCommandsPerCall", ops == 0 ? null : LoadGen.round(scripts.values().stream().mapToLong(Long::longValue).sum() / (double) ops));
+        m.put("clientCommands", clients);
+        m.put("scriptCommands", scripts);
+        log("  Redis round trips per call (" + label + "): " + m.get("roundTripsPerCall") + " " + clients
+                + "; run by the scripts: " + m.get("scriptCommandsPerCall") + " " + scripts);
+        return m;
+    }
+
+    /** The store's Lua scripts (Spring Data sends EVALSHA, EVAL when Redis has not got the script yet). */
+    private static final List<String> EVAL = List.of("evalsha", "eval");
+
+    /** Load generator, the gateway (or both replicas), redis-server (when its pid is not 0) and the upstream. */
+    private static Map<String, Long> processes(String role, Started gateway, Started second, long redisPid, long upstreamPid) {
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("loadgen", ProcessHandle.current().pid());
+        m.put(role, gateway.process().pid());
+        if (second != null) {
+            m.put("replica2", second.process().pid());
+        }
+        if (redisPid != 0) {
+            m.put("redis", redisPid);
+        }
+        m.put("upstream", upstreamPid);
+        return m;
+    }
+
+    /** Reads INFO commandstats when the measured window starts and when it ends; puts the difference into {@code delta}. */
+    private static LoadGen.Window commandCounter(int port, Map<String, Long> delta) {
+        return new LoadGen.Window() {
+            private Map<String, Long> before;
+
+            @Override
+            public void started() {
+                before = commandCalls(port);
+            }
+
+            @Override
+            public void ended() {
+                Map<String, Long> after = commandCalls(port);
+                if (before != null && after != null) {
+                    delta.putAll(RedisStats.delta(before, after));
+                }
+            }
+        };
+    }
+
+    private static Map<String, Long> commandCalls(int port) {
+        try {
+            return RedisStats.commandCalls(port);
+        } catch (IOException | RuntimeException e) {
+            log("  INFO commandstats failed: " + e);
+            return null;
+        }
+    }
+
+    /** Commands (all, or those named) per operation of the cell, finished or failed, in the measured window. */
+    private static Double perCall(Map<String, Long> commands, LoadGen.Result r, List<String> names) {
+        long ops = r.operations() + r.errors();
+        if (ops == 0 || commands.isEmpty()) {
+            return null;
+        }
+        long n = commands.entrySet().stream().filter(e -> names == null || names.contains(e.getKey()))
+                .mapToLong(Map.Entry::getValue).sum();
+        return LoadGen.round((double) n / ops);
+    }
+
     // ------------------------------------------------------------------------------------------------ gateway
 
     private record Upstream(String name, String url, String prefix) {
@@ -396,6 +640,20 @@ public final class Bench {
     }
 
     private Started startGateway(String label, List<Upstream> upstreams, List<String> extraJvmOpts) throws Exception {
+        return startGateway(label, upstreams, extraJvmOpts, List.of());
+    }
+
+    private Started startGateway(String label, List<Upstream> upstreams, List<String> extraJvmOpts, List<String> appArgs)
+            throws Exception {
+        return awaitGateway(launchGateway(label, upstreams, extraJvmOpts, appArgs));
+    }
+
+    /** A gateway process started, not yet ready. */
+    private record Launched(int seq, String label, List<Upstream> upstreams, int port, Process process, long startNanos) {
+    }
+
+    private Launched launchGateway(String label, List<Upstream> upstreams, List<String> extraJvmOpts, List<String> appArgs)
+            throws Exception {
         int seq = ++gatewaySeq;
         StringBuilder yaml = new StringBuilder("mcp:\n  gateway:\n    demo:\n      enabled: false\n    servers:\n");
         for (Upstream u : upstreams) {
@@ -421,9 +679,21 @@ public final class Bench {
         }
         cmd.addAll(List.of("--server.port=" + port, "--server.address=127.0.0.1",
                 "--spring.config.additional-location=file:" + config));
+        cmd.addAll(appArgs);
         log("starting gateway #" + seq + " (" + label + ") on port " + port);
         long start = System.nanoTime();
         Process p = start("gateway-" + seq, cmd, Map.of());
+        return new Launched(seq, label, upstreams, port, p, start);
+    }
+
+    /** Waits until it is ready, then measures its first initialize and lists (a start-up row). */
+    private Started awaitGateway(Launched launched) throws Exception {
+        int seq = launched.seq();
+        String label = launched.label();
+        List<Upstream> upstreams = launched.upstreams();
+        int port = launched.port();
+        Process p = launched.process();
+        long start = launched.startNanos();
         URI readiness = URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness");
         long deadline = start + 120_000_000_000L;
         while (true) {
@@ -534,10 +804,26 @@ public final class Bench {
      */
     private LoadGen.Result measure(String label, LoadGen.Spec spec, Map<String, Long> processes,
                                    Map<String, Object> cpuOut) throws Exception {
+        return measure(label, spec, processes, cpuOut, null);
+    }
+
+    /** The same; {@code also} is told when the measured window starts and ends too (after the CPU times are read). */
+    private LoadGen.Result measure(String label, LoadGen.Spec spec, Map<String, Long> processes,
+                                   Map<String, Object> cpuOut, LoadGen.Window also) throws Exception {
         Map<String, long[]> ticks = new LinkedHashMap<>();
-        LoadGen.Result r = LoadGen.run(spec, processes.isEmpty() ? null : new LoadGen.Window() {
-            @Override public void started() { processes.forEach((role, pid) -> ticks.put(role, new long[] {cpuTicks(pid), 0})); }
-            @Override public void ended() { processes.forEach((role, pid) -> ticks.get(role)[1] = cpuTicks(pid)); }
+        LoadGen.Result r = LoadGen.run(spec, processes.isEmpty() && also == null ? null : new LoadGen.Window() {
+            @Override public void started() {
+                processes.forEach((role, pid) -> ticks.put(role, new long[] {cpuTicks(pid), 0}));
+                if (also != null) {
+                    also.started();
+                }
+            }
+            @Override public void ended() {
+                processes.forEach((role, pid) -> ticks.get(role)[1] = cpuTicks(pid));
+                if (also != null) {
+                    also.ended();
+                }
+            }
         });
         StringBuilder cpu = new StringBuilder();
         if (cpuOut != null && r.operations() > 0) {
@@ -583,7 +869,8 @@ public final class Bench {
         }
         log("JIT warm-up, " + what + ": " + seconds + " s per target");
         for (LoadGen.Spec s : specs) {
-            LoadGen.run(new LoadGen.Spec(s.urls(), s.method(), s.tool(), s.arguments(), s.concurrency(), 0, seconds));
+            LoadGen.run(new LoadGen.Spec(s.urls(), s.method(), s.tool(), s.arguments(), s.concurrency(), 0, seconds,
+                    s.roundRobin()));
         }
     }
 
@@ -771,6 +1058,7 @@ public final class Bench {
         settings.put("jitWarmupSeconds", jitWarmupSeconds());
         settings.put("gatewayJvmOpts", opts.getOrDefault("gateway-jvm-opts", ""));
         settings.put("totalRunSeconds", LoadGen.round(totalSeconds));
+        settings.put("scenarios", scenarios);
         json.put("settings", settings);
         json.put("toolsCall", callRows);
         json.put("toolsList", listRows);
@@ -780,8 +1068,12 @@ public final class Bench {
         if (memory != null) {
             json.put("memory", memory);
         }
+        if (has("redis")) {
+            redisStore.put("rows", redisRows);
+            json.put("redisStore", redisStore);
+        }
         McpSession.JSON.writer().with(SerializationFeature.INDENT_OUTPUT)
-                .writeValue(out.resolve("latest.json").toFile(), json);
+                .writeValue(out.resolve(resultName() + ".json").toFile(), json);
 
         StringBuilder md = new StringBuilder();
         md.append("# Camel MCP Gateway benchmark\n\n");
@@ -796,44 +1088,52 @@ public final class Bench {
         md.append("| date | ").append(machine.get("date")).append(" |\n");
         md.append("| settings | warm-up ").append(fmt(warmup)).append(" s, measured ").append(fmt(duration))
                 .append(" s per cell; JIT warm-up ").append(fmt(jitWarmupSeconds()))
-                .append(" s per target before each scenario; whole run ").append(Math.round(totalSeconds)).append(" s |\n\n");
+                .append(" s per target before each scenario; whole run ").append(Math.round(totalSeconds)).append(" s; scenarios ")
+                .append(String.join(", ", scenarios)).append(" |\n\n");
         md.append("Load generator, upstreams and gateway share the same machine (closed loop: each session sends its next ")
                 .append("request when the previous answer is in). Latencies in ms. Ratio = gateway / direct ")
                 .append("(throughput: < 1 means the gateway is slower; p50: > 1 means it adds latency).\n\n");
 
-        md.append("## tools/call\n\n");
-        md.append("| upstream (tool) | sessions | direct calls/s | gateway calls/s | throughput ratio | direct p50 / p90 / p99 | gateway p50 / p90 / p99 | p50 ratio | errors (direct/gateway) |\n");
-        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-        for (Map<String, Object> r : callRows) {
-            md.append("| ").append(r.get("upstream")).append(" (").append(r.get("tool")).append(") | ")
-                    .append(r.get("sessions")).append(" | ");
-            appendPair(md, r);
-        }
-        md.append("\n### CPU per call\n\nCPU time (user + system, from /proc) each process spent per completed call during ")
-                .append("the measured window, in µs. With every process on the same cores, the throughput ratio follows from ")
-                .append("these: the gateway's own column is its cost; it also changes what the others spend per call.\n\n");
-        md.append("| upstream | sessions | direct: load generator / upstream | gateway: load generator / **gateway** / upstream | mcp-hub: load generator / **mcp-hub** / upstream |\n");
-        md.append("|---|---:|---:|---:|---:|\n");
-        for (Map<String, Object> r : callRows) {
-            @SuppressWarnings("unchecked")
-            Map<String, Map<String, Object>> cpu = (Map<String, Map<String, Object>>) r.get("cpuMicrosPerCall");
-            if (cpu == null) {
-                continue;
+        if (has("call")) {
+            md.append("## tools/call\n\n");
+            md.append("| upstream (tool) | sessions | direct calls/s | gateway calls/s | throughput ratio | direct p50 / p90 / p99 | gateway p50 / p90 / p99 | p50 ratio | errors (direct/gateway) |\n");
+            md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            for (Map<String, Object> r : callRows) {
+                md.append("| ").append(r.get("upstream")).append(" (").append(r.get("tool")).append(") | ")
+                        .append(r.get("sessions")).append(" | ");
+                appendPair(md, r);
             }
-            md.append("| ").append(r.get("upstream")).append(" | ").append(r.get("sessions")).append(" | ")
-                    .append(cpuCells(cpu.get("direct"))).append(" | ").append(cpuCells(cpu.get("gateway"))).append(" | ")
-                    .append(cpuCells(asMap(r.get("cpuMicrosPerCallMcpHub")))).append(" |\n");
+            md.append("\n### CPU per call\n\nCPU time (user + system, from /proc) each process spent per completed call during ")
+                    .append("the measured window, in µs. With every process on the same cores, the throughput ratio follows from ")
+                    .append("these: the gateway's own column is its cost; it also changes what the others spend per call.\n\n");
+            md.append("| upstream | sessions | direct: load generator / upstream | gateway: load generator / **gateway** / upstream | mcp-hub: load generator / **mcp-hub** / upstream |\n");
+            md.append("|---|---:|---:|---:|---:|\n");
+            for (Map<String, Object> r : callRows) {
+                @SuppressWarnings("unchecked")
+                Map<String, Map<String, Object>> cpu = (Map<String, Map<String, Object>>) r.get("cpuMicrosPerCall");
+                if (cpu == null) {
+                    continue;
+                }
+                md.append("| ").append(r.get("upstream")).append(" | ").append(r.get("sessions")).append(" | ")
+                        .append(cpuCells(cpu.get("direct"))).append(" | ").append(cpuCells(cpu.get("gateway"))).append(" | ")
+                        .append(cpuCells(asMap(r.get("cpuMicrosPerCallMcpHub")))).append(" |\n");
+            }
+        }
+        if (has("redis")) {
+            appendRedis(md, machine.get("nproc"));
         }
 
-        md.append("\n## tools/list over N upstreams (cached, steady state)\n\n");
-        md.append("Direct = the client itself keeps one session per upstream and lists each in turn (what it does without a gateway); ")
-                .append("gateway = one tools/list to the gateway, answered from its merged catalogue.\n\n");
-        md.append("| upstreams (tools) | sessions | direct lists/s | gateway lists/s | throughput ratio | direct p50 / p90 / p99 | gateway p50 / p90 / p99 | p50 ratio | errors (direct/gateway) |\n");
-        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-        for (Map<String, Object> r : listRows) {
-            md.append("| ").append(r.get("upstreams")).append(" (").append(r.get("tools")).append(") | ")
-                    .append(r.get("sessions")).append(" | ");
-            appendPair(md, r);
+        if (has("list")) {
+            md.append("\n## tools/list over N upstreams (cached, steady state)\n\n");
+            md.append("Direct = the client itself keeps one session per upstream and lists each in turn (what it does without a gateway); ")
+                    .append("gateway = one tools/list to the gateway, answered from its merged catalogue.\n\n");
+            md.append("| upstreams (tools) | sessions | direct lists/s | gateway lists/s | throughput ratio | direct p50 / p90 / p99 | gateway p50 / p90 / p99 | p50 ratio | errors (direct/gateway) |\n");
+            md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            for (Map<String, Object> r : listRows) {
+                md.append("| ").append(r.get("upstreams")).append(" (").append(r.get("tools")).append(") | ")
+                        .append(r.get("sessions")).append(" | ");
+                appendPair(md, r);
+            }
         }
 
         if (!fanOutRows.isEmpty()) {
@@ -918,10 +1218,127 @@ public final class Bench {
                 }
             }
         }
-        Files.writeString(out.resolve("latest.md"), md);
-        log("wrote " + out.resolve("latest.md") + " and " + out.resolve("latest.json"));
+        Files.writeString(out.resolve(resultName() + ".md"), md);
+        log("wrote " + out.resolve(resultName() + ".md") + " and " + out.resolve(resultName() + ".json"));
         System.out.println();
         System.out.print(md);
+    }
+
+    @SuppressWarnings("unchecked")
+    private void appendRedis(StringBuilder md, Object nproc) {
+        md.append("\n## Redis session store (tools/call, Java fixture `fx_add`)\n\n");
+        if (redisStore.containsKey("skipped")) {
+            md.append("Skipped: ").append(redisStore.get("skipped")).append(".\n");
+            return;
+        }
+        md.append("`mcp.gateway.store=redis` against the default memory store, and two replicas with the Redis store ")
+                .append("sharing one Redis (").append(redisStore.get("redisServer")).append(", on this machine, loopback, ")
+                .append("no persistence). The memory gateway is ").append(redisStore.get("memoryGateway")).append(". Two ")
+                .append("replicas, round robin: each simulated client initializes on one replica, then sends each next ")
+                .append("request to the next replica, in the same session (no affinity). Redis commands per call = the ")
+                .append("commands Redis processed in the measured window (INFO commandstats before and after, INFO itself ")
+                .append("left out) / the calls in that window; EVALSHA + EVAL = the store's Lua scripts.\n\n");
+        md.append("| sessions | memory calls/s | redis calls/s | redis / memory (issue's target: ≥ 0.85 at 16) | memory p50 / p90 / p99 | redis p50 / p90 / p99 | Redis commands per call | EVALSHA + EVAL per call | commands per call by name | errors (memory/redis) |\n");
+        md.append("|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|\n");
+        for (Map<String, Object> r : redisRows) {
+            Map<String, Object> m = asMap(r.get("memory"));
+            Map<String, Object> g = asMap(r.get("redis"));
+            Object ratio = r.get("redisToMemoryRatio");
+            String verdict = ratio == null || !Integer.valueOf(16).equals(r.get("sessions")) ? ""
+                    : num(ratio) >= 0.85 ? " (≥ 0.85: met)" : " (< 0.85: not met)";
+            md.append("| ").append(r.get("sessions")).append(" | ").append(fmt(num(m.get("throughputPerSec")))).append(" | ")
+                    .append(fmt(num(g.get("throughputPerSec")))).append(" | ")
+                    .append(ratio == null ? "-" : fmt2(num(ratio))).append(verdict).append(" | ")
+                    .append(lat(m)).append(" | ").append(lat(g)).append(" | ")
+                    .append(perCallCell(r, "redisCommandsPerCall", "redis")).append(" | ")
+                    .append(perCallCell(r, "evalPerCall", "redis")).append(" | ")
+                    .append(byName(r, "redis")).append(" | ")
+                    .append(m.get("errors")).append(" / ").append(g.get("errors")).append(" |\n");
+        }
+        md.append("\n### One replica vs two (both with the Redis store)\n\n");
+        md.append("On this machine (").append(nproc).append(" cores) the two replicas, Redis, the fixture and the load ")
+                .append("generator share the same cores: two replicas cannot show scale-out here (twice the gateways, the ")
+                .append("same CPU). The row shows that spreading every session's requests over the replicas works, and ")
+                .append("what it costs.\n\n");
+        md.append("| sessions | 1 replica calls/s | 2 replicas calls/s | 2 / 1 | 1 replica p50 / p90 / p99 | 2 replicas p50 / p90 / p99 | Redis commands per call (2 replicas) | EVALSHA + EVAL per call (2 replicas) | commands per call by name | errors (1/2) |\n");
+        md.append("|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|\n");
+        for (Map<String, Object> r : redisRows) {
+            Map<String, Object> g = asMap(r.get("redis"));
+            Map<String, Object> t = asMap(r.get("twoReplicas"));
+            md.append("| ").append(r.get("sessions")).append(" | ").append(fmt(num(g.get("throughputPerSec")))).append(" | ")
+                    .append(fmt(num(t.get("throughputPerSec")))).append(" | ")
+                    .append(r.get("twoToOneReplicaRatio") == null ? "-" : fmt2(num(r.get("twoToOneReplicaRatio")))).append(" | ")
+                    .append(lat(g)).append(" | ").append(lat(t)).append(" | ")
+                    .append(perCallCell(r, "redisCommandsPerCall", "twoReplicas")).append(" | ")
+                    .append(perCallCell(r, "evalPerCall", "twoReplicas")).append(" | ")
+                    .append(byName(r, "twoReplicas")).append(" | ")
+                    .append(g.get("errors")).append(" / ").append(t.get("errors")).append(" |\n");
+        }
+        Map<String, Object> trips = asMap(redisStore.get("roundTrips"));
+        if (trips != null) {
+            md.append("\n### Redis round trips per tools/call\n\n");
+            md.append("The commands above include those the store's Lua scripts run inside Redis (`redis.call`), which cost ")
+                    .append("no round trip. A pass of its own under `MONITOR` (").append(fmt(num(trips.get("seconds"))))
+                    .append(" s, not measured for throughput: MONITOR costs a line per command) tells the commands the ")
+                    .append("gateways sent, one round trip each, from those the scripts ran.\n\n");
+            md.append("| target | sessions | calls | round trips per call | sent by the gateways, per call | run by the scripts, per call | errors |\n");
+            md.append("|---|---:|---:|---:|---|---|---:|\n");
+            for (String k : List.of("redis", "twoReplicas")) {
+                Map<String, Object> t = asMap(trips.get(k));
+                long calls = (long) num(t.get("calls"));
+                md.append("| ").append(k.equals("redis") ? "1 replica" : "2 replicas, round robin").append(" | ")
+                        .append(trips.get("sessions")).append(" | ").append(calls).append(" | ")
+                        .append(t.get("roundTripsPerCall") == null ? "-" : String.format(Locale.ROOT, "%.3f", num(t.get("roundTripsPerCall"))))
+                        .append(" | ").append(perOp(asLongs(t.get("clientCommands")), calls)).append(" | ")
+                        .append(perOp(asLongs(t.get("scriptCommands")), calls)).append(" | ").append(t.get("errors")).append(" |\n");
+            }
+        }
+        md.append("\nCPU per call (µs, as in the table above):\n\n");
+        md.append("| sessions | memory: load generator / **gateway** / upstream | redis: load generator / **gateway** / redis / upstream | 2 replicas: load generator / **replica 1** / **replica 2** / redis / upstream |\n");
+        md.append("|---:|---:|---:|---:|\n");
+        for (Map<String, Object> r : redisRows) {
+            Map<String, Object> cpu = asMap(r.get("cpuMicrosPerCall"));
+            md.append("| ").append(r.get("sessions")).append(" | ").append(redisCpu(asMap(cpu.get("memory")))).append(" | ")
+                    .append(redisCpu(asMap(cpu.get("redis")))).append(" | ")
+                    .append(redisCpu(asMap(cpu.get("twoReplicas")))).append(" |\n");
+        }
+    }
+
+    private static String perCallCell(Map<String, Object> r, String key, String cell) {
+        Object v = asMap(r.get(key)).get(cell);
+        return v == null ? "-" : String.format(Locale.ROOT, "%.3f", num(v));
+    }
+
+    /** e.g. {@code evalsha 1.000}: each command Redis processed in the window, per call. */
+    private static String byName(Map<String, Object> r, String cell) {
+        Map<String, Object> result = asMap(r.get(cell));
+        return perOp(asLongs(asMap(r.get("redisCommands")).get(cell)),
+                (long) (num(result.get("operations")) + num(result.get("errors"))));
+    }
+
+    private static String perOp(Map<String, Long> cmds, long ops) {
+        if (cmds == null || cmds.isEmpty() || ops == 0) {
+            return "-";
+        }
+        StringBuilder b = new StringBuilder();
+        cmds.forEach((k, v) -> b.append(b.isEmpty() ? "" : ", ").append(k).append(' ')
+                .append(String.format(Locale.ROOT, "%.3f", (double) v / ops)));
+        return b.toString();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Long> asLongs(Object o) {
+        return (Map<String, Long>) o;
+    }
+
+    private static String redisCpu(Map<String, Object> cpu) {
+        if (cpu == null || cpu.isEmpty()) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder();
+        cpu.forEach((role, v) -> b.append(b.isEmpty() ? "" : " / ")
+                .append(role.equals("gateway") || role.startsWith("replica") ? "**" + v + "**" : v));
+        return b.toString();
     }
 
     @SuppressWarnings("unchecked")

@@ -15,7 +15,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * Keeps the benchmark working: {@code bench/run --smoke} runs every scenario of the suite for a moment against the
- * packaged jar (direct, through the gateway, through mcp-hub; lists, cold fan-out, first event, memory, start-up).
+ * packaged jar (direct, through the gateway, through mcp-hub; lists, cold fan-out, first event, memory, start-up,
+ * the Redis store with one and two replicas).
  * The numbers mean nothing at these sizes; every scenario must have run, without a single failed operation.
  * Runs after {@code package} (failsafe); the bench's own module is built by the script.
  */
@@ -66,6 +67,25 @@ class BenchSmokeIT {
             assertThat(s.path("readyMs").asDouble()).isPositive();
             assertThat(s.path("toolsListed").asInt()).isPositive();
         });
+        // the Redis store: memory vs redis vs two replicas round robin at 4 sessions, and the round trips per call
+        // (skipped, with its reason in the results, where redis-server is not installed; .ci/run installs it)
+        JsonNode redis = r.path("redisStore");
+        assertThat(redis.isMissingNode()).as("the Redis store scenario ran or said why not").isFalse();
+        if (!redis.has("skipped")) {
+            List<String> redisCells = new ArrayList<>();
+            for (JsonNode row : redis.path("rows")) {
+                for (String path : List.of("memory", "redis", "twoReplicas")) {
+                    redisCells.add(cell("redis store c=" + row.path("sessions").asInt() + " " + path, row.path(path)));
+                }
+                assertThat(row.at("/evalPerCall/twoReplicas").asDouble()).as("EVALSHA per call, 2 replicas").isPositive();
+            }
+            assertThat(redisCells).hasSize(3).allMatch(String::isEmpty, "no errors and at least one operation");
+            for (String target : List.of("redis", "twoReplicas")) {
+                assertThat(redis.at("/roundTrips/" + target + "/roundTripsPerCall").asDouble())
+                        .as("Redis round trips per call, %s", target).isPositive();
+                assertThat(redis.at("/roundTrips/" + target + "/errors").asLong()).isZero();
+            }
+        }
         assertThat(r.at("/memory/streamsOpened").asInt()).isEqualTo(10);
         assertThat(r.at("/memory/withSessionsAndStreams/heapUsedMiB").asDouble()).isPositive();
         assertThat(root.resolve("bench/target/smoke/latest.md")).isNotEmptyFile();
