@@ -35,7 +35,7 @@ public class AotSwitches implements ApplicationContextInitializer<GenericApplica
      * The optional parts, by configuration class. Each one's switch is read from its own
      * {@code @ConditionalOnProperty}, and its beans include the properties classes it enables.
      */
-    static final List<Class<?>> PARTS = List.of(DemoServers.class, KubernetesConfiguration.class);
+    static final List<Class<?>> PARTS = List.of(DemoServers.class, KubernetesConfiguration.class, RedisStoreConfiguration.class);
 
     @Override
     public void initialize(GenericApplicationContext context) {

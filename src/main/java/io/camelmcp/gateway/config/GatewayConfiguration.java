@@ -20,6 +20,9 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.listener.RedisMessageListenerContainer;
+import org.springframework.data.redis.serializer.StringRedisSerializer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -46,7 +49,10 @@ import io.camelmcp.gateway.relay.ClientStreams;
 import io.camelmcp.gateway.federation.LoggingLevels;
 import io.camelmcp.gateway.relay.ServerMessages;
 import io.camelmcp.gateway.federation.TaskLists;
+import io.camelmcp.gateway.health.SessionStoreHealthIndicator;
 import io.camelmcp.gateway.session.InMemoryExpiringStore;
+import io.camelmcp.gateway.session.LocalReplicaBus;
+import io.camelmcp.gateway.session.ReplicaBus;
 import io.camelmcp.gateway.session.InMemorySessionStore;
 import io.camelmcp.gateway.session.RelayStores;
 import io.camelmcp.gateway.session.SessionStore;
@@ -89,9 +95,40 @@ public class GatewayConfiguration {
         return info;
     }
 
+    /** The store chosen once (mcp.gateway.store): this JVM's memory, or Redis shared by every replica. */
     @Bean
-    SessionStore sessionStore(GatewayProperties props) {
-        return new InMemorySessionStore(props.getSessionIdleTimeout());
+    SessionStore sessionStore(GatewayProperties props, ObjectProvider<RedisStoreConfiguration.RedisStores> redis) {
+        return props.getStore() == GatewayProperties.Store.REDIS ? redis.getObject().sessions()
+                : new InMemorySessionStore(props.getSessionIdleTimeout());
+    }
+
+    /** What replicas tell each other (the routes of replicas.yaml carry it with the Redis store). */
+    @Bean
+    ReplicaBus mcpReplicaBus(GatewayProperties props, ObjectMapper mapper, ObjectProvider<RedisStoreConfiguration.RedisStores> redis) {
+        return props.getStore() == GatewayProperties.Store.REDIS ? redis.getObject().bus() : new LocalReplicaBus(mapper);
+    }
+
+    /**
+     * The replicas-in route's subscription (started only with the Redis store, where it re-subscribes within a
+     * second of Redis coming back). Here in every mode: the routes of replicas.yaml name it even while stopped.
+     */
+    @Bean
+    RedisMessageListenerContainer mcpReplicaListener(RedisConnectionFactory factory) {
+        RedisMessageListenerContainer container = new RedisMessageListenerContainer();
+        container.setConnectionFactory(factory);
+        container.setRecoveryInterval(1000);
+        return container;
+    }
+
+    /** JSON text on the replicas' channel, never Java serialization. */
+    @Bean
+    StringRedisSerializer mcpRedisStrings() {
+        return StringRedisSerializer.UTF_8;
+    }
+
+    @Bean
+    SessionStoreHealthIndicator sessionStoreHealthIndicator(SessionStore store) {
+        return new SessionStoreHealthIndicator(store);
     }
 
     @Bean(destroyMethod = "close")
@@ -174,9 +211,9 @@ public class GatewayConfiguration {
     @Bean
     ClientStreams mcpClientStreams(ServerRegistry registry, SessionStore store, UpstreamSessions upstreams,
                                    UpstreamClient client, ServerMessages serverMessages, JsonRpc json, Catalog catalog,
-                                   GatewayProperties props) {
+                                   GatewayProperties props, ReplicaBus bus) {
         ClientStreams streams = new ClientStreams(registry, store, upstreams, client, serverMessages, json,
-                props.getUpstream().getListTimeout());
+                props.getUpstream().getListTimeout(), bus);
         // what clients see changed: tell every listening client, once per change
         catalog.onMergedChanged(kinds -> kinds.forEach(k -> streams.broadcast(switch (k) {
             case TOOLS -> "notifications/tools/list_changed";
@@ -268,17 +305,18 @@ public class GatewayConfiguration {
         return new CallRouter(registry, serverMessages);
     }
 
-    /** The relay's expiring ids and tokens; the id-expiry timer route purges them. */
+    /** The relay's expiring ids (memory or Redis, as the session store); the id-expiry timer route purges them. */
     @Bean
-    RelayStores relayStores() {
-        return new RelayStores(new InMemoryExpiringStore<>(), new InMemoryExpiringStore<>(), new InMemoryExpiringStore<>(),
-                new InMemoryExpiringStore<>(), new InMemoryExpiringStore<>());
+    RelayStores relayStores(GatewayProperties props, ObjectProvider<RedisStoreConfiguration.RedisStores> redis) {
+        return props.getStore() == GatewayProperties.Store.REDIS ? redis.getObject().relay()
+                : new RelayStores(new InMemoryExpiringStore<>(), new InMemoryExpiringStore<>(), new InMemoryExpiringStore<>(),
+                        new InMemoryExpiringStore<>());
     }
 
     @Bean
     ServerMessages mcpServerMessages(UpstreamSessions upstreams, ServerRegistry registry, RelayStores relayStores,
-                                     JsonRpc json, GatewayProperties props) {
-        return new ServerMessages(upstreams, registry, relayStores, json, props.getUpstream().getMaxRequestDuration());
+                                     JsonRpc json, GatewayProperties props, ReplicaBus bus) {
+        return new ServerMessages(upstreams, registry, relayStores, json, props.getUpstream().getMaxRequestDuration(), bus);
     }
 
     @Bean

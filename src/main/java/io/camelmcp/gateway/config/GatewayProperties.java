@@ -46,6 +46,32 @@ public class GatewayProperties {
     public Duration getRoutesReloadInterval() { return routesReloadInterval; }
     public void setRoutesReloadInterval(Duration routesReloadInterval) { this.routesReloadInterval = routesReloadInterval; }
 
+    /** Where sessions and the relay's state live. */
+    public enum Store {
+        /** This JVM only: one replica (the embedded default). */
+        MEMORY,
+        /** Redis ({@code spring.data.redis.*}): any number of replicas, no session affinity. */
+        REDIS
+    }
+
+    private Store store = Store.MEMORY;
+
+    public Store getStore() { return store; }
+    public void setStore(Store store) { this.store = store; }
+
+    private final Redis redis = new Redis();
+
+    public Redis getRedis() { return redis; }
+
+    /** {@code mcp.gateway.redis.*}: how the Redis store names its keys (the connection is {@code spring.data.redis.*}). */
+    public static class Redis {
+        /** Prefix of every key and channel, so that several gateways (or other applications) can share one Redis. */
+        private String keyPrefix = "mcp-gateway:";
+
+        public String getKeyPrefix() { return keyPrefix; }
+        public void setKeyPrefix(String keyPrefix) { this.keyPrefix = keyPrefix; }
+    }
+
     private final Upstream upstream = new Upstream();
 
     private final Discovery discovery = new Discovery();

@@ -133,7 +133,7 @@ public class McpSessions {
 
     /** However a session ended (DELETE, idle TTL), its streams end and its upstream sessions are closed. */
     private void ended(SessionStore.EndedSession ended) {
-        streams.closed(ended.session().id());
+        streams.ended(ended.session().id());
         closeUpstreams(ended.upstreams());
     }
 

@@ -23,6 +23,8 @@ import io.camelmcp.gateway.registry.RegistrySnapshot;
 import io.camelmcp.gateway.registry.ServerRegistration;
 import io.camelmcp.gateway.registry.ServerRegistry;
 import io.camelmcp.gateway.session.ClientContext;
+import io.camelmcp.gateway.session.ReplicaBus;
+import io.camelmcp.gateway.session.ReplicaMessage;
 import io.camelmcp.gateway.session.SessionStore;
 import io.camelmcp.gateway.session.UpstreamSession;
 import io.camelmcp.gateway.upstream.SseEvent;
@@ -48,6 +50,8 @@ public class ClientStreams {
     private static final long RETRY_MILLIS = 2000;
     private static final long KEEP_ALIVE_MILLIS = 15_000;
     private static final int MAX_STREAMS = 16;
+    private static final int CONFLICT_RETRIES = 10;
+    private static final long CONFLICT_RETRY_MILLIS = 200;
 
     private final ServerRegistry registry;
     private final SessionStore store;
@@ -63,8 +67,14 @@ public class ClientStreams {
     /** Upstream GET streams held for a gateway session, by "session\nserver". */
     private final Map<String, UpstreamReply> upstreamStreams = new ConcurrentHashMap<>();
 
+    /** The client of each session whose GET stream this replica holds. */
+    private final Map<String, ClientContext> listening = new ConcurrentHashMap<>();
+    private final ReplicaBus bus;
+
     public ClientStreams(ServerRegistry registry, SessionStore store, UpstreamSessions upstreams, UpstreamClient client,
-                         ServerMessages serverMessages, JsonRpc json, Duration connectTimeout) {
+                         ServerMessages serverMessages, JsonRpc json, Duration connectTimeout, ReplicaBus bus) {
+        this.bus = bus;
+        bus.subscribe(this::onReplicaMessage);
         this.registry = registry;
         this.store = store;
         this.upstreams = upstreams;
@@ -106,7 +116,10 @@ public class ClientStreams {
             mine.put(stream.id(), stream);
         }
         current.put(gs.sessionId(), stream);
+        listening.put(gs.sessionId(), gs);
         EventStream.Attachment body = stream.attach(lastSeen, RETRY_MILLIS, KEEP_ALIVE_MILLIS, prime);
+        // another replica that held the client's GET stream lets go of it and of its upstream streams
+        bus.publish(new ReplicaMessage(ReplicaMessage.STREAM, bus.replica(), gs.sessionId(), null, null));
         openUpstreams(gs);
         return Answer.events(body);
     }
@@ -166,8 +179,15 @@ public class ClientStreams {
     /** An upstream session exists for the client: if the client listens, listen to the upstream too. */
     void upstreamOpened(ClientContext gs, ServerRegistration server) {
         if (!current.containsKey(gs.sessionId())) {
+            // the client may listen on another replica: that one opens the upstream's stream
+            bus.publish(new ReplicaMessage(ReplicaMessage.OPENED, bus.replica(), gs.sessionId(), server.name(), null));
             return;
         }
+        listen(gs, server, 0);
+    }
+
+    /** Opens the upstream's GET stream for a listening client; retried while the upstream still has the old one. */
+    private void listen(ClientContext gs, ServerRegistration server, int attempt) {
         UpstreamSession us = store.upstream(gs.sessionId(), server.name());
         if (us == null || us.sessionId() == null) {
             return; // a server without sessions has no stream of its own to offer
@@ -180,6 +200,21 @@ public class ClientStreams {
         try {
             reply = client.openStream(server, us, connectTimeout);
         } catch (UpstreamException e) {
+            return;
+        }
+        if (reply.status() == 409 && attempt < CONFLICT_RETRIES) {
+            // one GET stream per upstream session: the replica the client left is still closing its own
+            reply.discard();
+            Thread.ofVirtual().name("mcp-listen-retry-" + server.name()).start(() -> {
+                try {
+                    Thread.sleep(CONFLICT_RETRY_MILLIS);
+                    if (current.containsKey(gs.sessionId())) {
+                        listen(gs, server, attempt + 1);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
             return;
         }
         if (reply.status() != 200 || !reply.isEventStream() || upstreamStreams.putIfAbsent(key, reply) != null) {
@@ -224,13 +259,64 @@ public class ClientStreams {
         current.values().forEach(s -> s.publish(bytes));
     }
 
+    /** The gateway session ended: its streams end here and on every other replica, with the upstream streams held for it. */
+    public void ended(String sessionId) {
+        closed(sessionId);
+        bus.publish(new ReplicaMessage(ReplicaMessage.ENDED, bus.replica(), sessionId, null, null));
+    }
+
+    private void onReplicaMessage(ReplicaMessage m) {
+        if (m.isFrom(bus.replica())) {
+            return;
+        }
+        switch (m.type()) {
+            case ReplicaMessage.ENDED -> closed(m.sessionId());
+            case ReplicaMessage.STREAM -> letGo(m.sessionId());
+            case ReplicaMessage.OPENED -> {
+                ClientContext gs = listening.get(m.sessionId());
+                ServerRegistration server = m.server() == null ? null : registrationOf(m.server());
+                if (gs != null && server != null && current.containsKey(m.sessionId())) {
+                    Thread.ofVirtual().name("mcp-listen-" + m.server()).start(() -> listen(gs, server, 0));
+                }
+            }
+            default -> { }
+        }
+    }
+
+    private ServerRegistration registrationOf(String server) {
+        RegistrySnapshot.Entry e = registry.snapshot().server(server);
+        return e == null ? null : e.registration();
+    }
+
+    /**
+     * The client opened its GET stream on another replica: the stream it had here ends (it reads on there) and the
+     * upstream streams held for it close, so that the other replica can open them. Request streams go on.
+     */
+    private void letGo(String sessionId) {
+        listening.remove(sessionId);
+        EventStream old = current.remove(sessionId);
+        if (old != null) {
+            Map<String, EventStream> mine = streams.get(sessionId);
+            if (mine != null) {
+                mine.remove(old.id(), old);
+            }
+            old.end();
+        }
+        closeUpstreamStreams(sessionId);
+    }
+
     /** The gateway session ended: its streams end, and the upstream streams held for it close. */
     public void closed(String sessionId) {
         current.remove(sessionId);
+        listening.remove(sessionId);
         Map<String, EventStream> mine = streams.remove(sessionId);
         if (mine != null) {
             mine.values().forEach(EventStream::end);
         }
+        closeUpstreamStreams(sessionId);
+    }
+
+    private void closeUpstreamStreams(String sessionId) {
         for (String key : List.copyOf(upstreamStreams.keySet())) {
             if (key.startsWith(sessionId + '\n')) {
                 UpstreamReply r = upstreamStreams.remove(key);

@@ -24,6 +24,8 @@ import io.camelmcp.gateway.session.ClientContext;
 import io.camelmcp.gateway.session.ClientRequestKey;
 import io.camelmcp.gateway.session.PendingRequest;
 import io.camelmcp.gateway.session.RelayStores;
+import io.camelmcp.gateway.session.ReplicaBus;
+import io.camelmcp.gateway.session.ReplicaMessage;
 import io.camelmcp.gateway.session.ServerRequestKey;
 import io.camelmcp.gateway.session.TaskKey;
 import io.camelmcp.gateway.session.UpstreamRequestKey;
@@ -37,7 +39,7 @@ import io.camelmcp.gateway.upstream.UpstreamSessions;
  * and posted in the upstream session it came from. A request the client did not declare support for is
  * answered to the upstream with an error and never reaches the client;</li>
  * <li>progress tokens the gateway handed upstream are mapped back to the client's own;</li>
- * <li>a client's notifications/cancelled reaches the server that runs the request.</li>
+ * <li>a client's notifications/cancelled reaches the server that runs the request, from whichever replica.</li>
  * </ul>
  */
 public class ServerMessages {
@@ -51,8 +53,12 @@ public class ServerMessages {
     private final Duration requestTtl;
     private final SecureRandom random = new SecureRandom();
 
+    private final ReplicaBus bus;
+
     public ServerMessages(UpstreamSessions upstreams, ServerRegistry registry, RelayStores stores, JsonRpc json,
-                          Duration requestTtl) {
+                          Duration requestTtl, ReplicaBus bus) {
+        this.bus = bus;
+        bus.subscribe(this::onReplicaMessage);
         this.upstreams = upstreams;
         this.registry = registry;
         this.stores = stores;
@@ -63,30 +69,50 @@ public class ServerMessages {
     // ---- requests going up ------------------------------------------------------------------------------
 
     /**
-     * Before a client's request goes upstream: its progress token is replaced by one of the gateway's
-     * (unique across upstreams) and the request is remembered as running on that server, for cancellation.
+     * Before a client's request goes upstream: its progress token is replaced by one of the gateway's, which
+     * carries the client's own and the server's name (no store to share between replicas: whichever replica reads
+     * the progress maps it back), and the request is remembered as running on that server, here, for cancellation.
      * Returns what {@link #finished} needs to clean up.
      */
     public Running started(ClientContext gs, RegistrySnapshot.Entry server, JsonRpcMessage msg) {
-        String token = null;
         JsonNode meta = msg.paramsObject().get("_meta");
         if (meta instanceof ObjectNode m && m.get("progressToken") != null && !m.get("progressToken").isNull()) {
-            token = "gw-pt-" + randomId();
-            stores.progressTokens().put(token, m.get("progressToken"), requestTtl);
-            m.put("progressToken", token);
+            m.put("progressToken", progressToken(server.name(), m.get("progressToken")));
         }
         ClientRequestKey running = new ClientRequestKey(gs.sessionId(), msg.id());
         stores.runningOn().put(running, server.name(), requestTtl);
-        return new Running(running, token);
+        return new Running(running);
     }
 
     /** What a running request holds in the relay's stores. */
-    public record Running(ClientRequestKey request, String progressToken) {}
+    public record Running(ClientRequestKey request) {}
 
     public void finished(Running r) {
         stores.runningOn().remove(r.request());
-        if (r.progressToken() != null) {
-            stores.progressTokens().remove(r.progressToken());
+    }
+
+    private static final String TOKEN_PREFIX = "gw-pt-";
+    private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+
+    /** The gateway's progress token for a client's: "gw-pt-" + the server's name + "." + the client's token (JSON), base64url. */
+    String progressToken(String server, JsonNode clientToken) {
+        return TOKEN_PREFIX + B64.encodeToString(server.getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "."
+                + B64.encodeToString(json.write(clientToken));
+    }
+
+    /** The client's token inside a gateway token from that server; null for any other token (or another server's). */
+    JsonNode clientToken(String server, JsonNode token) {
+        if (token == null || !token.isTextual() || !token.textValue().startsWith(TOKEN_PREFIX)) {
+            return null;
+        }
+        String t = token.textValue();
+        int dot = t.indexOf('.', TOKEN_PREFIX.length());
+        try {
+            String from = new String(Base64.getUrlDecoder().decode(t.substring(TOKEN_PREFIX.length(), dot)),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            return from.equals(server) ? json.read(Base64.getUrlDecoder().decode(t.substring(dot + 1))) : null;
+        } catch (java.io.IOException | RuntimeException e) {
+            return null; // not one of ours
         }
     }
 
@@ -148,8 +174,7 @@ public class ServerMessages {
     private JsonNode notification(ClientContext gs, RegistrySnapshot.Entry server, ObjectNode msg, String method) {
         switch (method) {
             case "notifications/progress" -> {
-                JsonNode token = msg.path("params").get("progressToken");
-                JsonNode original = token == null ? null : stores.progressTokens().get(token.asText());
+                JsonNode original = clientToken(server.name(), msg.path("params").get("progressToken"));
                 if (original != null) {
                     ObjectNode out = msg.deepCopy();
                     ((ObjectNode) out.get("params")).set("progressToken", original);
@@ -244,16 +269,38 @@ public class ServerMessages {
         return Answer.accepted();
     }
 
-    /** A client's notifications/cancelled: sent to the server running that request. */
+    /**
+     * A client's notifications/cancelled: sent to the server running that request. A request this replica does not
+     * run may run on another one: the others are told over the bus, and the one that runs it sends it on.
+     */
     public Answer cancelled(@ExchangeProperty(McpExchange.MESSAGE) JsonRpcMessage msg,
                           @ExchangeProperty(McpExchange.CLIENT) ClientContext gs) {
         JsonNode requestId = msg.paramsObject().get("requestId");
-        String server = requestId == null ? null : stores.runningOn().get(new ClientRequestKey(gs.sessionId(), requestId));
-        RegistrySnapshot.Entry entry = server == null ? null : registry.snapshot().server(server);
-        if (entry != null) {
-            upstreams.deliver(gs, entry.registration(), json.write(msg.raw()));
+        if (requestId != null && !cancelHere(gs.sessionId(), requestId, msg.raw())) {
+            bus.publish(new ReplicaMessage(ReplicaMessage.CANCELLED, bus.replica(), gs.sessionId(), null, msg.raw()));
         }
         return Answer.accepted();
+    }
+
+    /** Sends a cancellation to the server running the request, if it runs here; false when it does not. */
+    private boolean cancelHere(String sessionId, JsonNode requestId, JsonNode cancellation) {
+        String server = stores.runningOn().get(new ClientRequestKey(sessionId, requestId));
+        RegistrySnapshot.Entry entry = server == null ? null : registry.snapshot().server(server);
+        if (entry == null) {
+            return false;
+        }
+        upstreams.deliver(sessionId, entry.registration(), json.write(cancellation));
+        return true;
+    }
+
+    /** Another replica's cancellation of a request it does not run. */
+    private void onReplicaMessage(ReplicaMessage m) {
+        if (ReplicaMessage.CANCELLED.equals(m.type()) && !m.isFrom(bus.replica()) && m.data() != null) {
+            JsonNode requestId = m.data().path("params").get("requestId");
+            if (requestId != null) {
+                cancelHere(m.sessionId(), requestId, m.data());
+            }
+        }
     }
 
     /** The client's roots changed: every server it has a session with is told, and may ask again. */

@@ -325,8 +325,14 @@ public class RedisSessionStore implements SessionStore {
         return n == null ? 0 : n.intValue();
     }
 
+    @Override
+    public String describe() {
+        return outage.store();
+    }
+
     /** Throws when Redis does not answer a PING (the readiness check). */
-    public void ping() {
+    @Override
+    public void check() {
         outage.call(() -> redis.execute((org.springframework.data.redis.core.RedisCallback<String>) c -> c.ping()));
     }
 

@@ -67,6 +67,15 @@ public interface SessionStore {
 
     int size();
 
+    /** What the store is, for operators (health details, error messages). */
+    default String describe() {
+        return "memory (this replica only)";
+    }
+
+    /** Throws when the store cannot be reached: the readiness check. */
+    default void check() {
+    }
+
     /** A session that ended, with the upstream sessions it had; {@code expired} when its idle TTL ended it. */
     record EndedSession(GatewaySession session, List<UpstreamSession> upstreams, boolean expired) {}
 }

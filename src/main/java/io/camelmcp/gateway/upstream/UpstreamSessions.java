@@ -233,7 +233,12 @@ public class UpstreamSessions {
      * session with the server, without opening or re-initialising one. Returns the HTTP status, 0 if none.
      */
     public int deliver(ClientContext gs, ServerRegistration server, byte[] body) {
-        UpstreamSession session = store.upstream(gs.sessionId(), server.name());
+        return deliver(gs.sessionId(), server, body);
+    }
+
+    /** The same, by the gateway session's id (a message another replica handed on). */
+    public int deliver(String gatewaySessionId, ServerRegistration server, byte[] body) {
+        UpstreamSession session = store.upstream(gatewaySessionId, server.name());
         if (session == null) {
             return 0;
         }

@@ -57,9 +57,10 @@ class McpSessionsTest {
         server = new ServerRegistration("fast", URI.create(fixture.url()), "fast_", Map.of(), "test");
         registry.reconcile("test", List.of(server));
         RelayStores relay = new RelayStores(new InMemoryExpiringStore<>(), new InMemoryExpiringStore<>(),
-                new InMemoryExpiringStore<>(), new InMemoryExpiringStore<>(), new InMemoryExpiringStore<>());
-        ServerMessages messages = new ServerMessages(upstreams, registry, relay, json, TIMEOUT);
-        ClientStreams streams = new ClientStreams(registry, store, upstreams, client, messages, json, TIMEOUT);
+                new InMemoryExpiringStore<>(), new InMemoryExpiringStore<>());
+        io.camelmcp.gateway.session.LocalReplicaBus bus = new io.camelmcp.gateway.session.LocalReplicaBus(new com.fasterxml.jackson.databind.ObjectMapper());
+        ServerMessages messages = new ServerMessages(upstreams, registry, relay, json, TIMEOUT, bus);
+        ClientStreams streams = new ClientStreams(registry, store, upstreams, client, messages, json, TIMEOUT, bus);
         sessions = new McpSessions(store, upstreams, registry, json, json.object(), IDLE, streams);
     }
 

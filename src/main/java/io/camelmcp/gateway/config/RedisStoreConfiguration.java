@@ -1,0 +1,86 @@
+package io.camelmcp.gateway.config;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.spring.boot.CamelContextConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.data.redis.ClientResourcesBuilderCustomizer;
+import org.springframework.boot.autoconfigure.data.redis.RedisConnectionDetails;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.camelmcp.gateway.session.InMemoryExpiringStore;
+import io.camelmcp.gateway.session.PendingRequest;
+import io.camelmcp.gateway.session.RedisExpiringStore;
+import io.camelmcp.gateway.session.RedisReplicaBus;
+import io.camelmcp.gateway.session.RedisSessionStore;
+import io.camelmcp.gateway.session.RelayStores;
+import io.camelmcp.gateway.session.StoreOutage;
+
+/**
+ * {@code mcp.gateway.store=redis}: the session store, the relay's stores and the bus between replicas on Redis
+ * (Spring Boot's Lettuce connection, {@code spring.data.redis.*}). {@link GatewayConfiguration} takes them from
+ * {@link RedisStores} when the store is redis.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnProperty(name = "mcp.gateway.store", havingValue = "redis")
+public class RedisStoreConfiguration {
+
+    /** What the Redis store consists of. */
+    public record RedisStores(RedisSessionStore sessions, RelayStores relay, RedisReplicaBus bus) {}
+
+    @Bean
+    RedisStores redisStores(StringRedisTemplate redis, ObjectMapper mapper, RedisConnectionDetails connection,
+                            GatewayProperties props) {
+        StoreOutage outage = new StoreOutage(describe(connection));
+        String prefix = props.getRedis().getKeyPrefix();
+        RedisSessionStore sessions = new RedisSessionStore(redis, mapper, outage, prefix, props.getSessionIdleTimeout());
+        RelayStores relay = new RelayStores(
+                new RedisExpiringStore<>(redis, mapper, outage, prefix, "pending", PendingRequest.class),
+                new RedisExpiringStore<>(redis, mapper, outage, prefix, "gateway-id", String.class),
+                // where a client's request runs is known where it runs: a cancellation that reaches another
+                // replica is handed to the others over the bus (no store round trip on every call)
+                new InMemoryExpiringStore<>(),
+                new RedisExpiringStore<>(redis, mapper, outage, prefix, "task", String.class));
+        return new RedisStores(sessions, relay, new RedisReplicaBus(mapper));
+    }
+
+    private static String describe(RedisConnectionDetails connection) {
+        RedisConnectionDetails.Standalone s = connection.getStandalone();
+        if (connection.getSentinel() != null) {
+            return "Redis sentinel master " + connection.getSentinel().getMaster();
+        }
+        if (connection.getCluster() != null) {
+            return "Redis cluster " + connection.getCluster().getNodes();
+        }
+        return s == null ? "Redis" : "Redis at " + s.getHost() + ":" + s.getPort();
+    }
+
+    /** Reconnects soon after Redis is back (Lettuce's default backs off to 30 s). */
+    @Bean
+    ClientResourcesBuilderCustomizer mcpRedisReconnect() {
+        return builder -> builder.reconnectDelay(io.lettuce.core.resource.Delay.exponential(
+                Duration.ofMillis(100), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS));
+    }
+
+    /** Starts the routes of replicas.yaml, and gives the bus its producer once Camel runs. */
+    @Bean
+    CamelContextConfiguration mcpReplicaRoutes(RedisStores stores) {
+        return new CamelContextConfiguration() {
+            @Override
+            public void beforeApplicationStart(CamelContext context) {
+                context.getPropertiesComponent().addInitialProperty("mcp.gateway.replicas.enabled", "true");
+            }
+
+            @Override
+            public void afterApplicationStart(CamelContext context) {
+                stores.bus().setProducer(context.createProducerTemplate());
+            }
+        };
+    }
+}
