@@ -12,6 +12,7 @@ import org.springframework.beans.factory.support.BeanDefinitionRegistryPostProce
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ApplicationContextInitializer;
+import org.springframework.context.annotation.Import;
 import org.springframework.context.support.GenericApplicationContext;
 import org.springframework.core.annotation.MergedAnnotation;
 import org.springframework.core.annotation.MergedAnnotations;
@@ -66,12 +67,22 @@ public class AotSwitches implements ApplicationContextInitializer<GenericApplica
         return value != null && value.equalsIgnoreCase(condition.getString("havingValue"));
     }
 
-    /** The configuration class and the properties classes it enables. */
+    /** The configuration class, the properties classes it enables and the configuration it imports (transitively). */
     static Set<Class<?>> classesOf(Class<?> part) {
-        Set<Class<?>> classes = new HashSet<>(Set.of(part));
-        MergedAnnotations.from(part).get(EnableConfigurationProperties.class).getValue("value", Class[].class)
-                .ifPresent(enabled -> classes.addAll(List.<Class<?>>of(enabled)));
+        Set<Class<?>> classes = new HashSet<>();
+        collect(part, classes);
         return classes;
+    }
+
+    private static void collect(Class<?> config, Set<Class<?>> classes) {
+        if (!classes.add(config)) {
+            return;
+        }
+        MergedAnnotations annotations = MergedAnnotations.from(config);
+        annotations.get(EnableConfigurationProperties.class).getValue("value", Class[].class)
+                .ifPresent(enabled -> classes.addAll(List.<Class<?>>of(enabled)));
+        annotations.stream(Import.class).forEach(i -> i.getValue("value", Class[].class)
+                .ifPresent(imported -> List.<Class<?>>of(imported).forEach(c -> collect(c, classes))));
     }
 
     /** Drops the definitions of these classes and of every bean their {@code @Bean} methods make. */

@@ -20,9 +20,6 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.data.redis.connection.RedisConnectionFactory;
-import org.springframework.data.redis.listener.RedisMessageListenerContainer;
-import org.springframework.data.redis.serializer.StringRedisSerializer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -106,24 +103,6 @@ public class GatewayConfiguration {
     @Bean
     ReplicaBus mcpReplicaBus(GatewayProperties props, ObjectMapper mapper, ObjectProvider<RedisStoreConfiguration.RedisStores> redis) {
         return props.getStore() == GatewayProperties.Store.REDIS ? redis.getObject().bus() : new LocalReplicaBus(mapper);
-    }
-
-    /**
-     * The replicas-in route's subscription (started only with the Redis store, where it re-subscribes within a
-     * second of Redis coming back). Here in every mode: the routes of replicas.yaml name it even while stopped.
-     */
-    @Bean
-    RedisMessageListenerContainer mcpReplicaListener(RedisConnectionFactory factory) {
-        RedisMessageListenerContainer container = new RedisMessageListenerContainer();
-        container.setConnectionFactory(factory);
-        container.setRecoveryInterval(1000);
-        return container;
-    }
-
-    /** JSON text on the replicas' channel, never Java serialization. */
-    @Bean
-    StringRedisSerializer mcpRedisStrings() {
-        return StringRedisSerializer.UTF_8;
     }
 
     @Bean

@@ -10,6 +10,11 @@ import org.springframework.boot.autoconfigure.data.redis.ClientResourcesBuilderC
 import org.springframework.boot.autoconfigure.data.redis.RedisConnectionDetails;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.boot.autoconfigure.data.redis.RedisAutoConfiguration;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.listener.RedisMessageListenerContainer;
+import org.springframework.data.redis.serializer.StringRedisSerializer;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -29,6 +34,8 @@ import io.camelmcp.gateway.session.StoreOutage;
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = "mcp.gateway.store", havingValue = "redis")
+// excluded from auto-configuration in application.yaml: the memory store starts no Redis client
+@Import(RedisAutoConfiguration.class)
 public class RedisStoreConfiguration {
 
     /** What the Redis store consists of. */
@@ -61,6 +68,21 @@ public class RedisStoreConfiguration {
         return s == null ? "Redis" : "Redis at " + s.getHost() + ":" + s.getPort();
     }
 
+    /** The replicas-in route's subscription: re-subscribes within a second of Redis coming back. */
+    @Bean
+    RedisMessageListenerContainer mcpReplicaListener(RedisConnectionFactory factory) {
+        RedisMessageListenerContainer container = new RedisMessageListenerContainer();
+        container.setConnectionFactory(factory);
+        container.setRecoveryInterval(1000);
+        return container;
+    }
+
+    /** JSON text on the replicas' channel, never Java serialization. */
+    @Bean
+    StringRedisSerializer mcpRedisStrings() {
+        return StringRedisSerializer.UTF_8;
+    }
+
     /** Reconnects soon after Redis is back (Lettuce's default backs off to 30 s). */
     @Bean
     ClientResourcesBuilderCustomizer mcpRedisReconnect() {
@@ -68,13 +90,12 @@ public class RedisStoreConfiguration {
                 Duration.ofMillis(100), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS));
     }
 
-    /** Starts the routes of replicas.yaml, and gives the bus its producer once Camel runs. */
+    /** Gives the bus its producer once Camel runs (replicas.yaml's routes exist with this store only). */
     @Bean
     CamelContextConfiguration mcpReplicaRoutes(RedisStores stores) {
         return new CamelContextConfiguration() {
             @Override
             public void beforeApplicationStart(CamelContext context) {
-                context.getPropertiesComponent().addInitialProperty("mcp.gateway.replicas.enabled", "true");
             }
 
             @Override
