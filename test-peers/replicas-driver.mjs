@@ -32,6 +32,7 @@
 // Diagnostics go to stderr.
 
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { finish, isFinished, synthesizeContent } from "./driver-common.mjs";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 
@@ -48,21 +49,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // ---------------------------------------------------------------------------------------------
 // single-line output + exit
-let finished = false;
 let phase = "start";
-function finish(obj, code) {
-  if (finished) return;
-  finished = true;
-  let line;
-  try {
-    line = JSON.stringify(obj);
-  } catch (e) {
-    line = JSON.stringify({ ok: false, error: "unserializable result: " + e.message });
-    code = 1;
-  }
-  process.stdout.write(line + "\n", () => process.exit(code));
-  setTimeout(() => process.exit(code), 2000).unref();
-}
 
 const watchdog = setTimeout(() => {
   log(`watchdog fired after ${TIMEOUT_MS} ms in phase "${phase}"`);
@@ -159,42 +146,8 @@ async function routingFetch(url, init = {}) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// elicitation: fill every requested property with a plausible value (as client-driver.mjs)
+// elicitation: every requested property filled with a plausible value (driver-common.mjs)
 const elicitations = [];
-function constsOf(list) {
-  return Array.isArray(list) ? list.map((x) => x?.const).filter((x) => x !== undefined) : [];
-}
-function fillValue(prop, ident) {
-  const type = prop.type;
-  if (type === "array") {
-    const items = prop.items || {};
-    const choices = Array.isArray(items.enum) ? items.enum : constsOf(items.anyOf ?? items.oneOf);
-    const n = Math.max(1, typeof prop.minItems === "number" ? prop.minItems : 1);
-    return choices.length ? choices.slice(0, n) : Array.from({ length: n }, (_, i) => `${ident}-${i}`);
-  }
-  if (type === "boolean") return typeof prop.default === "boolean" ? prop.default : true;
-  if (type === "integer" || type === "number") {
-    if (typeof prop.default === "number") return prop.default;
-    let v = type === "integer" ? 7 : 7.5;
-    if (typeof prop.minimum === "number" && v < prop.minimum) v = prop.minimum;
-    if (typeof prop.maximum === "number" && v > prop.maximum) v = prop.maximum;
-    return v;
-  }
-  if (Array.isArray(prop.enum) && prop.enum.length) return prop.enum.includes(prop.default) ? prop.default : prop.enum[0];
-  const consts = constsOf(prop.oneOf ?? prop.anyOf);
-  if (consts.length) return consts.includes(prop.default) ? prop.default : consts[0];
-  switch (prop.format) {
-    case "email":
-      return "driver@example.com";
-    case "uri":
-      return "https://example.com/driver";
-    case "date":
-      return "2000-01-01";
-    case "date-time":
-      return "2000-01-01T00:00:00Z";
-  }
-  return ident;
-}
 
 const client = new Client(
   { name: "camel-mcp-gateway-replicas-driver", version: "1.0.0" },
@@ -209,8 +162,7 @@ client.onerror = (e) => {
 client.setRequestHandler(ElicitRequestSchema, async (request, extra) => {
   const params = request.params || {};
   const ident = `driver-answer-${elicitations.length + 1}`;
-  const content = {};
-  for (const [key, prop] of Object.entries(params.requestedSchema?.properties || {})) content[key] = fillValue(prop || {}, ident);
+  const content = synthesizeContent(params.requestedSchema, ident);
   const response = { action: "accept", content };
   elicitations.push({ requestId: extra?.requestId, message: params.message, response, duringCall: lastCall });
   log(`elicitation (requestId=${extra?.requestId}) answered`);
@@ -362,7 +314,7 @@ const scenarios = {
 };
 
 async function main() {
-  if (finished) return;
+  if (isFinished()) return;
   const fn = scenarios[scenario];
   if (!fn) {
     finish({ ok: false, error: `unknown scenario: ${scenario}`, scenarios: Object.keys(scenarios) }, 1);
