@@ -102,6 +102,15 @@ class SessionStoreSecretTest {
     }
 
     @Test
+    void theRedisOverlaysExtensionAndSecretGiveItsDemoRedis() throws Exception {
+        api.applyFile("k8s/redis/session-store.yaml"); // the Secret as written, with stringData
+        StandardEnvironment env = env("mcp-test/mcp-extension");
+        run(env);
+        assertThat(env.getPropertySources().get(SessionStoreSecret.SOURCE).getSource())
+                .isEqualTo(Map.of("spring.data.redis.url", "redis://redis:6379"));
+    }
+
+    @Test
     void everyDocumentedKeyHasItsProperty() {
         secret("all-keys", Map.of("host", " redis.mcp-system ", "port", "6380", "username", "gw", "password", "p a ss ",
                 "database", "2", "ssl", "TRUE"));
