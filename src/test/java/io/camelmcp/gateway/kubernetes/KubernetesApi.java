@@ -29,7 +29,7 @@ public final class KubernetesApi implements AutoCloseable {
         server.init(InetAddress.getLoopbackAddress(), 0);
         kubectl = server.createClient();
         try (var crds = Files.list(Path.of("k8s/crds"))) {
-            for (Path crd : crds.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
+            for (Path crd : crds.filter(p -> p.toString().endsWith(".yaml") && !p.endsWith("kustomization.yaml")).sorted().toList()) {
                 kubectl.apiextensions().v1().customResourceDefinitions()
                         .resource(Serialization.unmarshal(Files.newInputStream(crd), CustomResourceDefinition.class)).create();
             }

@@ -19,10 +19,28 @@ public final class ClientDriver {
 
     public static JsonNode run(String url, String prefix, String scenario, Map<String, String> env)
             throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("node", "test-peers/client-driver.mjs", url, prefix, scenario));
+        return run(List.of("node", "test-peers/client-driver.mjs", url, prefix, scenario), scenario, env,
+                ProcessBuilder.Redirect.DISCARD);
+    }
+
+    /**
+     * Runs test-peers/replicas-driver.mjs: the same SDK client, each of its HTTP requests sent to replica A or B
+     * by the script's fixed rules; the JSON line has a "log" of which replica served each request. The driver's
+     * diagnostics go to target/replicas-driver-{scenario}.log.
+     */
+    public static JsonNode runReplicas(String urlA, String urlB, String scenario, Map<String, String> env)
+            throws IOException, InterruptedException {
+        java.io.File log = new java.io.File("target/replicas-driver-" + scenario + ".log");
+        return run(List.of("node", "test-peers/replicas-driver.mjs", urlA, urlB, scenario), scenario, env,
+                ProcessBuilder.Redirect.appendTo(log));
+    }
+
+    private static JsonNode run(List<String> command, String scenario, Map<String, String> env,
+                                ProcessBuilder.Redirect stderr) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(command);
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().putAll(env);
-        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+        pb.redirectError(stderr);
         Process p = pb.start();
         byte[] out = p.getInputStream().readAllBytes();
         if (!p.waitFor(60, TimeUnit.SECONDS)) {

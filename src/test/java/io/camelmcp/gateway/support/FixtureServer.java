@@ -34,13 +34,45 @@ public final class FixtureServer implements AutoCloseable {
     private final McpSyncServer stateful;
     private final int port;
     private final List<Seen> requests;
+    private final List<Received> received;
 
-    private FixtureServer(Tomcat tomcat, AutoCloseable server, McpSyncServer stateful, int port, List<Seen> requests) {
+    private FixtureServer(Tomcat tomcat, AutoCloseable server, McpSyncServer stateful, int port, List<Seen> requests,
+                          List<Received> received) {
         this.tomcat = tomcat;
         this.server = server;
         this.stateful = stateful;
         this.port = port;
         this.requests = requests;
+        this.received = received;
+    }
+
+    /**
+     * Every request this server received, in order, with its JSON-RPC body (null for GET and DELETE): what a gateway
+     * (or several replicas of it) really sent it, e.g. how many initialize, which notifications/cancelled.
+     */
+    public List<Received> received() {
+        return List.copyOf(received);
+    }
+
+    /**
+     * One request as this server saw it: the HTTP method, its Mcp-Session-Id (null on initialize), the Mcp-Session-Id
+     * this server answered (an initialize's new session), and the JSON body of a POST (null otherwise).
+     */
+    public record Received(String httpMethod, String session, String answeredSession,
+                           com.fasterxml.jackson.databind.JsonNode body) {
+
+        /** The JSON-RPC method of the POST body, "response" for a JSON-RPC response, or the HTTP method. */
+        public String method() {
+            if (body == null) {
+                return httpMethod;
+            }
+            return body.has("method") ? body.get("method").asText() : "response";
+        }
+
+        /** The upstream session this request belongs to: its header, or the one an initialize opened. */
+        public String sessionOrOpened() {
+            return session != null ? session : answeredSession;
+        }
     }
 
     /** The Authorization header of every request this server received, in order (what a gateway sent it). */
@@ -72,6 +104,11 @@ public final class FixtureServer implements AutoCloseable {
 
     /** Wraps a servlet so that each request's Authorization and Host headers are recorded before it is served. */
     private static jakarta.servlet.Servlet recording(jakarta.servlet.Servlet inner, List<Seen> seen) {
+        return recording(inner, seen, null);
+    }
+
+    /** As above; with {@code bodies}, each request's body too (read once, then served to the SDK from memory). */
+    private static jakarta.servlet.Servlet recording(jakarta.servlet.Servlet inner, List<Seen> seen, List<Received> bodies) {
         return new jakarta.servlet.http.HttpServlet() {
             @Override
             public void init(jakarta.servlet.ServletConfig config) throws jakarta.servlet.ServletException {
@@ -85,7 +122,32 @@ public final class FixtureServer implements AutoCloseable {
                 var http = (jakarta.servlet.http.HttpServletRequest) req;
                 seen.add(new Seen(http.getHeader("Authorization"), http.getHeader("Host"), "POST".equals(http.getMethod()),
                         http.getHeader("Mcp-Session-Id"), http.getRemotePort()));
-                inner.service(req, res);
+                if (bodies == null) {
+                    inner.service(req, res);
+                    return;
+                }
+                byte[] bytes = http.getInputStream().readAllBytes();
+                com.fasterxml.jackson.databind.JsonNode body = null;
+                if ("POST".equals(http.getMethod()) && bytes.length > 0) {
+                    try {
+                        body = RawMcpClient.JSON.readTree(bytes);
+                    } catch (java.io.IOException e) {
+                        body = com.fasterxml.jackson.databind.node.TextNode.valueOf(new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
+                    }
+                }
+                // recorded before it is served (a tool call is served until it ends), completed with the session an
+                // initialize opened once that is known
+                Received entry = new Received(http.getMethod(), http.getHeader("Mcp-Session-Id"), null, body);
+                bodies.add(entry);
+                try {
+                    inner.service(new BufferedBody(http, bytes), res);
+                } finally {
+                    String opened = ((jakarta.servlet.http.HttpServletResponse) res).getHeader("Mcp-Session-Id");
+                    if (entry.session() == null && opened != null) {
+                        Received done = new Received(entry.httpMethod(), null, opened, body);
+                        bodies.replaceAll(r -> r == entry ? done : r);
+                    }
+                }
             }
 
             @Override
@@ -93,6 +155,54 @@ public final class FixtureServer implements AutoCloseable {
                 inner.destroy();
             }
         };
+    }
+
+    /** A request whose body has been read already: it is served again from memory. */
+    private static final class BufferedBody extends jakarta.servlet.http.HttpServletRequestWrapper {
+        private final byte[] bytes;
+
+        BufferedBody(jakarta.servlet.http.HttpServletRequest request, byte[] bytes) {
+            super(request);
+            this.bytes = bytes;
+        }
+
+        @Override
+        public jakarta.servlet.ServletInputStream getInputStream() {
+            java.io.ByteArrayInputStream in = new java.io.ByteArrayInputStream(bytes);
+            return new jakarta.servlet.ServletInputStream() {
+                @Override
+                public int read() {
+                    return in.read();
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) {
+                    return in.read(b, off, len);
+                }
+
+                @Override
+                public boolean isFinished() {
+                    return in.available() == 0;
+                }
+
+                @Override
+                public boolean isReady() {
+                    return true;
+                }
+
+                @Override
+                public void setReadListener(jakarta.servlet.ReadListener listener) {
+                    throw new UnsupportedOperationException("blocking reads only");
+                }
+            };
+        }
+
+        @Override
+        public java.io.BufferedReader getReader() {
+            String enc = getCharacterEncoding();
+            java.nio.charset.Charset cs = enc == null ? java.nio.charset.StandardCharsets.UTF_8 : java.nio.charset.Charset.forName(enc);
+            return new java.io.BufferedReader(new java.io.InputStreamReader(getInputStream(), cs));
+        }
     }
 
     /** Adds a tool while running; the SDK then announces notifications/tools/list_changed. */
@@ -124,8 +234,15 @@ public final class FixtureServer implements AutoCloseable {
     public static final class Builder {
         private final String name;
         private final List<SyncToolSpecification> tools = new ArrayList<>();
+        private boolean recordBodies;
 
         Builder(String name) { this.name = name; }
+
+        /** Records every request's body as well, for {@link FixtureServer#received()}. */
+        public Builder recordingBodies() {
+            recordBodies = true;
+            return this;
+        }
 
         /** A tool answering with one text, computed from the arguments. */
         public Builder tool(String toolName, java.util.function.Function<Map<String, Object>, String> body) {
@@ -196,8 +313,9 @@ public final class FixtureServer implements AutoCloseable {
                     .tools(tools)
                     .build();
             List<Seen> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
-            Tomcat tomcat = serve(name, recording(transport, seen));
-            return new FixtureServer(tomcat, server::close, server, tomcat.getConnector().getLocalPort(), seen);
+            List<Received> bodies = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Tomcat tomcat = serve(name, recording(transport, seen, recordBodies ? bodies : null));
+            return new FixtureServer(tomcat, server::close, server, tomcat.getConnector().getLocalPort(), seen, bodies);
         }
     }
 
@@ -222,7 +340,7 @@ public final class FixtureServer implements AutoCloseable {
                         .build())
                 .build();
         Tomcat tomcat = serve(name, transport);
-        return new FixtureServer(tomcat, server::close, null, tomcat.getConnector().getLocalPort(), List.of());
+        return new FixtureServer(tomcat, server::close, null, tomcat.getConnector().getLocalPort(), List.of(), List.of());
     }
 
     private static Tomcat serve(String name, jakarta.servlet.Servlet servlet) throws Exception {
