@@ -457,7 +457,8 @@ public final class Bench {
                 mem = startGateway("1 fixture upstream, store=memory", ups);
                 own.add(mem);
             }
-            redisStore.put("memoryGateway", memoryGateway == null ? "1 fixture upstream" : "the tools/call scenario's");
+            redisStore.put("memoryGateway", memoryGateway == null ? "one of its own (1 fixture upstream)"
+                    : "the tools/call scenario's (fixture and server-everything upstreams)");
             List<String> store = List.of("--mcp.gateway.store=redis", "--spring.data.redis.url=redis://127.0.0.1:" + port);
             // both replicas start at once (the smoke run's budget): their start-up rows say so
             Launched la = launchGateway("1 fixture upstream, store=redis, replica 1 (started with replica 2)", ups, List.of(), store);
