@@ -1030,9 +1030,22 @@ public final class Bench {
         m.put("jdk", javaVersion());
         m.put("node", commandOutput(List.of(opts.getOrDefault("node", "node"), "--version")));
         m.put("gatewayVersion", gatewayVersion);
+        m.put("loadAverage", loadAtStart + " at the start, " + loadAverage() + " at the end");
         m.put("date", ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
         return m;
     }
+
+    /** The 1, 5 and 15 minute load averages (/proc/loadavg): other work on the machine skews every cell. */
+    private static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " / " + f[1] + " / " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "?";
+        }
+    }
+
+    private final String loadAtStart = loadAverage();
 
     private String javaVersion() {
         String v = commandOutput(List.of(java, "-version"));
@@ -1089,6 +1102,7 @@ public final class Bench {
         md.append("| Node.js | ").append(machine.get("node")).append(" |\n");
         md.append("| gateway version | ").append(machine.get("gatewayVersion")).append(" |\n");
         md.append("| date | ").append(machine.get("date")).append(" |\n");
+        md.append("| load average (1 / 5 / 15 min) | ").append(machine.get("loadAverage")).append(" |\n");
         md.append("| settings | warm-up ").append(fmt(warmup)).append(" s, measured ").append(fmt(duration))
                 .append(" s per cell; JIT warm-up ").append(fmt(jitWarmupSeconds()))
                 .append(" s per target before each scenario; whole run ").append(Math.round(totalSeconds)).append(" s; scenarios ")
