@@ -106,8 +106,10 @@ public class GatewayConfiguration {
     }
 
     @Bean
-    SessionStoreHealthIndicator sessionStoreHealthIndicator(SessionStore store) {
-        return new SessionStoreHealthIndicator(store);
+    SessionStoreHealthIndicator sessionStoreHealthIndicator(SessionStore store,
+            ObjectProvider<org.springframework.data.redis.listener.RedisMessageListenerContainer> replicaListener) {
+        var listener = replicaListener.getIfAvailable();
+        return new SessionStoreHealthIndicator(store, listener == null ? () -> true : listener::isListening);
     }
 
     @Bean(destroyMethod = "close")

@@ -359,7 +359,18 @@ class ReplicasTest {
         fresh.initialize(VERSION);
         JsonNode echo = at(a, fresh.sessionId()).request(2, "tools/call", "{\"name\":\"a_echo\",\"arguments\":{\"message\":\"back\"}}");
         assertThat(text(echo)).as("%s", echo).isEqualTo("Echo: back");
+        // the replicas' pub/sub is back too: a DELETE at B ends the GET stream the client holds at A
+        HttpResponse<java.io.InputStream> stream = at(a, fresh.sessionId()).openGet(Map.of("Accept", "text/event-stream"));
+        assertThat(stream.statusCode()).isEqualTo(200);
+        java.util.concurrent.CompletableFuture<Void> streamEnded = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try (java.io.InputStream in = stream.body()) {
+                in.transferTo(java.io.OutputStream.nullOutputStream());
+            } catch (java.io.IOException ignored) {
+                // ended
+            }
+        });
         assertThat(at(b, fresh.sessionId()).send("DELETE", Map.of()).statusCode()).isEqualTo(200);
+        streamEnded.get(5, java.util.concurrent.TimeUnit.SECONDS);
 
         // what goes between the replicas works again: an elicitation answered at the other replica
         JsonNode r = ClientDriver.runReplicas(a.mcp(), b.mcp(), "elicit", Map.of("ELICIT_TOOL", "b_trigger-elicitation-request"));
