@@ -63,7 +63,9 @@ public class RedisStoreConfiguration {
             return "Redis sentinel master " + connection.getSentinel().getMaster();
         }
         if (connection.getCluster() != null) {
-            return "Redis cluster " + connection.getCluster().getNodes();
+            // a session's hash and the sorted set of deadlines are in one script: a cluster puts them in two slots
+            throw new IllegalStateException("mcp.gateway.store=redis needs a standalone or Sentinel Redis, not a Redis "
+                    + "Cluster (spring.data.redis.cluster.nodes=" + connection.getCluster().getNodes() + ")");
         }
         return s == null ? "Redis" : "Redis at " + s.getHost() + ":" + s.getPort();
     }
