@@ -1,6 +1,5 @@
 package io.camelmcp.gateway.config;
 
-import java.net.URI;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -39,9 +38,7 @@ import io.camelmcp.gateway.health.RegistryHealthIndicator;
 import io.camelmcp.gateway.health.ServersEndpoint;
 import io.camelmcp.gateway.protocol.JsonRpc;
 import io.camelmcp.gateway.federation.DiscoveryService;
-import io.camelmcp.gateway.registry.ServerRegistration;
 import io.camelmcp.gateway.registry.ServerRegistry;
-import io.camelmcp.gateway.registry.ToolFilter;
 import io.camelmcp.gateway.relay.ClientStreams;
 import io.camelmcp.gateway.federation.LoggingLevels;
 import io.camelmcp.gateway.relay.ServerMessages;
@@ -124,22 +121,38 @@ public class GatewayConfiguration {
                 props.getUpstream().getCloseTimeout());
     }
 
+    /** The static servers: {@code mcp.gateway.servers}, or the servers file when one is set (see {@link ServersFile}). */
     @Bean
     ServerRegistry serverRegistry(GatewayProperties props) {
         ServerRegistry registry = new ServerRegistry();
-        List<ServerRegistration> configured = props.getServers().stream()
-                .map(s -> new ServerRegistration(s.getName(), toUri(s.getUrl()), s.getPrefix(), s.getHeaders(), STATIC_SOURCE,
-                        new ToolFilter(s.getTools().getInclude(), s.getTools().getExclude())))
-                .toList();
-        registry.reconcile(STATIC_SOURCE, configured);
+        if (props.getServersFile() == null || props.getServersFile().isBlank()) {
+            registry.reconcile(STATIC_SOURCE, props.getServers().stream()
+                    .map(s -> ServersFile.registration(s, STATIC_SOURCE)).toList());
+        }
         return registry;
     }
 
-    private static URI toUri(String url) {
-        try {
-            return url == null ? null : URI.create(url.trim());
-        } catch (IllegalArgumentException e) {
-            return null; // reported by the registry as an invalid registration
+    /**
+     * {@code mcp.gateway.servers-file}, applied before the first probe and compared by the {@code servers-file} timer of
+     * housekeeping.yaml; absent without one (the timer then finds nothing to check).
+     */
+    @Bean
+    ServersFileCheck mcpServersFile(ServerRegistry registry, GatewayProperties props,
+                                    org.springframework.core.env.ConfigurableEnvironment env) {
+        if (props.getServersFile() == null || props.getServersFile().isBlank()) {
+            return new ServersFileCheck(null);
+        }
+        return new ServersFileCheck(new ServersFile(props.getServersFile().trim(), registry, STATIC_SOURCE,
+                new org.springframework.boot.context.properties.bind.PropertySourcesPlaceholdersResolver(env),
+                props.getServersFileInterval()));
+    }
+
+    /** What the timer route calls: the servers file's check, or nothing when no servers file is set. */
+    public record ServersFileCheck(ServersFile file) {
+        public void check() {
+            if (file != null) {
+                file.check();
+            }
         }
     }
 
@@ -334,8 +347,8 @@ public class GatewayConfiguration {
     }
 
     @Bean
-    RegistryHealthIndicator mcpRegistryHealthIndicator(ServerRegistry registry) {
-        return new RegistryHealthIndicator(registry);
+    RegistryHealthIndicator mcpRegistryHealthIndicator(ServerRegistry registry, ServersFileCheck serversFile) {
+        return new RegistryHealthIndicator(registry, serversFile.file() == null ? null : serversFile.file()::details);
     }
 
     /**

@@ -16,6 +16,21 @@ public class GatewayProperties {
     /** Statically registered upstream MCP servers. */
     private List<Server> servers = new ArrayList<>();
 
+    /**
+     * A YAML file of static servers ({@code mcp.gateway.servers: [...]}, the shape of application properties): when
+     * set, it is the static server list ({@link #servers} from other property sources is not registered), read at
+     * start-up and re-read when it changes (see {@code ServersFile}).
+     */
+    private String serversFile;
+
+    /** How often the servers file is compared with the servers in force (a timer in housekeeping.yaml); 0: at start-up only. */
+    private Duration serversFileInterval = Duration.ofSeconds(2);
+
+    public String getServersFile() { return serversFile; }
+    public void setServersFile(String serversFile) { this.serversFile = serversFile; }
+    public Duration getServersFileInterval() { return serversFileInterval; }
+    public void setServersFileInterval(Duration serversFileInterval) { this.serversFileInterval = serversFileInterval; }
+
     /** Extra allowed values of the {@code Origin} header; loopback origins are always allowed. "*" allows all. */
     private List<String> allowedOrigins = new ArrayList<>();
 

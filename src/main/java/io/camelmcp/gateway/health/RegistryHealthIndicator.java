@@ -2,6 +2,7 @@ package io.camelmcp.gateway.health;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import org.springframework.boot.actuate.health.AbstractHealthIndicator;
 import org.springframework.boot.actuate.health.Health;
@@ -12,15 +13,25 @@ import io.camelmcp.gateway.registry.ServerStatus;
 
 /**
  * Readiness from the registry: not ready while the first probe of a server is still out, nor when
- * servers are registered and none of them serves; ready as soon as one does. Details list every server.
+ * servers are registered and none of them serves; ready as soon as one does. Details list every server and, with
+ * {@code mcp.gateway.servers-file}, the file: its path, the SHA-256 of the version in force and, while its current
+ * version does not apply, the error. A broken servers file does not take readiness down: the previous servers keep
+ * serving.
  */
 public class RegistryHealthIndicator extends AbstractHealthIndicator {
 
     private final ServerRegistry registry;
+    private final Supplier<Map<String, Object>> serversFile;
 
     public RegistryHealthIndicator(ServerRegistry registry) {
+        this(registry, null);
+    }
+
+    /** @param serversFile the servers file's details, null without one */
+    public RegistryHealthIndicator(ServerRegistry registry, Supplier<Map<String, Object>> serversFile) {
         super("MCP registry health check failed");
         this.registry = registry;
+        this.serversFile = serversFile;
     }
 
     @Override
@@ -44,5 +55,8 @@ public class RegistryHealthIndicator extends AbstractHealthIndicator {
                 .withDetail("ready", ready)
                 .withDetail("registered", snap.servers().size())
                 .withDetail("servers", servers);
+        if (serversFile != null) {
+            builder.withDetail("serversFile", serversFile.get());
+        }
     }
 }
