@@ -76,6 +76,10 @@ public class RedisStoreConfiguration {
         RedisMessageListenerContainer container = new RedisMessageListenerContainer();
         container.setConnectionFactory(factory);
         container.setRecoveryInterval(1000);
+        // one message at a time, in order (the default runs each in a thread of its own): a session's "stream" must
+        // not overtake its "opened"; listeners hand slow work (posting upstream) to threads of their own
+        container.setTaskExecutor(new org.springframework.core.task.support.TaskExecutorAdapter(
+                java.util.concurrent.Executors.newSingleThreadExecutor(Thread.ofVirtual().name("mcp-replicas").factory())));
         return container;
     }
 

@@ -169,7 +169,7 @@ public class ClientStreams {
                 try {
                     upstreams.sessionFor(gs, e.registration(), connectTimeout); // calls upstreamOpened when new
                     upstreamOpened(gs, e.registration());
-                } catch (UpstreamException ex) {
+                } catch (UpstreamException | McpException ex) {
                     LOG.debug("No session with '{}' for a GET stream: {}", e.name(), ex.getMessage());
                 }
             });
@@ -184,6 +184,15 @@ public class ClientStreams {
             return;
         }
         listen(gs, server, 0);
+    }
+
+    /** As {@link #listen}, in a thread of its own: a store outage there is logged by the store, not as a stack trace. */
+    private void listenQuietly(ClientContext gs, ServerRegistration server, int attempt) {
+        try {
+            listen(gs, server, attempt);
+        } catch (McpException e) {
+            LOG.debug("No GET stream of '{}' for a client: {}", server.name(), e.getMessage());
+        }
     }
 
     /** Opens the upstream's GET stream for a listening client; retried while the upstream still has the old one. */
@@ -209,7 +218,7 @@ public class ClientStreams {
                 try {
                     Thread.sleep(CONFLICT_RETRY_MILLIS);
                     if (current.containsKey(gs.sessionId())) {
-                        listen(gs, server, attempt + 1);
+                        listenQuietly(gs, server, attempt + 1);
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -218,6 +227,12 @@ public class ClientStreams {
             return;
         }
         if (reply.status() != 200 || !reply.isEventStream() || upstreamStreams.putIfAbsent(key, reply) != null) {
+            reply.discard();
+            return;
+        }
+        if (!current.containsKey(gs.sessionId())) {
+            // the client moved to another replica while this stream opened: that one listens now
+            upstreamStreams.remove(key, reply);
             reply.discard();
             return;
         }
@@ -233,9 +248,14 @@ public class ClientStreams {
                 }
                 RegistrySnapshot.Entry entry = registry.snapshot().server(server.name());
                 JsonNode msg = json.read(e.data());
-                JsonNode out = entry == null || !(msg instanceof ObjectNode) ? null : serverMessages.toClient(gs, entry, msg);
-                if (out != null) {
-                    publish(gs.sessionId(), out);
+                try {
+                    JsonNode out = entry == null || !(msg instanceof ObjectNode) ? null : serverMessages.toClient(gs, entry, msg);
+                    if (out != null) {
+                        publish(gs.sessionId(), out);
+                    }
+                } catch (McpException unavailable) {
+                    // the store is away for a moment (it logs that once): this message is lost, the stream goes on
+                    LOG.debug("A message of '{}' for a client was dropped: {}", server.name(), unavailable.getMessage());
                 }
             }
         } catch (Exception ex) {
@@ -276,7 +296,8 @@ public class ClientStreams {
                 ClientContext gs = listening.get(m.sessionId());
                 ServerRegistration server = m.server() == null ? null : registrationOf(m.server());
                 if (gs != null && server != null && current.containsKey(m.sessionId())) {
-                    Thread.ofVirtual().name("mcp-listen-" + m.server()).start(() -> listen(gs, server, 0));
+                    store.forget(m.sessionId()); // the other replica's new upstream session, not a cached view
+                    Thread.ofVirtual().name("mcp-listen-" + m.server()).start(() -> listenQuietly(gs, server, 0));
                 }
             }
             default -> { }

@@ -77,7 +77,7 @@ public class ServerMessages {
     public Running started(ClientContext gs, RegistrySnapshot.Entry server, JsonRpcMessage msg) {
         JsonNode meta = msg.paramsObject().get("_meta");
         if (meta instanceof ObjectNode m && m.get("progressToken") != null && !m.get("progressToken").isNull()) {
-            m.put("progressToken", progressToken(server.name(), m.get("progressToken")));
+            m.put("progressToken", progressToken(gs.sessionId(), server.name(), m.get("progressToken")));
         }
         ClientRequestKey running = new ClientRequestKey(gs.sessionId(), msg.id());
         stores.runningOn().put(running, server.name(), requestTtl);
@@ -94,25 +94,48 @@ public class ServerMessages {
     private static final String TOKEN_PREFIX = "gw-pt-";
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
-    /** The gateway's progress token for a client's: "gw-pt-" + the server's name + "." + the client's token (JSON), base64url. */
-    String progressToken(String server, JsonNode clientToken) {
-        return TOKEN_PREFIX + B64.encodeToString(server.getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "."
-                + B64.encodeToString(json.write(clientToken));
+    /**
+     * The gateway's progress token for a client's: "gw-pt-" + the server's name + "." + the client's token (JSON) +
+     * "." + a MAC of both keyed by the gateway session's id, base64url. The session id is a secret every replica knows
+     * and no upstream sees, so a server can neither forge a token for another server nor one for another request.
+     */
+    String progressToken(String sessionId, String server, JsonNode clientToken) {
+        byte[] name = server.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] token = json.write(clientToken);
+        return TOKEN_PREFIX + B64.encodeToString(name) + "." + B64.encodeToString(token) + "."
+                + B64.encodeToString(mac(sessionId, name, token));
     }
 
-    /** The client's token inside a gateway token from that server; null for any other token (or another server's). */
-    JsonNode clientToken(String server, JsonNode token) {
+    /** The client's token inside a gateway token of this session and server; null for any other token. */
+    JsonNode clientToken(String sessionId, String server, JsonNode token) {
         if (token == null || !token.isTextual() || !token.textValue().startsWith(TOKEN_PREFIX)) {
             return null;
         }
-        String t = token.textValue();
-        int dot = t.indexOf('.', TOKEN_PREFIX.length());
+        String[] parts = token.textValue().substring(TOKEN_PREFIX.length()).split("\\.", -1);
+        if (parts.length != 3) {
+            return null;
+        }
         try {
-            String from = new String(Base64.getUrlDecoder().decode(t.substring(TOKEN_PREFIX.length(), dot)),
-                    java.nio.charset.StandardCharsets.UTF_8);
-            return from.equals(server) ? json.read(Base64.getUrlDecoder().decode(t.substring(dot + 1))) : null;
+            Base64.Decoder d = Base64.getUrlDecoder();
+            byte[] name = d.decode(parts[0]);
+            byte[] value = d.decode(parts[1]);
+            boolean ours = java.security.MessageDigest.isEqual(mac(sessionId, name, value), d.decode(parts[2]))
+                    && new String(name, java.nio.charset.StandardCharsets.UTF_8).equals(server);
+            return ours ? json.read(value) : null;
         } catch (java.io.IOException | RuntimeException e) {
             return null; // not one of ours
+        }
+    }
+
+    private static byte[] mac(String sessionId, byte[] server, byte[] token) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(sessionId.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
+            mac.update(server);
+            mac.update((byte) 0);
+            return java.util.Arrays.copyOf(mac.doFinal(token), 12);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is missing from this JDK", e);
         }
     }
 
@@ -174,7 +197,7 @@ public class ServerMessages {
     private JsonNode notification(ClientContext gs, RegistrySnapshot.Entry server, ObjectNode msg, String method) {
         switch (method) {
             case "notifications/progress" -> {
-                JsonNode original = clientToken(server.name(), msg.path("params").get("progressToken"));
+                JsonNode original = clientToken(gs.sessionId(), server.name(), msg.path("params").get("progressToken"));
                 if (original != null) {
                     ObjectNode out = msg.deepCopy();
                     ((ObjectNode) out.get("params")).set("progressToken", original);
@@ -298,7 +321,8 @@ public class ServerMessages {
         if (ReplicaMessage.CANCELLED.equals(m.type()) && !m.isFrom(bus.replica()) && m.data() != null) {
             JsonNode requestId = m.data().path("params").get("requestId");
             if (requestId != null) {
-                cancelHere(m.sessionId(), requestId, m.data());
+                // posting upstream may take a while: the bus handles one message at a time
+                Thread.ofVirtual().name("mcp-cancel-relay").start(() -> cancelHere(m.sessionId(), requestId, m.data()));
             }
         }
     }

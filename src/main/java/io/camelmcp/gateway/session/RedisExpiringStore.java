@@ -14,6 +14,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  */
 public class RedisExpiringStore<K, V> implements ExpiringStore<K, V> {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RedisExpiringStore.class);
+
     private final StringRedisTemplate redis;
     private final ObjectMapper mapper;
     private final StoreOutage outage;
@@ -84,7 +86,9 @@ public class RedisExpiringStore<K, V> implements ExpiringStore<K, V> {
         try {
             return mapper.readValue(json, valueType);
         } catch (IOException e) {
-            throw new IllegalStateException("unreadable " + valueType.getSimpleName() + " in the store: " + e.getMessage(), e);
+            // e.g. written by another version of the gateway: as good as absent, not a failure of the request
+            LOG.warn("An unreadable {} in the store was ignored: {}", valueType.getSimpleName(), e.getMessage());
+            return null;
         }
     }
 }

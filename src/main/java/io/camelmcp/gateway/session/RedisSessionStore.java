@@ -36,6 +36,7 @@ public class RedisSessionStore implements SessionStore {
 
     /** How long the hash of a session outlives its idle deadline: time for a sweep to see it. */
     static final Duration GRACE = Duration.ofMinutes(10);
+    private static final int SWEEP_BATCH = 500;
     /** How long a cached session is used without asking Redis, outside of a request that just found it. */
     private static final long FRESH_NANOS = Duration.ofSeconds(1).toNanos();
 
@@ -72,10 +73,15 @@ public class RedisSessionStore implements SessionStore {
             + "if v == ARGV[1] then return {v} end "
             + "local out = redis.call('HGETALL', KEYS[1]) table.insert(out, 1, v) return out", List.class);
 
-    /** KEYS: hash, zset; ARGV: id. Deletes the session; returns its fields, empty when it was unknown. */
+    /**
+     * KEYS: hash, zset; ARGV: id. Deletes a live session; returns its fields, empty when it was unknown or past its
+     * deadline (then the sweep ends it, as an expired one).
+     */
     @SuppressWarnings("rawtypes")
-    private static final RedisScript<List> REMOVE = RedisScript.of(
-            "local h = redis.call('HGETALL', KEYS[1]) redis.call('DEL', KEYS[1]) redis.call('ZREM', KEYS[2], ARGV[1]) "
+    private static final RedisScript<List> REMOVE = RedisScript.of(NOW
+            + "local exp = redis.call('HGET', KEYS[1], 'exp') "
+            + "if not exp or tonumber(exp) < now then return {} end "
+            + "local h = redis.call('HGETALL', KEYS[1]) redis.call('DEL', KEYS[1]) redis.call('ZREM', KEYS[2], ARGV[1]) "
             + "return h", List.class);
 
     /**
@@ -298,10 +304,25 @@ public class RedisSessionStore implements SessionStore {
     @Override
     @SuppressWarnings("unchecked")
     public int purgeExpired() {
-        long nowMillis = System.currentTimeMillis();
-        var due = outage.call(() -> redis.opsForZSet().rangeByScore(zset, Double.NEGATIVE_INFINITY, nowMillis, 0, 500));
         int ended = 0;
-        for (String id : due == null ? java.util.Set.<String>of() : due) {
+        int batch;
+        java.util.Set<String> due;
+        do { // in batches while full ones end sessions (the claim script decides by Redis's clock, not this JVM's)
+            long nowMillis = System.currentTimeMillis();
+            due = outage.call(() -> redis.opsForZSet().rangeByScore(zset, Double.NEGATIVE_INFINITY, nowMillis, 0, SWEEP_BATCH));
+            batch = sweep(due == null ? java.util.Set.of() : due);
+            ended += batch;
+        } while (due != null && due.size() == SWEEP_BATCH && batch > 0);
+        long ttlNanos = Duration.ofMillis(Long.parseLong(ttlMillis)).toNanos();
+        long now = System.nanoTime();
+        cache.values().removeIf(c -> now - c.checkedAtNanos() > ttlNanos);
+        return ended;
+    }
+
+    @SuppressWarnings("unchecked")
+    private int sweep(java.util.Set<String> due) {
+        int ended = 0;
+        for (String id : due) {
             List<Object> fields = outage.call(() -> redis.execute(CLAIM, List.of(key(id), zset), id));
             cache.remove(id);
             Cached gone = fields == null || fields.isEmpty() ? null : parse(fields, 0, 0);
@@ -312,9 +333,6 @@ public class RedisSessionStore implements SessionStore {
                 }
             }
         }
-        long ttlNanos = Duration.ofMillis(Long.parseLong(ttlMillis)).toNanos();
-        long now = System.nanoTime();
-        cache.values().removeIf(c -> now - c.checkedAtNanos() > ttlNanos);
         return ended;
     }
 
@@ -323,6 +341,11 @@ public class RedisSessionStore implements SessionStore {
     public int size() {
         Long n = outage.call(() -> redis.opsForZSet().count(zset, System.currentTimeMillis(), Double.POSITIVE_INFINITY));
         return n == null ? 0 : n.intValue();
+    }
+
+    @Override
+    public void forget(String sessionId) {
+        cache.remove(sessionId);
     }
 
     @Override

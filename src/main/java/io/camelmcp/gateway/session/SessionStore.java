@@ -67,6 +67,10 @@ public interface SessionStore {
 
     int size();
 
+    /** Forgets what this replica may have cached of a session: another replica changed it (a shared store). */
+    default void forget(String sessionId) {
+    }
+
     /** What the store is, for operators (health details, error messages). */
     default String describe() {
         return "memory (this replica only)";

@@ -37,7 +37,7 @@ class ServerMessagesTest {
     }
 
     @Test
-    void aProgressTokenGoesUpstreamInsideTheGatewaysTokenAndComesBackOnlyFromItsServer() throws Exception {
+    void aProgressTokenGoesUpstreamInsideTheGatewaysTokenAndComesBackOnlyFromItsServerInItsSession() throws Exception {
         var stores = new io.camelmcp.gateway.session.RelayStores(new io.camelmcp.gateway.session.InMemoryExpiringStore<>(),
                 new io.camelmcp.gateway.session.InMemoryExpiringStore<>(), new io.camelmcp.gateway.session.InMemoryExpiringStore<>(),
                 new io.camelmcp.gateway.session.InMemoryExpiringStore<>());
@@ -45,17 +45,21 @@ class ServerMessagesTest {
                 new io.camelmcp.gateway.protocol.JsonRpc(JSON, 1 << 20), java.time.Duration.ofMinutes(1),
                 new io.camelmcp.gateway.session.LocalReplicaBus(JSON));
         for (String token : new String[] {"7", "\"abc\"", "-1.5e3", "\"gw-pt-looks.like\""}) {
-            String upstream = messages.progressToken("everything-a", j(token));
-            assertThat(upstream).startsWith("gw-pt-");
+            var upstream = com.fasterxml.jackson.databind.node.TextNode.valueOf(messages.progressToken("s1", "everything-a", j(token)));
+            assertThat(upstream.textValue()).startsWith("gw-pt-");
             // whichever replica reads the progress maps it back: nothing to look up
-            assertThat(messages.clientToken("everything-a", com.fasterxml.jackson.databind.node.TextNode.valueOf(upstream)))
-                    .isEqualTo(j(token));
-            // another server cannot report progress under it
-            assertThat(messages.clientToken("everything-b", com.fasterxml.jackson.databind.node.TextNode.valueOf(upstream))).isNull();
+            assertThat(messages.clientToken("s1", "everything-a", upstream)).isEqualTo(j(token));
+            // another server cannot report progress under it, nor can it be used in another session
+            assertThat(messages.clientToken("s1", "everything-b", upstream)).isNull();
+            assertThat(messages.clientToken("s2", "everything-a", upstream)).isNull();
         }
-        assertThat(messages.clientToken("everything-a", j("\"gw-pt-!!.??\""))).isNull();
-        assertThat(messages.clientToken("everything-a", j("\"gw-pt-nodot\""))).isNull();
-        assertThat(messages.clientToken("everything-a", j("\"client-token\""))).isNull();
-        assertThat(messages.clientToken("everything-a", j("12"))).isNull();
+        // a server cannot make up a token for one of the client's other requests: it does not know the MAC's key
+        String[] parts = messages.progressToken("s1", "everything-a", j("7")).split("\\.");
+        String forged = parts[0] + "." + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString("8".getBytes()) + "." + parts[2];
+        assertThat(messages.clientToken("s1", "everything-a", com.fasterxml.jackson.databind.node.TextNode.valueOf(forged))).isNull();
+        assertThat(messages.clientToken("s1", "everything-a", j("\"gw-pt-!!.??.!!\""))).isNull();
+        assertThat(messages.clientToken("s1", "everything-a", j("\"gw-pt-nodot\""))).isNull();
+        assertThat(messages.clientToken("s1", "everything-a", j("\"client-token\""))).isNull();
+        assertThat(messages.clientToken("s1", "everything-a", j("12"))).isNull();
     }
 }
