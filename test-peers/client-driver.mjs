@@ -12,7 +12,7 @@
 // Diagnostics go to stderr.
 
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { finish, isFinished, synthesizeContent } from "./driver-common.mjs";
+import { finish, isFinished, listAllToolNames, synthesizeContent } from "./driver-common.mjs";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import {
   ElicitRequestSchema,
@@ -161,16 +161,7 @@ const transport = new StreamableHTTPClientTransport(new URL(mcpUrl));
 
 // ---------------------------------------------------------------------------------------------
 // helpers
-async function listToolNames() {
-  const names = [];
-  let cursor;
-  do {
-    const res = await client.listTools(cursor ? { cursor } : undefined);
-    for (const t of res.tools) names.push(t.name);
-    cursor = res.nextCursor;
-  } while (cursor);
-  return names;
-}
+const listToolNames = () => listAllToolNames(client);
 
 // List tools; if some tools the scenario needs are missing (e.g. registered after initialize),
 // retry for up to waitMs.

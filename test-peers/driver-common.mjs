@@ -1,5 +1,5 @@
-// What the test drivers (client-driver.mjs, replicas-driver.mjs) share: their one JSON line of output, and
-// answers to elicitations that fill every requested property with a plausible value.
+// What the test drivers (client-driver.mjs, replicas-driver.mjs) share: their one JSON line of output, listing
+// every tool, and answers to elicitations that fill every requested property with a plausible value.
 
 // ---------------------------------------------------------------------------------------------
 // single-line output + exit: the Java side reads the last line of stdout
@@ -18,6 +18,19 @@ export function finish(obj, code) {
   process.stdout.write(line + "\n", () => process.exit(code));
   // in case the write callback never fires
   setTimeout(() => process.exit(code), 2000).unref();
+}
+
+// ---------------------------------------------------------------------------------------------
+// every tool name the client sees, page after page
+export async function listAllToolNames(client) {
+  const names = [];
+  let cursor;
+  do {
+    const res = await client.listTools(cursor ? { cursor } : undefined);
+    for (const t of res.tools) names.push(t.name);
+    cursor = res.nextCursor;
+  } while (cursor);
+  return names;
 }
 
 // ---------------------------------------------------------------------------------------------

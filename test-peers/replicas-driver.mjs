@@ -32,7 +32,7 @@
 // Diagnostics go to stderr.
 
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { finish, isFinished, synthesizeContent } from "./driver-common.mjs";
+import { finish, isFinished, listAllToolNames, synthesizeContent } from "./driver-common.mjs";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 
@@ -176,16 +176,7 @@ const transport = new StreamableHTTPClientTransport(new URL(urlA), { fetch: rout
 const textOf = (result) => (result?.content || []).filter((c) => c?.type === "text").map((c) => c.text).join("\n");
 const callEntry = (call) => requests.find((r) => r.kind === "request" && r.method === "tools/call" && r.id === call.id);
 
-async function listToolNames() {
-  const names = [];
-  let cursor;
-  do {
-    const res = await client.listTools(cursor ? { cursor } : undefined);
-    for (const t of res.tools) names.push(t.name);
-    cursor = res.nextCursor;
-  } while (cursor);
-  return names;
-}
+const listToolNames = () => listAllToolNames(client);
 
 async function callTool(name, args, options = {}) {
   log(`calling ${name} ${JSON.stringify(args)}`);

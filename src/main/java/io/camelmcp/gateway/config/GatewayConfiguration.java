@@ -125,7 +125,7 @@ public class GatewayConfiguration {
     @Bean
     ServerRegistry serverRegistry(GatewayProperties props) {
         ServerRegistry registry = new ServerRegistry();
-        if (props.getServersFile() == null || props.getServersFile().isBlank()) {
+        if (!props.hasServersFile()) {
             registry.reconcile(STATIC_SOURCE, props.getServers().stream()
                     .map(s -> ServersFile.registration(s, STATIC_SOURCE)).toList());
         }
@@ -139,7 +139,7 @@ public class GatewayConfiguration {
     @Bean
     ServersFileCheck mcpServersFile(ServerRegistry registry, GatewayProperties props,
                                     org.springframework.core.env.ConfigurableEnvironment env) {
-        if (props.getServersFile() == null || props.getServersFile().isBlank()) {
+        if (!props.hasServersFile()) {
             return new ServersFileCheck(null);
         }
         return new ServersFileCheck(new ServersFile(props.getServersFile().trim(), registry, STATIC_SOURCE,

@@ -27,6 +27,8 @@ public class GatewayProperties {
     private Duration serversFileInterval = Duration.ofSeconds(2);
 
     public String getServersFile() { return serversFile; }
+    /** Whether a servers file is set: then it, not {@code servers}, is the static list. */
+    public boolean hasServersFile() { return serversFile != null && !serversFile.isBlank(); }
     public void setServersFile(String serversFile) { this.serversFile = serversFile; }
     public Duration getServersFileInterval() { return serversFileInterval; }
     public void setServersFileInterval(Duration serversFileInterval) { this.serversFileInterval = serversFileInterval; }

@@ -57,16 +57,17 @@ public class RedisStoreConfiguration {
         return new RedisStores(sessions, relay, new RedisReplicaBus(mapper));
     }
 
+    /** What the store is, for its messages; a Redis Cluster is refused here, before any request meets it. */
     private static String describe(RedisConnectionDetails connection) {
-        RedisConnectionDetails.Standalone s = connection.getStandalone();
-        if (connection.getSentinel() != null) {
-            return "Redis sentinel master " + connection.getSentinel().getMaster();
-        }
         if (connection.getCluster() != null) {
             // a session's hash and the sorted set of deadlines are in one script: a cluster puts them in two slots
             throw new IllegalStateException("mcp.gateway.store=redis needs a standalone or Sentinel Redis, not a Redis "
                     + "Cluster (spring.data.redis.cluster.nodes=" + connection.getCluster().getNodes() + ")");
         }
+        if (connection.getSentinel() != null) {
+            return "Redis sentinel master " + connection.getSentinel().getMaster();
+        }
+        RedisConnectionDetails.Standalone s = connection.getStandalone();
         return s == null ? "Redis" : "Redis at " + s.getHost() + ":" + s.getPort();
     }
 

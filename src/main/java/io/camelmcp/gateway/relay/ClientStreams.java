@@ -63,12 +63,13 @@ public class ClientStreams {
     private final AtomicLong streamIds = new AtomicLong();
     /** Per gateway session: its streams by id (for Last-Event-ID), and the one new messages go to. */
     private final Map<String, Map<String, EventStream>> streams = new ConcurrentHashMap<>();
-    private final Map<String, EventStream> current = new ConcurrentHashMap<>();
+    private final Map<String, Listener> current = new ConcurrentHashMap<>();
     /** Upstream GET streams held for a gateway session, by "session\nserver". */
     private final Map<String, UpstreamReply> upstreamStreams = new ConcurrentHashMap<>();
 
-    /** The client of each session whose GET stream this replica holds. */
-    private final Map<String, ClientContext> listening = new ConcurrentHashMap<>();
+    /** A session's GET stream held here, and the client that opened it (for upstream streams opened later). */
+    private record Listener(EventStream stream, ClientContext client) {}
+
     private final ReplicaBus bus;
 
     public ClientStreams(ServerRegistry registry, SessionStore store, UpstreamSessions upstreams, UpstreamClient client,
@@ -115,8 +116,7 @@ public class ClientStreams {
             stream = new EventStream("s" + streamIds.incrementAndGet(), HISTORY, HISTORY_BYTES);
             mine.put(stream.id(), stream);
         }
-        current.put(gs.sessionId(), stream);
-        listening.put(gs.sessionId(), gs);
+        current.put(gs.sessionId(), new Listener(stream, gs));
         EventStream.Attachment body = stream.attach(lastSeen, RETRY_MILLIS, KEEP_ALIVE_MILLIS, prime);
         // another replica that held the client's GET stream lets go of it and of its upstream streams
         bus.publish(new ReplicaMessage(ReplicaMessage.STREAM, bus.replica(), gs.sessionId(), null, null));
@@ -267,7 +267,8 @@ public class ClientStreams {
 
     /** Sends a message on the session's GET stream (kept for a reconnecting client if none is attached). */
     public void publish(String sessionId, JsonNode msg) {
-        EventStream s = current.get(sessionId);
+        Listener l = current.get(sessionId);
+        EventStream s = l == null ? null : l.stream();
         if (s != null) {
             s.publish(json.write(msg));
         }
@@ -276,7 +277,7 @@ public class ClientStreams {
     /** A gateway notification to every client that listens (e.g. notifications/tools/list_changed). */
     public void broadcast(String method) {
         byte[] bytes = json.write(JsonRpc.notification(method));
-        current.values().forEach(s -> s.publish(bytes));
+        current.values().forEach(l -> l.stream().publish(bytes));
     }
 
     /** The gateway session ended: its streams end here and on every other replica, with the upstream streams held for it. */
@@ -286,16 +287,14 @@ public class ClientStreams {
     }
 
     private void onReplicaMessage(ReplicaMessage m) {
-        if (m.isFrom(bus.replica())) {
-            return;
-        }
         switch (m.type()) {
             case ReplicaMessage.ENDED -> closed(m.sessionId());
             case ReplicaMessage.STREAM -> letGo(m.sessionId());
             case ReplicaMessage.OPENED -> {
-                ClientContext gs = listening.get(m.sessionId());
+                Listener listener = current.get(m.sessionId());
                 ServerRegistration server = m.server() == null ? null : registrationOf(m.server());
-                if (gs != null && server != null && current.containsKey(m.sessionId())) {
+                if (listener != null && server != null) {
+                    ClientContext gs = listener.client();
                     store.forget(m.sessionId()); // the other replica's new upstream session, not a cached view
                     Thread.ofVirtual().name("mcp-listen-" + m.server()).start(() -> listenQuietly(gs, server, 0));
                 }
@@ -314,9 +313,9 @@ public class ClientStreams {
      * upstream streams held for it close, so that the other replica can open them. Request streams go on.
      */
     private void letGo(String sessionId) {
-        listening.remove(sessionId);
-        EventStream old = current.remove(sessionId);
-        if (old != null) {
+        Listener gone = current.remove(sessionId);
+        if (gone != null) {
+            EventStream old = gone.stream();
             Map<String, EventStream> mine = streams.get(sessionId);
             if (mine != null) {
                 mine.remove(old.id(), old);
@@ -329,7 +328,6 @@ public class ClientStreams {
     /** The gateway session ended: its streams end, and the upstream streams held for it close. */
     public void closed(String sessionId) {
         current.remove(sessionId);
-        listening.remove(sessionId);
         Map<String, EventStream> mine = streams.remove(sessionId);
         if (mine != null) {
             mine.values().forEach(EventStream::end);

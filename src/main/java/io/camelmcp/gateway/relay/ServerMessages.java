@@ -318,7 +318,7 @@ public class ServerMessages {
 
     /** Another replica's cancellation of a request it does not run. */
     private void onReplicaMessage(ReplicaMessage m) {
-        if (ReplicaMessage.CANCELLED.equals(m.type()) && !m.isFrom(bus.replica()) && m.data() != null) {
+        if (ReplicaMessage.CANCELLED.equals(m.type()) && m.data() != null) {
             JsonNode requestId = m.data().path("params").get("requestId");
             if (requestId != null) {
                 // posting upstream may take a while: the bus handles one message at a time

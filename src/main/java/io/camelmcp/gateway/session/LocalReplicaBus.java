@@ -12,8 +12,9 @@ import org.slf4j.LoggerFactory;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * The bus of a single replica (memory store): a message reaches this replica's own listeners, at once. The
- * replicas-in route, stopped with this bus, would hand it JSON messages through {@link #received}.
+ * The bus of a single replica (memory store): there is no other replica to tell. {@link #received} takes the
+ * messages the replicas-in route hears (with the Redis store, see {@link RedisReplicaBus}) and hands those of the
+ * other replicas to the listeners; pub/sub also brings a replica its own, which it has acted on already.
  */
 public class LocalReplicaBus implements ReplicaBus {
 
@@ -29,7 +30,7 @@ public class LocalReplicaBus implements ReplicaBus {
 
     @Override
     public void publish(ReplicaMessage message) {
-        deliver(message);
+        // one replica: nobody else holds streams or runs calls of its sessions
     }
 
     /** A message from the replicas-in route (Redis pub/sub), as JSON. */
@@ -41,7 +42,9 @@ public class LocalReplicaBus implements ReplicaBus {
             LOG.warn("An unreadable message on the replicas' channel was ignored: {}", e.getMessage());
             return;
         }
-        deliver(message);
+        if (!message.isFrom(replica)) {
+            deliver(message);
+        }
     }
 
     @Override
@@ -54,7 +57,7 @@ public class LocalReplicaBus implements ReplicaBus {
         return replica;
     }
 
-    protected void deliver(ReplicaMessage message) {
+    private void deliver(ReplicaMessage message) {
         for (Consumer<ReplicaMessage> l : listeners) {
             try {
                 l.accept(message);

@@ -12,7 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /**
  * The bus between replicas over Redis pub/sub, as the routes of replicas.yaml carry it: {@link #publish} sends the
  * message as JSON to {@code direct:replicas-out} (a PUBLISH), and the {@code replicas-in} route (a SUBSCRIBE) hands
- * every message, this replica's own included, to {@link #received}.
+ * every message to {@link #received}, which passes on those of the other replicas.
  */
 public class RedisReplicaBus extends LocalReplicaBus {
 
@@ -34,8 +34,7 @@ public class RedisReplicaBus extends LocalReplicaBus {
     public void publish(ReplicaMessage message) {
         ProducerTemplate p = producer;
         if (p == null) {
-            deliver(message); // before Camel runs: no client has reached this replica yet
-            return;
+            return; // before Camel runs: no client has reached this replica yet
         }
         try {
             p.sendBody("direct:replicas-out", mapper.writeValueAsString(message));
@@ -46,7 +45,6 @@ public class RedisReplicaBus extends LocalReplicaBus {
             if (failing.compareAndSet(false, true)) {
                 LOG.warn("A message to the other replicas ({}) was lost: {}", message.type(), e.toString());
             }
-            deliver(message); // this replica at least acts on it
         }
     }
 }

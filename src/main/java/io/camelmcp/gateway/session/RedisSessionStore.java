@@ -126,6 +126,7 @@ public class RedisSessionStore implements SessionStore {
     private final String prefix;
     private final String zset;
     private final String ttlMillis;
+    private final long ttlNanos;
     private final String graceMillis = Long.toString(GRACE.toMillis());
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
     private final List<Consumer<EndedSession>> listeners = new CopyOnWriteArrayList<>();
@@ -142,6 +143,7 @@ public class RedisSessionStore implements SessionStore {
         this.prefix = prefix;
         this.zset = prefix + "sessions";
         this.ttlMillis = Long.toString(Math.max(1, idleTimeout.toMillis()));
+        this.ttlNanos = idleTimeout.toNanos();
     }
 
     private String key(String id) {
@@ -313,7 +315,6 @@ public class RedisSessionStore implements SessionStore {
             batch = sweep(due == null ? java.util.Set.of() : due);
             ended += batch;
         } while (due != null && due.size() == SWEEP_BATCH && batch > 0);
-        long ttlNanos = Duration.ofMillis(Long.parseLong(ttlMillis)).toNanos();
         long now = System.nanoTime();
         cache.values().removeIf(c -> now - c.checkedAtNanos() > ttlNanos);
         return ended;
