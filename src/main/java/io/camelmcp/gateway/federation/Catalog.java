@@ -367,7 +367,7 @@ public class Catalog {
         }
         for (String key : List.copyOf(management.keySet())) {
             RegistrySnapshot.Entry e = snapshot.server(serverOf(key));
-            if (e == null || ServerStatus.REASON_INVALID.equals(e.status().reason())) {
+            if (e == null || ServerStatus.REASON_INVALID.equals(e.status().reason()) || e.registration().held()) {
                 dropManagement(key);
             }
         }
@@ -390,7 +390,7 @@ public class Catalog {
     /** Whether a server's cached lists are served: registered as read, and ready, pending or failing for a short time. */
     private boolean included(RegistrySnapshot.Entry e, ServerCatalog c, Instant now) {
         if (e == null || c == null || !c.registration().equals(e.registration())
-                || ServerStatus.REASON_INVALID.equals(e.status().reason())) {
+                || ServerStatus.REASON_INVALID.equals(e.status().reason()) || e.registration().held()) {
             return false;
         }
         return e.ready() || ServerStatus.REASON_PENDING.equals(e.status().reason())

@@ -51,7 +51,7 @@ public class DiscoveryService {
         Instant now = Instant.now();
         List<ServerRegistration> current = new ArrayList<>();
         for (RegistrySnapshot.Entry e : registry.snapshot().servers()) {
-            if (ServerStatus.REASON_INVALID.equals(e.status().reason())) {
+            if (ServerStatus.REASON_INVALID.equals(e.status().reason()) || e.registration().held()) {
                 continue;
             }
             ServerRegistration r = e.registration();

@@ -6,14 +6,36 @@ import java.util.Map;
 /**
  * One upstream MCP server as registered (statically, by Kubernetes or by the REST API): an immutable value.
  * {@code source} says where it came from, for status and logs; {@code tools} selects which tools are exposed.
+ * {@code healthPath}, when set, is what the health probe GETs (resolved against {@code url}) instead of an MCP ping.
+ * {@code hold}, when set, is the status the source imposes: the server is not probed and serves nothing (a REST
+ * registration whose heartbeats stopped); lifting it makes a new registration, probed afresh.
  */
 public record ServerRegistration(String name, URI url, String prefix, Map<String, String> headers, String source,
-                                 ToolFilter tools) {
+                                 ToolFilter tools, String healthPath, ServerStatus hold) {
 
     public ServerRegistration {
         prefix = prefix == null ? "" : prefix;
         headers = headers == null ? Map.of() : Map.copyOf(headers);
         tools = tools == null ? ToolFilter.ALL : tools;
+        healthPath = healthPath == null || healthPath.isBlank() ? null : healthPath;
+        if (hold != null && hold.ready()) {
+            throw new IllegalArgumentException("a hold is a not-ready status");
+        }
+    }
+
+    public ServerRegistration(String name, URI url, String prefix, Map<String, String> headers, String source,
+                              ToolFilter tools) {
+        this(name, url, prefix, headers, source, tools, null, null);
+    }
+
+    /** This registration held by its source with {@code status} (null: released). */
+    public ServerRegistration withHold(ServerStatus status) {
+        return new ServerRegistration(name, url, prefix, headers, source, tools, healthPath, status);
+    }
+
+    /** Whether the source holds it: not probed, nothing served. */
+    public boolean held() {
+        return hold != null;
     }
 
     public ServerRegistration(String name, URI url, String prefix, Map<String, String> headers, String source) {
@@ -24,6 +46,7 @@ public record ServerRegistration(String name, URI url, String prefix, Map<String
     @Override
     public String toString() {
         return "ServerRegistration[name=" + name + ", url=" + url + ", prefix=" + prefix + ", headers=" + headers.keySet()
-                + ", source=" + source + ", tools=" + tools + "]";
+                + ", source=" + source + ", tools=" + tools + (healthPath == null ? "" : ", healthPath=" + healthPath)
+                + (hold == null ? "" : ", hold=" + hold.reason()) + "]";
     }
 }

@@ -81,6 +81,8 @@ public class ServerRegistry {
             if (problem != null) {
                 LOG.warn("MCP server '{}' ({}) not served: {}", r.name(), r.source(), problem);
                 status = ServerStatus.invalid(problem);
+            } else if (r.held()) {
+                status = r.hold();
             } else {
                 RegistrySnapshot.Entry before = previous.server(r.name());
                 status = before != null && before.registration().equals(r)
