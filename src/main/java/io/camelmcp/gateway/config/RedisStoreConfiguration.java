@@ -28,7 +28,8 @@ import io.camelmcp.gateway.session.RelayStores;
 import io.camelmcp.gateway.session.StoreOutage;
 
 /**
- * {@code mcp.gateway.store=redis}: the session store, the relay's stores and the bus between replicas on Redis
+ * {@code mcp.gateway.store=redis}: the session store, the relay's stores, the REST registrations and the bus between
+ * replicas on Redis
  * (Spring Boot's Lettuce connection, {@code spring.data.redis.*}). {@link GatewayConfiguration} takes them from
  * {@link RedisStores} when the store is redis.
  */
@@ -39,7 +40,8 @@ import io.camelmcp.gateway.session.StoreOutage;
 public class RedisStoreConfiguration {
 
     /** What the Redis store consists of. */
-    public record RedisStores(RedisSessionStore sessions, RelayStores relay, RedisReplicaBus bus) {}
+    public record RedisStores(RedisSessionStore sessions, RelayStores relay, RedisReplicaBus bus,
+                              io.camelmcp.gateway.registration.RedisRegistrationStore registrations) {}
 
     @Bean
     RedisStores redisStores(StringRedisTemplate redis, ObjectMapper mapper, RedisConnectionDetails connection,
@@ -54,7 +56,8 @@ public class RedisStoreConfiguration {
                 // replica is handed to the others over the bus (no store round trip on every call)
                 new InMemoryExpiringStore<>(),
                 new RedisExpiringStore<>(redis, mapper, outage, prefix, "task", String.class));
-        return new RedisStores(sessions, relay, new RedisReplicaBus(mapper));
+        return new RedisStores(sessions, relay, new RedisReplicaBus(mapper),
+                new io.camelmcp.gateway.registration.RedisRegistrationStore(redis, mapper, outage, prefix));
     }
 
     /** What the store is, for its messages; a Redis Cluster is refused here, before any request meets it. */

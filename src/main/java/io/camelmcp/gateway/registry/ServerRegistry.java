@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
 public class ServerRegistry {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServerRegistry.class);
-    private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9_.-]*");
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
+    /** What a prefix and a name may be, whatever registered the server. */
+    public static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9_.-]*");
+    public static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
 
     private final AtomicReference<RegistrySnapshot> current = new AtomicReference<>(RegistrySnapshot.EMPTY);
     private final Map<String, List<ServerRegistration>> bySource = new HashMap<>();

@@ -24,7 +24,8 @@ class ArchitectureTest {
     static final ArchRule layers = layeredArchitecture().consideringOnlyDependenciesInLayers()
             .layer("Config").definedBy("io.camelmcp.gateway.config..")
             .layer("Edge").definedBy("io.camelmcp.gateway.endpoint..", "io.camelmcp.gateway.health..",
-                    "io.camelmcp.gateway.kubernetes..", "io.camelmcp.gateway.demo..", "io.camelmcp.gateway.routes..")
+                    "io.camelmcp.gateway.kubernetes..", "io.camelmcp.gateway.demo..", "io.camelmcp.gateway.routes..",
+                    "io.camelmcp.gateway.registration..")
             .layer("Federation").definedBy("io.camelmcp.gateway.federation..")
             .layer("Relay").definedBy("io.camelmcp.gateway.relay..")
             .layer("Upstream").definedBy("io.camelmcp.gateway.upstream..")
