@@ -217,6 +217,11 @@ const scenarios = {
     return {};
   },
 
+  async sum() {
+    const result = await callTool(tool("get-sum"), { a: 2, b: 3 });
+    return { text: textOf(result) };
+  },
+
   async elicit() {
     const result = await callTool(tool("trigger-elicitation-request"), {}, { timeout: TIMEOUT_MS });
     return { result: { isError: result.isError ?? false, content: result.content, text: textOf(result) }, elicitations: elicitationSummary() };
