@@ -144,7 +144,7 @@ public class RegistrationApi {
     /** {@code DELETE /servers/{id}}: 204. */
     public void delete(Exchange exchange) {
         registrations.delete(registration(exchange));
-        Message m = exchange.getMessage();
+        Message m = cleared(exchange);
         m.setBody(null);
         m.setHeader(Exchange.HTTP_RESPONSE_CODE, 204);
         m.removeHeader(Exchange.CONTENT_TYPE);
@@ -189,8 +189,9 @@ public class RegistrationApi {
             LOG.error("Registration API request failed", t);
             p = new Problem(500, "Internal Server Error", "the gateway failed to handle the request; see its log", null, null);
         }
-        Message m = exchange.getMessage();
-        m.setBody(write(p.body(exchange.getMessage().getHeader(Exchange.HTTP_URI, String.class))));
+        String instance = exchange.getMessage().getHeader(Exchange.HTTP_URI, String.class);
+        Message m = cleared(exchange);
+        m.setBody(write(p.body(instance)));
         m.setHeader(Exchange.HTTP_RESPONSE_CODE, p.status());
         m.setHeader(Exchange.CONTENT_TYPE, PROBLEM_JSON);
         p.headers().forEach(m::setHeader);
@@ -258,7 +259,7 @@ public class RegistrationApi {
     }
 
     private void answer(Exchange exchange, int status, Object body) {
-        Message m = exchange.getMessage();
+        Message m = cleared(exchange);
         m.setBody(write(body));
         m.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         m.setHeader(Exchange.CONTENT_TYPE, "application/json");
@@ -270,6 +271,16 @@ public class RegistrationApi {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e); // maps and Jackson trees always serialise
         }
+    }
+
+    /**
+     * The message with the request's headers gone: Camel's servlet binding writes every header of the message into the
+     * answer, and the request's include its API key or token.
+     */
+    private static Message cleared(Exchange exchange) {
+        Message m = exchange.getMessage();
+        m.removeHeaders("*", "Camel*");
+        return m;
     }
 
     private static String bearer(String authorization) {

@@ -79,6 +79,8 @@ class RegistrationApiTest {
         assertThat(c.path("prefix").asText()).isEqualTo("a_");
         assertThat(c.path("heartbeat_interval_seconds").asInt()).isEqualTo(1);
         assertThat(created.headers().firstValue("Location")).hasValue("/api/v1/servers/" + id);
+        assertThat(created.headers().map().keySet()).as("the request's credentials are not echoed")
+                .noneMatch(h -> h.equalsIgnoreCase("X-API-Key") || h.equalsIgnoreCase("Authorization"));
 
         RawMcpClient client = new RawMcpClient(gateway());
         client.initialize("2025-11-25");
@@ -87,6 +89,7 @@ class RegistrationApiTest {
 
         HttpResponse<String> beat = post("/servers/" + id + "/heartbeat", null, token, null);
         assertThat(beat.statusCode()).as(beat.body()).isEqualTo(200);
+        assertThat(beat.headers().firstValue("Authorization")).isEmpty();
         JsonNode status = json(beat);
         assertThat(status.path("server_id").asText()).isEqualTo(id);
         assertThat(status.path("ready").asBoolean()).isTrue();
@@ -155,6 +158,8 @@ class RegistrationApiTest {
         HttpResponse<String> noKey = post("/register", null, null, register("x", alpha.url(), "x_"));
         assertThat(noKey.statusCode()).isEqualTo(401);
         assertThat(noKey.headers().firstValue("WWW-Authenticate")).isPresent();
+        HttpResponse<String> wrongKey = post("/register", "wrong-key", null, "{}");
+        assertThat(wrongKey.headers().firstValue("X-API-Key")).as("the key is not echoed").isEmpty();
         assertThat(json(noKey).path("status").asInt()).isEqualTo(401);
         assertThat(post("/register", "wrong", null, register("x", alpha.url(), "x_")).statusCode()).isEqualTo(401);
         assertThat(get("/servers", "wrong").statusCode()).isEqualTo(401);
@@ -213,6 +218,7 @@ class RegistrationApiTest {
         assertThat(doc.statusCode()).isEqualTo(200);
         JsonNode openapi = json(doc);
         assertThat(openapi.path("openapi").asText()).startsWith("3.");
+        assertThat(openapi.path("servers").get(0).path("url").asText()).as(openapi.path("servers").toString()).isEqualTo("/api/v1");
         assertThat(openapi.path("paths").has("/register")).as(openapi.path("paths").toString()).isTrue();
         assertThat(openapi.path("paths").has("/servers/{server_id}/heartbeat")).isTrue();
 
