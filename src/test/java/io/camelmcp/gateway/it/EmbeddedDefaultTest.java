@@ -66,4 +66,17 @@ class EmbeddedDefaultTest {
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/metrics/" + nameAndQuery)).build(),
                 HttpResponse.BodyHandlers.ofString()).body());
     }
+
+    @Test
+    void theRegistrationApiIsOffWithoutAKey() throws Exception {
+        for (String path : List.of("/api/v1/servers", "/api/v1/register", "/api/v1/openapi.json")) {
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + path)).header("X-API-Key", "guess").build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(path).isEqualTo(404);
+            assertThat(r.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+            assertThat(r.body()).contains("mcp.gateway.registration.api-keys");
+        }
+    }
+
 }
