@@ -38,6 +38,7 @@ import io.camelmcp.gateway.health.RegistryHealthIndicator;
 import io.camelmcp.gateway.health.ServersEndpoint;
 import io.camelmcp.gateway.protocol.JsonRpc;
 import io.camelmcp.gateway.federation.DiscoveryService;
+import io.camelmcp.gateway.federation.ProbeSchedule;
 import io.camelmcp.gateway.registry.ServerRegistry;
 import io.camelmcp.gateway.relay.ClientStreams;
 import io.camelmcp.gateway.federation.LoggingLevels;
@@ -177,9 +178,10 @@ public class GatewayConfiguration {
     }
 
     @Bean
-    DiscoveryService discoveryService(ServerRegistry registry, Catalog catalog, GatewayProperties props) {
-        return new DiscoveryService(registry, catalog, props.getCatalog().getRefreshInterval(),
-                props.getDiscovery().getRetryInterval());
+    DiscoveryService discoveryService(ServerRegistry registry, Catalog catalog, UpstreamClient client, GatewayProperties props) {
+        GatewayProperties.Discovery d = props.getDiscovery();
+        return new DiscoveryService(registry, catalog, client, new ProbeSchedule(props.getCatalog().getRefreshInterval(),
+                d.getHealthInterval(), d.getRetryInterval(), d.getMaxRetryInterval()), d.getHealthTimeout());
     }
 
     /**

@@ -189,11 +189,26 @@ public class GatewayProperties {
     }
 
     public static class Discovery {
-        /** How often servers that are not ready are retried (ready ones: catalog.refresh-interval). */
+        /**
+         * The first retry of a server that is not ready (ready ones are re-read every catalog.refresh-interval);
+         * each failure in a row doubles it, up to {@code max-retry-interval}.
+         */
         private Duration retryInterval = Duration.ofSeconds(5);
+        /** The longest wait between retries of a server that keeps failing. */
+        private Duration maxRetryInterval = Duration.ofMinutes(1);
+        /** How often a ready server is health-checked between full reads (MCP ping, or its health path); 0: never. */
+        private Duration healthInterval = Duration.ofSeconds(10);
+        /** Time a health check has to answer. */
+        private Duration healthTimeout = Duration.ofSeconds(5);
 
         public Duration getRetryInterval() { return retryInterval; }
         public void setRetryInterval(Duration retryInterval) { this.retryInterval = retryInterval; }
+        public Duration getMaxRetryInterval() { return maxRetryInterval; }
+        public void setMaxRetryInterval(Duration maxRetryInterval) { this.maxRetryInterval = maxRetryInterval; }
+        public Duration getHealthInterval() { return healthInterval; }
+        public void setHealthInterval(Duration healthInterval) { this.healthInterval = healthInterval; }
+        public Duration getHealthTimeout() { return healthTimeout; }
+        public void setHealthTimeout(Duration healthTimeout) { this.healthTimeout = healthTimeout; }
     }
 
     public List<Server> getServers() { return servers; }

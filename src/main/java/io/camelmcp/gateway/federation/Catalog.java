@@ -215,16 +215,41 @@ public class Catalog {
         String key = key(server.name(), view);
         ServerCatalog catalog;
         try {
-            catalog = read(server, managementSession(server, view), key);
+            catalog = read(server, managementSession(server, view, listTimeout), key);
         } catch (UpstreamException e) {
             dropManagement(key);
             if (e.httpStatus() != 404 && e.httpStatus() != 400) {
                 throw e;
             }
-            catalog = read(server, managementSession(server, view), key); // the server forgot our session: once more
+            catalog = read(server, managementSession(server, view, listTimeout), key); // the server forgot our session: once more
         }
         catalogs.put(key, catalog);
         return catalog;
+    }
+
+    /**
+     * A health check between reads: an MCP {@code ping} in the gateway's own session (base view), within
+     * {@code timeout}. A server that forgot the session gets one new session, as a read does; the answer says so (true),
+     * since such a server was probably restarted and its lists may have changed. Any JSON-RPC answer counts as alive.
+     */
+    public boolean ping(ServerRegistration server, Duration timeout) throws UpstreamException {
+        String key = key(server.name(), BASE);
+        try {
+            ping(server, managementSession(server, BASE, timeout), timeout);
+            return false;
+        } catch (UpstreamException e) {
+            dropManagement(key);
+            if (e.httpStatus() != 404 && e.httpStatus() != 400) {
+                throw e;
+            }
+            ping(server, managementSession(server, BASE, timeout), timeout); // the server forgot our session: once more
+            return true;
+        }
+    }
+
+    private void ping(ServerRegistration server, UpstreamSession session, Duration timeout) throws UpstreamException {
+        ObjectNode req = JsonRpc.request(sessions.nextId("ping"), "ping");
+        sessions.readResponse(server, client.post(server, session, json.write(req), timeout), req.get("id"));
     }
 
     private static String key(String server, String view) {
@@ -254,11 +279,12 @@ public class Catalog {
                 req -> sessions.readResponse(server, client.post(server, session, json.write(req), listTimeout), req.get("id")));
     }
 
-    private UpstreamSession managementSession(ServerRegistration server, String view) throws UpstreamException {
+    private UpstreamSession managementSession(ServerRegistration server, String view, Duration timeout)
+            throws UpstreamException {
         String key = key(server.name(), view);
         UpstreamSession s = management.get(key);
         if (s == null) {
-            s = sessions.open(server, views.getOrDefault(view, json.object()).deepCopy(), null, listTimeout);
+            s = sessions.open(server, views.getOrDefault(view, json.object()).deepCopy(), null, timeout);
             UpstreamSession raced = management.putIfAbsent(key, s);
             if (raced != null) {
                 sessions.closeQuietly(server, List.of(s));

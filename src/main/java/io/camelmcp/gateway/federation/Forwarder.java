@@ -18,6 +18,7 @@ import io.camelmcp.gateway.protocol.JsonRpcMessage;
 import io.camelmcp.gateway.protocol.McpException;
 import io.camelmcp.gateway.registry.RegistrySnapshot;
 import io.camelmcp.gateway.registry.ResourceUris;
+import io.camelmcp.gateway.registry.ServerStatus;
 import io.camelmcp.gateway.relay.ClientStreams;
 import io.camelmcp.gateway.relay.ServerMessages;
 import io.camelmcp.gateway.session.ClientContext;
@@ -65,6 +66,19 @@ public class Forwarder {
     public static final String RUNNING = "mcpRunning";
     /** Whether the upstream answered with an SSE stream (HTTP 200): what forward.yaml branches on. */
     public static final String STREAMED = "mcpUpstreamStreamed";
+
+    /**
+     * Before the send step: a server known to be unreachable (its last probe or health check failed) or held by its
+     * source (heartbeats stopped) fails the request at once with -32001 and the status's reason, rather than after the
+     * call timeout. A server not probed yet still gets the call; the backoff, not the calls, decides when it is retried.
+     */
+    public void available(@ExchangeProperty(McpExchange.MESSAGE) JsonRpcMessage msg,
+                          @ExchangeProperty(McpExchange.TARGET) RegistrySnapshot.Entry server) {
+        ServerStatus status = server.status();
+        if (server.registration().held() || !status.ready() && ServerStatus.REASON_UNREACHABLE.equals(status.reason())) {
+            throw unavailable(msg, server, status.message());
+        }
+    }
 
     /**
      * Step one of forward.yaml: the (renamed) request goes to the owning server in the client's upstream session;

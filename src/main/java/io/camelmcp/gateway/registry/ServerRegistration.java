@@ -33,6 +33,14 @@ public record ServerRegistration(String name, URI url, String prefix, Map<String
         return new ServerRegistration(name, url, prefix, headers, source, tools, healthPath, status);
     }
 
+    /** What the health probe GETs: {@code healthPath} on the origin of {@code url} (never another host); null without one. */
+    public URI healthUri() {
+        if (healthPath == null) {
+            return null;
+        }
+        return URI.create(url.getScheme() + "://" + url.getRawAuthority() + (healthPath.startsWith("/") ? "" : "/") + healthPath);
+    }
+
     /** Whether the source holds it: not probed, nothing served. */
     public boolean held() {
         return hold != null;

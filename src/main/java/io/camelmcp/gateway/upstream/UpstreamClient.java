@@ -102,6 +102,13 @@ public class UpstreamClient implements AutoCloseable {
         return send(server, request, connectTimeout);
     }
 
+    /** GETs a plain HTTP resource of a server (its health path), with the server's headers; answers in any status. */
+    public UpstreamReply get(ServerRegistration server, java.net.URI uri, Duration timeout) throws UpstreamException {
+        HttpGet request = new HttpGet(uri);
+        server.headers().forEach(request::setHeader);
+        return send(server, request, timeout);
+    }
+
     /** Ends an upstream session (DELETE); failures only matter to the log. */
     public void delete(ServerRegistration server, UpstreamSession session, Duration timeout) throws UpstreamException {
         if (session.sessionId() == null) {

@@ -65,7 +65,8 @@ class LoggingLevelsTest {
         upstreams = new UpstreamSessions(client, store, json, json.object().put("name", "test").put("version", "1"));
         ServerRegistry registry = new ServerRegistry();
         catalog = new Catalog(registry, upstreams, client, json, TIMEOUT, Duration.ofSeconds(60), 100);
-        new DiscoveryService(registry, catalog, Duration.ofMinutes(5), Duration.ofSeconds(1)); // probes on reconcile
+        new DiscoveryService(registry, catalog, client, new ProbeSchedule(Duration.ofMinutes(5), Duration.ofMinutes(5),
+                Duration.ofSeconds(1), Duration.ofSeconds(1)), TIMEOUT); // probes on reconcile
         server = new ServerRegistration("fast", URI.create(fixture.url()), "fast_", Map.of(), "test");
         registry.reconcile("test", List.of(server));
         await().atMost(Duration.ofSeconds(20)).until(() -> !catalog.serversWith("logging").isEmpty());

@@ -25,6 +25,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.camelmcp.gateway.support.CuttableProxy;
 import io.camelmcp.gateway.support.FixtureServer;
 import io.camelmcp.gateway.support.RawMcpClient;
+import io.camelmcp.gateway.support.SilentListener;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 
 /**
@@ -46,6 +47,7 @@ class KubernetesRegistrationTest {
     static FixtureServer everything2;
     static FixtureServer late;
     static FixtureServer shadow;
+    static FixtureServer hanging;
 
     @LocalServerPort
     int port;
@@ -62,12 +64,15 @@ class KubernetesRegistrationTest {
         everything2 = fixture("mcp-everything", "echo", "add", "sub");
         late = fixture("late", "ping");
         shadow = fixture("shadow", "pha"); // exposed as myserver_al + pha: the name of server1's alpha
+        hanging = fixture("hanging", "wait");
         registry.add("mcp.gateway.demo.enabled", () -> "false");
         registry.add("mcp.gateway.kubernetes.enabled", () -> "true");
         registry.add("mcp.gateway.kubernetes.master-url", () -> "http://127.0.0.1:" + apiLink.port());
         registry.add("mcp.gateway.kubernetes.lease.namespace", () -> "mcp-system");
         registry.add("mcp.gateway.kubernetes.lease.identity", () -> "gateway-test-0");
         registry.add("mcp.gateway.discovery.retry-interval", () -> "500ms");
+        registry.add("mcp.gateway.discovery.health-interval", () -> "300ms");
+        registry.add("mcp.gateway.discovery.health-timeout", () -> "500ms");
     }
 
     static FixtureServer fixture(String name, String... tools) throws Exception {
@@ -82,7 +87,7 @@ class KubernetesRegistrationTest {
     // (@DirtiesContext), and on its way out it releases its Lease and stops its watches against it
     @AfterAll
     static void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {server1, everything1, everything2, late, shadow}) {
+        for (AutoCloseable c : new AutoCloseable[] {server1, everything1, everything2, late, shadow, hanging}) {
             try {
                 c.close();
             } catch (Exception ignored) {
@@ -233,6 +238,21 @@ class KubernetesRegistrationTest {
         await().atMost(WAIT).until(() -> "UpstreamUnreachable".equals(ready("mcp-test", "down").path("reason").asText()));
         assertThat(ready("mcp-test", "down").path("status").asText()).isEqualTo("False");
         api.delete(Kind.MCP_SERVER_REGISTRATION, "mcp-test", "down");
+
+        // a served upstream that hangs: its health check gives up after the health timeout, and the condition says so
+        CuttableProxy hangingLink = new CuttableProxy(hanging.port());
+        api.apply(service("mcp-test", "hanging", 8080, null, Map.of()) + "---\n" + slice("mcp-test", "hanging", null, hangingLink.port())
+                + "---\n" + route("mcp-test", "hanging-route", "hanging", 8080)
+                + "---\n" + registration("mcp-test", "hanging", "hanging_", "hanging-route"));
+        await().atMost(WAIT).until(() -> "True".equals(ready("mcp-test", "hanging").path("status").asText()));
+        hangingLink.cut();
+        try (SilentListener silent = new SilentListener(hangingLink.port())) {
+            await().atMost(WAIT).until(() -> "UpstreamUnreachable".equals(ready("mcp-test", "hanging").path("reason").asText()));
+            assertThat(ready("mcp-test", "hanging").path("status").asText()).isEqualTo("False");
+            // the retry that follows (a full read) takes list-timeout (10 s) to fail: this is the health check's word
+            assertThat(ready("mcp-test", "hanging").path("message").asText()).isEqualTo("ping failed: no answer within PT0.5S");
+        }
+        api.delete(Kind.MCP_SERVER_REGISTRATION, "mcp-test", "hanging");
 
         // the longer prefix owns a clashing name: server1's alpha is no longer served, and its status says so
         api.apply(service("mcp-test", "shadow", 8080, null, Map.of()) + "---\n" + slice("mcp-test", "shadow", null, shadow.port())

@@ -19,6 +19,7 @@ public final class CuttableProxy implements AutoCloseable {
     private final int targetPort;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private final java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
+    private final Thread acceptor;
 
     public CuttableProxy(int targetPort) throws IOException {
         this(targetPort, 0);
@@ -30,7 +31,7 @@ public final class CuttableProxy implements AutoCloseable {
         this.listener = new ServerSocket();
         listener.setReuseAddress(true);
         listener.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
-        Thread.ofVirtual().name("proxy-accept").start(this::acceptLoop);
+        acceptor = Thread.ofVirtual().name("proxy-accept").start(this::acceptLoop);
     }
 
     public int port() { return listener.getLocalPort(); }
@@ -78,9 +79,15 @@ public final class CuttableProxy implements AutoCloseable {
         }
     }
 
-    /** Dies: stops accepting and resets every open connection. */
+    /** Dies: stops accepting and resets every open connection; on return the port is free for another listener. */
     public void cut() {
         closeQuietly(listener);
+        try {
+            // a socket closed while a virtual thread waits in accept() is only released once that thread has woken
+            acceptor.join(java.time.Duration.ofSeconds(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         for (Socket s : open) {
             try {
                 s.setSoLinger(true, 0); // RST, not a graceful FIN

@@ -235,8 +235,22 @@ public final class FixtureServer implements AutoCloseable {
         private final String name;
         private final List<SyncToolSpecification> tools = new ArrayList<>();
         private boolean recordBodies;
+        private int port;
+        private java.util.function.IntSupplier health;
 
         Builder(String name) { this.name = name; }
+
+        /** Listens on this port (default 0: a free one): a new server on a killed one's port is that server restarted. */
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        /** Serves GET /health too, answering the HTTP status {@code status} gives at the time (a body-less answer). */
+        public Builder health(java.util.function.IntSupplier status) {
+            this.health = status;
+            return this;
+        }
 
         /** Records every request's body as well, for {@link FixtureServer#received()}. */
         public Builder recordingBodies() {
@@ -314,7 +328,14 @@ public final class FixtureServer implements AutoCloseable {
                     .build();
             List<Seen> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
             List<Received> bodies = new java.util.concurrent.CopyOnWriteArrayList<>();
-            Tomcat tomcat = serve(name, recording(transport, seen, recordBodies ? bodies : null));
+            java.util.function.IntSupplier status = health;
+            jakarta.servlet.Servlet healthServlet = status == null ? null : new jakarta.servlet.http.HttpServlet() {
+                @Override
+                protected void doGet(jakarta.servlet.http.HttpServletRequest req, jakarta.servlet.http.HttpServletResponse res) {
+                    res.setStatus(status.getAsInt());
+                }
+            };
+            Tomcat tomcat = serve(name, recording(transport, seen, recordBodies ? bodies : null), port, healthServlet);
             return new FixtureServer(tomcat, server::close, server, tomcat.getConnector().getLocalPort(), seen, bodies);
         }
     }
@@ -349,6 +370,12 @@ public final class FixtureServer implements AutoCloseable {
 
     /** An embedded Tomcat on 127.0.0.1 ({@code port} 0: a free one) with the servlet at /mcp. */
     public static Tomcat serve(String name, jakarta.servlet.Servlet servlet, int port) throws Exception {
+        return serve(name, servlet, port, null);
+    }
+
+    /** The same, with {@code health} (when not null) at /health. */
+    private static Tomcat serve(String name, jakarta.servlet.Servlet servlet, int port, jakarta.servlet.Servlet health)
+            throws Exception {
         Path base = Files.createTempDirectory("fixture-" + name);
         Tomcat tomcat = new Tomcat();
         tomcat.setBaseDir(base.toString());
@@ -358,6 +385,10 @@ public final class FixtureServer implements AutoCloseable {
         Wrapper w = Tomcat.addServlet(ctx, "mcp", servlet);
         w.setAsyncSupported(true); // SSE answers use request.startAsync()
         ctx.addServletMappingDecoded("/mcp", "mcp");
+        if (health != null) {
+            Tomcat.addServlet(ctx, "health", health);
+            ctx.addServletMappingDecoded("/health", "health");
+        }
         tomcat.start();
         return tomcat;
     }
