@@ -53,8 +53,9 @@ public class RegistrationConfiguration {
 
     @Bean
     RegistrationApi mcpRegistrationApi(Registrations registrations, ApiKeys keys, ServerRegistry registry, Catalog catalog,
-                                       ObjectMapper mapper, RegistrationProperties props) {
-        return new RegistrationApi(registrations, keys, registry, catalog, name -> null, mapper, props);
+                                       io.camelmcp.gateway.federation.DiscoveryService discovery, ObjectMapper mapper,
+                                       RegistrationProperties props) {
+        return new RegistrationApi(registrations, keys, registry, catalog, discovery::lastFailure, mapper, props);
     }
 
     /** {@code /api/v1/*}: Camel's servlet for the rest DSL consumers, on the same registry as /mcp's but never /mcp. */

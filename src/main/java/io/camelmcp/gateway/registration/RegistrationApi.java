@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -20,6 +21,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.camelmcp.gateway.federation.Catalog;
+import io.camelmcp.gateway.federation.DiscoveryService;
 import io.camelmcp.gateway.protocol.McpException;
 import io.camelmcp.gateway.registry.RegistrySnapshot;
 import io.camelmcp.gateway.registry.ServerRegistry;
@@ -47,12 +49,12 @@ public class RegistrationApi {
     private final ApiKeys keys;
     private final ServerRegistry registry;
     private final Catalog catalog;
-    private final Function<String, String> lastError;
+    private final Function<String, Optional<DiscoveryService.Failure>> lastError;
     private final ObjectMapper mapper;
     private final RateLimiterRegistry limiters;
 
     public RegistrationApi(Registrations registrations, ApiKeys keys, ServerRegistry registry, Catalog catalog,
-                           Function<String, String> lastError, ObjectMapper mapper, RegistrationProperties props) {
+                           Function<String, Optional<DiscoveryService.Failure>> lastError, ObjectMapper mapper, RegistrationProperties props) {
         this.registrations = registrations;
         this.keys = keys;
         this.registry = registry;
@@ -214,7 +216,9 @@ public class RegistrationApi {
         out.put("message", s.ready() ? catalog.report(name).describe() : s.message());
         out.put("tool_count", s.ready() ? catalog.report(name).tools() : 0);
         out.put("checked_at", s.checkedAt() == null ? null : s.checkedAt().toString());
-        out.put("last_error", lastError.apply(name));
+        Optional<DiscoveryService.Failure> failure = lastError.apply(name);
+        out.put("last_error", failure.map(DiscoveryService.Failure::message).orElse(null));
+        out.put("last_error_at", failure.map(f -> f.at().toString()).orElse(null));
         if (r != null) {
             Instant beat = registrations.lastHeartbeat(r.id());
             out.put("last_heartbeat", beat == null ? null : beat.toString());

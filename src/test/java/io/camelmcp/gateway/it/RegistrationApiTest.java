@@ -58,6 +58,10 @@ class RegistrationApiTest {
         registry.add("mcp.gateway.registration.removal-timeout", () -> "5s");
         registry.add("mcp.gateway.registration.sync-interval", () -> "200ms");
         registry.add("mcp.gateway.registration.rate-limit", () -> "40");
+        registry.add("mcp.gateway.discovery.health-interval", () -> "300ms");
+        registry.add("mcp.gateway.discovery.health-timeout", () -> "500ms");
+        registry.add("mcp.gateway.discovery.retry-interval", () -> "300ms");
+        registry.add("mcp.gateway.discovery.max-retry-interval", () -> "1s");
     }
 
     @AfterAll
@@ -138,6 +142,13 @@ class RegistrationApiTest {
         JsonNode held = json(get("/servers/" + id, KEY));
         assertThat(held.path("ready").asBoolean()).isFalse();
         assertThat(held.path("reason").asText()).as(held.toString()).isEqualTo("HeartbeatMissed");
+        // a call that still names its tool fails at once, saying why
+        long t0 = System.nanoTime();
+        JsonNode call = client.request(3, "tools/call", "{\"name\":\"q_hello\",\"arguments\":{}}");
+        assertThat(call.path("error").path("code").asInt()).as(call.toString()).isEqualTo(-32001);
+        assertThat(call.path("error").path("data").path("server").asText()).isEqualTo("quiet");
+        assertThat(call.path("error").path("message").asText()).contains("no heartbeat");
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(2));
 
         // a heartbeat brings it back
         assertThat(post("/servers/" + id + "/heartbeat", null, token, null).statusCode()).isEqualTo(200);
@@ -151,6 +162,40 @@ class RegistrationApiTest {
         awaitTools(client, names -> !names.contains("q_hello"));
         // its name is free again
         assertThat(post("/register", KEY, null, register("quiet", alpha.url(), "q_")).statusCode()).isEqualTo(201);
+    }
+
+    @Test
+    void aRegisteredServerThatDiesIsNotReadyWithItsReasonAndComesBack() throws Exception {
+        FixtureServer mortal = FixtureServer.builder("mortal").tool("live", args -> "alive").start();
+        int mortalPort = mortal.port();
+        JsonNode c = json(post("/register", KEY, null, "{\"name\":\"mortal\",\"url\":\"" + mortal.url()
+                + "\",\"prefix\":\"m_\"}"));
+        String id = c.path("server_id").asText();
+        String token = c.path("token").asText();
+        await().atMost(WAIT).until(() -> json(get("/servers/" + id, KEY)).path("ready").asBoolean());
+        mortal.close(); // no heartbeats are needed for what follows: it happens within the 2 s heartbeat timeout
+        // heartbeats go on (the registration is alive): the health probe finds the server gone
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> {
+            post("/servers/" + id + "/heartbeat", null, token, null);
+            return "UpstreamUnreachable".equals(json(get("/servers/" + id, KEY)).path("reason").asText());
+        });
+        JsonNode down = json(get("/servers/" + id, KEY));
+        assertThat(down.path("ready").asBoolean()).isFalse();
+        assertThat(down.path("message").asText()).isNotBlank();
+        assertThat(down.path("last_error").asText()).isNotBlank();
+        assertThat(down.path("last_error_at").asText()).isNotBlank();
+
+        mortal = FixtureServer.builder("mortal").port(mortalPort).tool("live", args -> "alive").start();
+        try {
+            await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> {
+                post("/servers/" + id + "/heartbeat", null, token, null);
+                return json(get("/servers/" + id, KEY)).path("ready").asBoolean();
+            });
+            assertThat(json(get("/servers/" + id, KEY)).path("last_error").asText()).as("kept after recovery").isNotBlank();
+        } finally {
+            send("DELETE", "/servers/" + id, KEY, null, null);
+            mortal.close();
+        }
     }
 
     @Test
