@@ -73,10 +73,27 @@ public class Registrations {
         Instant now = clock.instant();
         Registration r = new Registration(UUID.randomUUID().toString(), req.name(), req.url(), req.prefix(),
                 req.transport(), req.healthPath(), req.metadata(), ApiKeys.sha256Hex(token), now, now);
-        refuseTaken(store.add(r, now), req);
+        RegistrationStore.Outcome outcome = store.add(r, now);
+        Registration previous = outcome == RegistrationStore.Outcome.NAME_TAKEN ? sameServer(req) : null;
+        if (previous != null && store.remove(previous.id())) {
+            // the same server registering again (restarted, its token lost): it replaces its old registration
+            outcome = store.add(r, now);
+            LOG.info("MCP server '{}' registered again through the API, replacing {}", r.name(), previous.id());
+        }
+        refuseTaken(outcome, req);
         LOG.info("MCP server '{}' registered through the API as {} ({}, prefix '{}')", r.name(), r.id(), r.url(), r.prefix());
         sync();
         return new Registered(r, token);
+    }
+
+    /** The stored registration of this name at this url: the same server, whose new registration replaces it. */
+    private Registration sameServer(RegistrationRequest req) {
+        for (Registration r : store.all()) {
+            if (r.name().equals(req.name()) && r.url().equals(req.url())) {
+                return r;
+            }
+        }
+        return null;
     }
 
     /** The registration with this id; 404 when there is none. */
@@ -252,7 +269,7 @@ public class Registrations {
     private static void refuseTaken(RegistrationStore.Outcome outcome, RegistrationRequest req) {
         switch (outcome) {
             case NAME_TAKEN -> throw Problem.conflict("name", "a server named '" + req.name() + "' is already registered "
-                    + "through the API (delete it, or wait for its removal after missed heartbeats)");
+                    + "through the API at another url (delete it, or wait for its removal after missed heartbeats)");
             case PREFIX_TAKEN -> throw Problem.conflict("prefix", "the prefix '" + req.prefix()
                     + "' is already used by a server registered through the API");
             default -> { }

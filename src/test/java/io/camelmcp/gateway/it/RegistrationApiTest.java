@@ -232,8 +232,17 @@ class RegistrationApiTest {
         // taken: by a static server, by another registration
         assertConflict(post("/register", KEY, null, register("beta", alpha.url(), "other_")), "name");
         assertConflict(post("/register", KEY, null, register("other", alpha.url(), "b_")), "prefix");
-        assertThat(post("/register", KEY, null, register("dup", alpha.url(), "d_")).statusCode()).isEqualTo(201);
-        assertConflict(post("/register", KEY, null, register("dup", alpha.url(), "d2_")), "name");
+        HttpResponse<String> first = post("/register", KEY, null, register("dup", alpha.url(), "d_"));
+        assertThat(first.statusCode()).isEqualTo(201);
+        assertConflict(post("/register", KEY, null, register("dup", gamma.url(), "d2_")), "name");
+        // the same name at the same url is the same server registering again (restarted, its token lost)
+        HttpResponse<String> again = post("/register", KEY, null, register("dup", alpha.url(), "d_"));
+        assertThat(again.statusCode()).as(again.body()).isEqualTo(201);
+        String oldId = json(first).path("server_id").asText();
+        assertThat(json(again).path("server_id").asText()).isNotEqualTo(oldId);
+        assertThat(get("/servers/" + oldId, KEY).statusCode()).isEqualTo(404);
+        assertThat(post("/servers/" + oldId + "/heartbeat", null, json(first).path("token").asText(), null).statusCode())
+                .isEqualTo(404);
         assertConflict(post("/register", KEY, null, register("dup2", alpha.url(), "d_")), "prefix");
 
         assertThat(get("/servers/no-such-id", KEY).statusCode()).isEqualTo(404);

@@ -46,8 +46,12 @@ class RegistrationsAcrossReplicasTest {
     }
 
     private static RegistrationRequest request(String name, String prefix) {
+        return request(name, prefix, "http://10.0.0.7:3001/mcp");
+    }
+
+    private static RegistrationRequest request(String name, String prefix, String url) {
         return RegistrationRequest.register(RedisFixture.mapper().createObjectNode().put("name", name)
-                .put("url", "http://10.0.0.7:3001/mcp").put("prefix", prefix));
+                .put("url", url).put("prefix", prefix));
     }
 
     @Test
@@ -92,12 +96,18 @@ class RegistrationsAcrossReplicasTest {
     }
 
     @Test
-    void aNameTakenOnOneReplicaIsRefusedOnTheOther() {
+    void aNameTakenOnOneReplicaIsRefusedOnTheOtherUnlessTheSameServerRegistersAgain() {
         Replica a = replica();
         Replica b = replica();
-        a.registrations().register(request("search", "search_"));
-        assertThatThrownBy(() -> b.registrations().register(request("search", "other_")))
+        Registration first = a.registrations().register(request("search", "search_")).registration();
+        assertThatThrownBy(() -> b.registrations().register(request("search", "other_", "http://10.0.0.8:3001/mcp")))
                 .isInstanceOf(Problem.class).extracting(p -> ((Problem) p).field()).isEqualTo("name");
+        // the same name at the same url: the same server registering again, on another replica
+        Registration again = b.registrations().register(request("search", "search_")).registration();
+        assertThat(again.id()).isNotEqualTo(first.id());
+        assertThatThrownBy(() -> a.registrations().require(first.id())).isInstanceOf(Problem.class);
+        a.registrations().sync();
+        assertThat(a.server("search")).isNotNull();
         assertThatThrownBy(() -> b.registrations().register(request("other", "search_")))
                 .isInstanceOf(Problem.class).extracting(p -> ((Problem) p).field()).isEqualTo("prefix");
     }
