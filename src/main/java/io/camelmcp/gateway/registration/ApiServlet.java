@@ -26,7 +26,7 @@ import jakarta.servlet.http.HttpServletResponse;
  * component connects every {@code servlet:} consumer to each servlet of its registry; this one takes only the rest
  * consumers (never {@code /mcp}'s), and answers what no consumer takes as problem+json rather than Tomcat's error page:
  * 404 for an unknown path (and for every path while the API is off), 405 for a known path with another method, 413
- * for a body over the limit (checked before the body is read, also when it is chunked).
+ * for a body over the limit (read here, bounded, also when it is chunked). Answers never carry the request's headers.
  */
 public class ApiServlet extends CamelServlet {
 
@@ -95,8 +95,13 @@ public class ApiServlet extends CamelServlet {
             problem(request, response, 413, "Content Too Large", "the body may be at most " + MAX_BODY / 1024 + " KiB");
             return;
         }
-        Bounded bounded = new Bounded(request);
-        super.service(bounded, response);
+        // read here, bounded, also when chunked: Camel's binding reads the body outside the routes' error handling
+        byte[] body = request.getInputStream().readNBytes(MAX_BODY + 1);
+        if (body.length > MAX_BODY) {
+            problem(request, response, 413, "Content Too Large", "the body may be at most " + MAX_BODY / 1024 + " KiB");
+            return;
+        }
+        super.service(new Buffered(request, body), new NoEcho(request, response));
     }
 
     /** The consumers of this servlet's rest routes: every one but the MCP endpoint's. */
@@ -120,64 +125,86 @@ public class ApiServlet extends CamelServlet {
         response.getOutputStream().write(bytes);
     }
 
-    /** The request with its body cut at {@link #MAX_BODY}: past it, reading fails (answered 413). */
-    private static final class Bounded extends HttpServletRequestWrapper {
+    /** The request with its body already read. */
+    private static final class Buffered extends HttpServletRequestWrapper {
+        private final byte[] body;
         private ServletInputStream in;
 
-        Bounded(HttpServletRequest request) {
+        Buffered(HttpServletRequest request, byte[] body) {
             super(request);
+            this.body = body;
         }
 
         @Override
-        public ServletInputStream getInputStream() throws IOException {
+        public ServletInputStream getInputStream() {
             if (in == null) {
-                ServletInputStream raw = super.getInputStream();
+                java.io.ByteArrayInputStream bytes = new java.io.ByteArrayInputStream(body);
                 in = new ServletInputStream() {
-                    private long read;
-
                     @Override
-                    public int read() throws IOException {
-                        int b = raw.read();
-                        if (b >= 0 && ++read > MAX_BODY) {
-                            throw tooLarge();
-                        }
-                        return b;
+                    public int read() {
+                        return bytes.read();
                     }
 
                     @Override
-                    public int read(byte[] buf, int off, int len) throws IOException {
-                        int n = raw.read(buf, off, len);
-                        if (n > 0 && (read += n) > MAX_BODY) {
-                            throw tooLarge();
-                        }
-                        return n;
+                    public int read(byte[] buf, int off, int len) {
+                        return bytes.read(buf, off, len);
                     }
 
                     @Override
-                    public boolean isFinished() { return raw.isFinished(); }
+                    public boolean isFinished() { return bytes.available() == 0; }
 
                     @Override
-                    public boolean isReady() { return raw.isReady(); }
+                    public boolean isReady() { return true; }
 
                     @Override
-                    public void setReadListener(ReadListener listener) { raw.setReadListener(listener); }
+                    public void setReadListener(ReadListener listener) {
+                        throw new IllegalStateException("the body is already read");
+                    }
                 };
             }
             return in;
         }
 
-        private static IOException tooLarge() {
-            LOG.debug("A registration API body went past {} bytes", MAX_BODY);
-            return new TooLarge();
+        @Override
+        public java.io.BufferedReader getReader() {
+            return new java.io.BufferedReader(new java.io.InputStreamReader(getInputStream(),
+                    getCharacterEncoding() == null ? java.nio.charset.StandardCharsets.UTF_8
+                            : java.nio.charset.Charset.forName(getCharacterEncoding())));
         }
     }
 
-    /** A body read past {@link #MAX_BODY}: answered 413 by the routes' error handler. */
-    static final class TooLarge extends IOException {
-        TooLarge() {
-            super("the body may be at most " + MAX_BODY / 1024 + " KiB", null);
+    /**
+     * The response without the request's own headers: Camel's HTTP binding writes every header of the message into
+     * the answer, and the request's include its API key or token (the beans clear them; the OpenAPI route does not).
+     */
+    private static final class NoEcho extends jakarta.servlet.http.HttpServletResponseWrapper {
+        private final java.util.Set<String> requestHeaders = new java.util.HashSet<>();
+
+        NoEcho(HttpServletRequest request, HttpServletResponse response) {
+            super(response);
+            for (java.util.Enumeration<String> names = request.getHeaderNames(); names.hasMoreElements(); ) {
+                requestHeaders.add(names.nextElement().toLowerCase(java.util.Locale.ROOT));
+            }
+            requestHeaders.remove("content-type");
+            requestHeaders.remove("content-length");
+        }
+
+        private boolean echo(String name) {
+            return name != null && requestHeaders.contains(name.toLowerCase(java.util.Locale.ROOT));
+        }
+
+        @Override
+        public void setHeader(String name, String value) {
+            if (!echo(name)) {
+                super.setHeader(name, value);
+            }
+        }
+
+        @Override
+        public void addHeader(String name, String value) {
+            if (!echo(name)) {
+                super.addHeader(name, value);
+            }
         }
     }
-
-
 }

@@ -44,6 +44,8 @@ public class RegistrationApi {
     private static final String TOKEN_CHALLENGE = "Bearer realm=\"mcp-gateway-registration\"";
     /** The exchange property holding the registration an operation is about, once its caller is authorised. */
     static final String REGISTRATION = RegistrationApi.class.getName() + ".registration";
+    /** Rate limiters kept at most (one per client); past it they all start over. */
+    private static final int MAX_LIMITERS = 10_000;
 
     private final Registrations registrations;
     private final ApiKeys keys;
@@ -72,12 +74,12 @@ public class RegistrationApi {
 
     /** {@code X-API-Key} must be one of the configured keys. */
     public void apiKey(Exchange exchange) {
-        String key = exchange.getMessage().getHeader("X-API-Key", String.class);
+        String key = header(exchange, "X-API-Key");
         if (key == null) {
             throw Problem.unauthorized("an API key is required in the X-API-Key header", KEY_CHALLENGE);
         }
         if (!keys.matches(key)) {
-            throw Problem.unauthorized("the API key is not valid", KEY_CHALLENGE);
+            throw refused(exchange, "the API key is not valid", KEY_CHALLENGE);
         }
     }
 
@@ -86,17 +88,16 @@ public class RegistrationApi {
      * ({@code Authorization: Bearer}) or, where {@code keyToo}, an API key.
      */
     public void token(Exchange exchange, boolean keyToo) {
-        Message m = exchange.getMessage();
-        String bearer = bearer(m.getHeader("Authorization", String.class));
-        String key = keyToo ? m.getHeader("X-API-Key", String.class) : null;
+        String bearer = bearer(header(exchange, "Authorization"));
+        String key = keyToo ? header(exchange, "X-API-Key") : null;
         if (bearer == null && key == null) {
             throw Problem.unauthorized("the registration's token is required: Authorization: Bearer <token>"
                     + (keyToo ? " (or an API key in X-API-Key)" : ""), TOKEN_CHALLENGE);
         }
-        Registration r = registrations.require(m.getHeader("server_id", String.class));
+        Registration r = registrations.require(exchange.getMessage().getHeader("server_id", String.class));
         boolean allowed = bearer != null ? registrations.tokenMatches(r, bearer) : keys.matches(key);
         if (!allowed) {
-            throw Problem.unauthorized(bearer != null ? "the token is not this registration's" : "the API key is not valid",
+            throw refused(exchange, bearer != null ? "the token is not this registration's" : "the API key is not valid",
                     bearer != null ? TOKEN_CHALLENGE : KEY_CHALLENGE);
         }
         exchange.setProperty(REGISTRATION, r);
@@ -104,14 +105,27 @@ public class RegistrationApi {
 
     /** At most rate-limit registrations per rate-period from one client (its API key and address); else 429. */
     public void throttle(Exchange exchange) {
-        Message m = exchange.getMessage();
-        String client = ApiKeys.sha256Hex(String.valueOf(m.getHeader("X-API-Key", String.class))) + "@" + address(m);
+        limit("register:" + ApiKeys.sha256Hex(String.valueOf(header(exchange, "X-API-Key"))) + "@" + address(exchange),
+                "too many registrations from this client");
+    }
+
+    /** A wrong key or token: 401, or 429 once one address has guessed rate-limit times in a rate-period. */
+    private Problem refused(Exchange exchange, String detail, String challenge) {
+        limit("refused@" + address(exchange), "too many refused credentials from this address");
+        return Problem.unauthorized(detail, challenge);
+    }
+
+    private void limit(String client, String what) {
+        if (limiters.getAllRateLimiters().size() > MAX_LIMITERS) {
+            // many distinct clients (addresses): start over rather than grow without bound
+            limiters.getAllRateLimiters().forEach(l -> limiters.remove(l.getName()));
+        }
         RateLimiter limiter = limiters.rateLimiter(client);
         if (!limiter.acquirePermission()) {
             long nanos = limiter instanceof AtomicRateLimiter a ? a.getDetailedMetrics().getNanosToWait() : 0;
             long seconds = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(nanos) + 1);
-            throw new Problem(429, "Too Many Requests", "too many registrations from this client; retry after "
-                    + seconds + " s", null, Map.of("Retry-After", Long.toString(seconds)));
+            throw new Problem(429, "Too Many Requests", what + "; retry after " + seconds + " s", null,
+                    Map.of("Retry-After", Long.toString(seconds)));
         }
     }
 
@@ -125,9 +139,13 @@ public class RegistrationApi {
         out.put("server_id", r.id());
         out.put("token", done.token());
         out.put("prefix", r.prefix());
-        out.put("heartbeat_interval_seconds", registrations.heartbeatInterval().toSeconds());
+        out.put("heartbeat_interval_seconds", registrations.heartbeatSeconds());
         answer(exchange, 201, out);
         exchange.getMessage().setHeader("Location", "/api/v1/servers/" + r.id());
+        HttpMessage http = exchange.getIn(HttpMessage.class);
+        if (http != null) { // on the response itself: Camel's header filter drops Cache-Control from the message's
+            http.getResponse().setHeader("Cache-Control", "no-store"); // it holds the token
+        }
     }
 
     /** {@code POST /servers/{id}/heartbeat}: 200 with the server's status. */
@@ -152,11 +170,25 @@ public class RegistrationApi {
         m.removeHeader(Exchange.CONTENT_TYPE);
     }
 
-    /** {@code GET /servers}: every server, whatever registered it. */
+    /** {@code GET /servers}: every server, whatever registered it (a registration a server of another source shadows too). */
     public void list(Exchange exchange) {
         List<Map<String, Object>> servers = new ArrayList<>();
+        java.util.Set<String> listed = new java.util.HashSet<>();
         for (RegistrySnapshot.Entry e : registry.snapshot().servers()) {
-            servers.add(view(e.name(), registrations.byName(e.name())));
+            Registration r = registrations.byName(e.name());
+            if (r != null && !Registrations.SOURCE.equals(e.registration().source())) {
+                servers.add(view(e.name(), null)); // the other source's server; the registration follows below
+            } else {
+                servers.add(view(e.name(), r));
+                if (r != null) {
+                    listed.add(r.id());
+                }
+            }
+        }
+        for (Registration r : registrations.seen()) {
+            if (!listed.contains(r.id())) {
+                servers.add(view(r.name(), r));
+            }
         }
         answer(exchange, 200, Map.of("servers", servers));
     }
@@ -169,7 +201,8 @@ public class RegistrationApi {
             answer(exchange, 200, view(byName.name(), null));
             return;
         }
-        Registration r = registrations.require(id);
+        Registration named = registrations.byName(id);
+        Registration r = named != null ? named : registrations.require(id);
         answer(exchange, 200, view(r.name(), r));
     }
 
@@ -182,9 +215,6 @@ public class RegistrationApi {
         Problem p;
         if (t instanceof Problem problem) {
             p = problem;
-        } else if (tooLarge(t)) {
-            p = new Problem(413, "Content Too Large", "the body may be at most " + ApiServlet.MAX_BODY / 1024 + " KiB",
-                    null, null);
         } else if (t instanceof McpException e && e.httpStatus() == 503) {
             p = new Problem(503, "Service Unavailable", e.getMessage(), null, Map.of("Retry-After", "1"));
         } else {
@@ -210,7 +240,11 @@ public class RegistrationApi {
         out.put("url", r != null ? r.url() : e != null ? String.valueOf(e.registration().url()) : null);
         out.put("prefix", r != null ? r.prefix() : e != null ? e.prefix() : null);
         out.put("transport", r != null ? r.transport() : RegistrationRequest.STREAMABLE_HTTP);
-        ServerStatus s = e != null ? e.status() : ServerStatus.pending();
+        if (r != null && e != null && !Registrations.SOURCE.equals(e.registration().source())) {
+            e = null; // the name is another source's server now: this registration is not served
+        }
+        ServerStatus s = e != null ? e.status() : r != null && registrations.shadowed(r) != null
+                ? registrations.shadowed(r) : ServerStatus.pending();
         out.put("ready", s.ready());
         out.put("reason", s.reason());
         out.put("message", s.ready() ? catalog.report(name).describe() : s.message());
@@ -222,7 +256,7 @@ public class RegistrationApi {
         if (r != null) {
             Instant beat = registrations.lastHeartbeat(r.id());
             out.put("last_heartbeat", beat == null ? null : beat.toString());
-            out.put("heartbeat_interval_seconds", registrations.heartbeatInterval().toSeconds());
+            out.put("heartbeat_interval_seconds", registrations.heartbeatSeconds());
             out.put("health_path", r.healthPath());
             out.put("metadata", r.metadata());
             out.put("registered_at", r.registeredAt().toString());
@@ -230,15 +264,6 @@ public class RegistrationApi {
             out.put("last_heartbeat", null);
         }
         return out;
-    }
-
-    private static boolean tooLarge(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (c instanceof ApiServlet.TooLarge) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static Registration registration(Exchange exchange) {
@@ -287,6 +312,15 @@ public class RegistrationApi {
         return m;
     }
 
+    /**
+     * A request header as the client sent it. Camel's rest binding also turns query parameters into message headers:
+     * a key or a token in the URL (and so in access logs) is not accepted.
+     */
+    private static String header(Exchange exchange, String name) {
+        HttpMessage http = exchange.getIn(HttpMessage.class);
+        return http != null ? http.getRequest().getHeader(name) : null;
+    }
+
     private static String bearer(String authorization) {
         if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return null;
@@ -295,8 +329,8 @@ public class RegistrationApi {
         return token.isEmpty() ? null : token;
     }
 
-    private static String address(Message m) {
-        HttpMessage http = m.getExchange().getIn(HttpMessage.class);
+    private static String address(Exchange exchange) {
+        HttpMessage http = exchange.getIn(HttpMessage.class);
         return http == null ? "" : http.getRequest().getRemoteAddr();
     }
 }

@@ -31,7 +31,7 @@ import io.camelmcp.gateway.registry.ServerStatus;
 public class Registrations {
 
     private static final Logger LOG = LoggerFactory.getLogger(Registrations.class);
-    public static final String SOURCE = "rest";
+    public static final String SOURCE = ServerRegistry.SELF_REGISTERED;
     /** A hold for a transport the gateway does not speak upstream yet. */
     public static final String REASON_UNSUPPORTED_TRANSPORT = "UnsupportedTransport";
 
@@ -58,6 +58,10 @@ public class Registrations {
         this.registry = registry;
         this.props = props;
         this.clock = clock;
+        if (props.getHeartbeatInterval().compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalStateException("mcp.gateway.registration.heartbeat-interval (" + props.getHeartbeatInterval()
+                    + ") must be at least 1s: it is told to servers in whole seconds");
+        }
         if (props.getRemovalTimeout().compareTo(props.getHeartbeatTimeout()) <= 0) {
             throw new IllegalStateException("mcp.gateway.registration.removal-timeout (" + props.getRemovalTimeout()
                     + ") must be longer than heartbeat-timeout (" + props.getHeartbeatTimeout() + ")");
@@ -75,13 +79,24 @@ public class Registrations {
                 req.transport(), req.healthPath(), req.metadata(), ApiKeys.sha256Hex(token), now, now);
         RegistrationStore.Outcome outcome = store.add(r, now);
         Registration previous = outcome == RegistrationStore.Outcome.NAME_TAKEN ? sameServer(req) : null;
-        if (previous != null && store.remove(previous.id())) {
-            // the same server registering again (restarted, its token lost): it replaces its old registration
-            outcome = store.add(r, now);
-            LOG.info("MCP server '{}' registered again through the API, replacing {}", r.name(), previous.id());
+        if (previous != null) {
+            // the same server registering again (restarted, its token lost): its registration, with a new token and
+            // what it says now, in one atomic replace (its id stays; the old token is worth nothing from now on)
+            r = new Registration(previous.id(), r.name(), r.url(), r.prefix(), r.transport(), r.healthPath(), r.metadata(),
+                    r.tokenHash(), previous.registeredAt(), now);
+            outcome = store.replace(r);
+            if (outcome == RegistrationStore.Outcome.DONE) {
+                store.heartbeat(r.id(), now);
+                LOG.info("MCP server '{}' registered again through the API ({}): a new token", r.name(), r.id());
+            }
+        }
+        if (outcome == RegistrationStore.Outcome.UNKNOWN) {
+            outcome = RegistrationStore.Outcome.NAME_TAKEN; // removed meanwhile and taken again: a race, retried by the client
         }
         refuseTaken(outcome, req);
-        LOG.info("MCP server '{}' registered through the API as {} ({}, prefix '{}')", r.name(), r.id(), r.url(), r.prefix());
+        if (previous == null) {
+            LOG.info("MCP server '{}' registered through the API as {} ({}, prefix '{}')", r.name(), r.id(), r.url(), r.prefix());
+        }
         sync();
         return new Registered(r, token);
     }
@@ -118,7 +133,10 @@ public class Registrations {
         if (!store.heartbeat(id, clock.instant())) {
             throw Problem.notFound("no registration has the id '" + id + "'");
         }
-        sync();
+        RegistrySnapshot.Entry e = registry.snapshot().server(r.name());
+        if (e == null || e.registration().held()) {
+            sync(); // back at once; a heartbeat of a served registration waits for the timer (no read of the store)
+        }
         return r;
     }
 
@@ -163,8 +181,22 @@ public class Registrations {
         return heartbeats.get(id);
     }
 
-    public Duration heartbeatInterval() {
-        return props.getHeartbeatInterval();
+    /** The heartbeat interval in whole seconds, rounded up (a server heartbeating a little late is not late). */
+    public long heartbeatSeconds() {
+        return (props.getHeartbeatInterval().toMillis() + 999) / 1000;
+    }
+
+    /**
+     * Why this registration is not served because a server of another source has its name (that one takes
+     * precedence), or null. A prefix clash shows in the registry as the registration's own invalid status.
+     */
+    public ServerStatus shadowed(Registration r) {
+        RegistrySnapshot.Entry e = registry.snapshot().server(r.name());
+        if (e == null || SOURCE.equals(e.registration().source())) {
+            return null;
+        }
+        return new ServerStatus(false, ServerStatus.REASON_INVALID, "the name '" + r.name() + "' is used by a server of "
+                + e.registration().source() + ", which takes precedence over a self-registered one", 0, null);
     }
 
     /**

@@ -24,6 +24,8 @@ public class ServerRegistry {
     /** What a prefix and a name may be, whatever registered the server. */
     public static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9_.-]*");
     public static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
+    /** The source of servers that registered themselves (the REST API): on a clash they yield to the others. */
+    public static final String SELF_REGISTERED = "rest";
 
     private final AtomicReference<RegistrySnapshot> current = new AtomicReference<>(RegistrySnapshot.EMPTY);
     private final Map<String, List<ServerRegistration>> bySource = new HashMap<>();
@@ -63,13 +65,39 @@ public class ServerRegistry {
 
     private RegistrySnapshot recompute() {
         RegistrySnapshot previous = current.get();
+        // servers that register themselves yield to the operator's (static, Kubernetes): a name one of those takes
+        // leaves the self-registered server out, a prefix one takes makes it invalid; the operator's keeps serving
         List<ServerRegistration> all = new ArrayList<>();
-        bySource.values().forEach(all::addAll);
+        Map<String, ServerRegistration> operatorPrefixes = new HashMap<>();
+        Set<String> operatorNames = new java.util.HashSet<>();
+        bySource.forEach((source, list) -> {
+            if (!SELF_REGISTERED.equals(source)) {
+                all.addAll(list);
+                list.forEach(r -> {
+                    operatorNames.add(r.name());
+                    operatorPrefixes.putIfAbsent(r.prefix(), r);
+                });
+            }
+        });
+        Map<String, String> yielded = new HashMap<>();
+        for (ServerRegistration r : bySource.getOrDefault(SELF_REGISTERED, List.of())) {
+            ServerRegistration owner = operatorPrefixes.get(r.prefix());
+            if (operatorNames.contains(r.name())) {
+                continue;
+            }
+            if (owner != null) {
+                yielded.put(r.name(), "prefix '" + r.prefix() + "' is used by server '" + owner.name() + "' ("
+                        + owner.source() + "), which takes precedence over a self-registered one");
+            }
+            all.add(r);
+        }
         Map<String, Integer> nameCount = new HashMap<>();
         Map<String, Integer> prefixCount = new HashMap<>();
         for (ServerRegistration r : all) {
             nameCount.merge(r.name(), 1, Integer::sum);
-            prefixCount.merge(r.prefix(), 1, Integer::sum);
+            if (!yielded.containsKey(r.name())) {
+                prefixCount.merge(r.prefix(), 1, Integer::sum);
+            }
         }
         List<RegistrySnapshot.Entry> entries = new ArrayList<>();
         Set<String> seen = new java.util.HashSet<>();
@@ -77,7 +105,8 @@ public class ServerRegistry {
             if (!seen.add(r.name())) {
                 continue; // reported once below with the first of the duplicates
             }
-            String problem = problem(r, all.size(), nameCount, prefixCount);
+            String problem = yielded.containsKey(r.name()) ? yielded.get(r.name())
+                    : problem(r, all.size(), nameCount, prefixCount);
             ServerStatus status;
             if (problem != null) {
                 LOG.warn("MCP server '{}' ({}) not served: {}", r.name(), r.source(), problem);

@@ -55,4 +55,21 @@ class ReadmeRegistrationSessionTest {
         assertThat(lines.get(5)).isEqualTo("204");
         assertThat(lines.get(6)).contains("\"status\":404", "register again");
     }
+
+    /** Keys are not to be guessed: past rate-limit (20 a minute) refused keys from one address, 429 with Retry-After. */
+    @Test
+    void refusedKeysFromOneAddressAreLimited() throws Exception {
+        java.net.http.HttpResponse<String> last = null;
+        for (int i = 0; i < 21; i++) {
+            last = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create("http://127.0.0.1:" + port + "/api/v1/servers"))
+                    .header("X-API-Key", "guess-" + i).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            if (i < 20) {
+                assertThat(last.statusCode()).isEqualTo(401);
+            }
+        }
+        assertThat(last.statusCode()).as(last.body()).isEqualTo(429);
+        assertThat(last.headers().firstValue("Retry-After")).isPresent();
+    }
+
 }

@@ -54,8 +54,8 @@ class RegistrationApiTest {
         registry.add("mcp.gateway.servers[0].prefix", () -> "b_");
         registry.add("mcp.gateway.registration.api-keys", () -> KEY + "," + RATE_KEY);
         registry.add("mcp.gateway.registration.heartbeat-interval", () -> "1s");
-        registry.add("mcp.gateway.registration.heartbeat-timeout", () -> "2s");
-        registry.add("mcp.gateway.registration.removal-timeout", () -> "5s");
+        registry.add("mcp.gateway.registration.heartbeat-timeout", () -> "3s");
+        registry.add("mcp.gateway.registration.removal-timeout", () -> "8s");
         registry.add("mcp.gateway.registration.sync-interval", () -> "200ms");
         registry.add("mcp.gateway.registration.rate-limit", () -> "40");
         registry.add("mcp.gateway.discovery.health-interval", () -> "300ms");
@@ -85,7 +85,13 @@ class RegistrationApiTest {
         assertThat(created.headers().firstValue("Location")).hasValue("/api/v1/servers/" + id);
         assertThat(created.headers().map().keySet()).as("the request's credentials are not echoed")
                 .noneMatch(h -> h.equalsIgnoreCase("X-API-Key") || h.equalsIgnoreCase("Authorization"));
+        assertThat(created.headers().firstValue("Cache-Control")).hasValue("no-store");
+        try (AutoCloseable alive = keepAlive(id, token)) {
+            registeredServerIsServedMovedAndRemoved(id, token);
+        }
+    }
 
+    private void registeredServerIsServedMovedAndRemoved(String id, String token) throws Exception {
         RawMcpClient client = new RawMcpClient(gateway());
         client.initialize("2025-11-25");
         awaitTools(client, names -> names.contains("a_hello"));
@@ -107,6 +113,7 @@ class RegistrationApiTest {
         assertThat(find(json(get("/servers", KEY)), "beta").path("source").asText()).isEqualTo("static");
         assertThat(json(get("/servers/beta", KEY)).path("ready").asBoolean()).isTrue();
         assertThat(json(get("/servers/" + id, KEY)).path("metadata").path("team").asText()).isEqualTo("search");
+        assertThat(json(get("/servers/alpha", KEY)).path("server_id").asText()).as("by name too").isEqualTo(id);
 
         // moved to another prefix (and another server): the tools follow
         HttpResponse<String> moved = send("PUT", "/servers/" + id, null, token,
@@ -160,8 +167,8 @@ class RegistrationApiTest {
         assertThat(late.statusCode()).isEqualTo(404);
         assertThat(json(late).path("detail").asText()).contains("register again");
         awaitTools(client, names -> !names.contains("q_hello"));
-        // its name is free again
-        assertThat(post("/register", KEY, null, register("quiet", alpha.url(), "q_")).statusCode()).isEqualTo(201);
+        // its name is free again, also for a server at another url
+        assertThat(post("/register", KEY, null, register("quiet", gamma.url(), "q_")).statusCode()).isEqualTo(201);
     }
 
     @Test
@@ -172,13 +179,11 @@ class RegistrationApiTest {
                 + "\",\"prefix\":\"m_\"}"));
         String id = c.path("server_id").asText();
         String token = c.path("token").asText();
+        AutoCloseable alive = keepAlive(id, token); // the registration stays alive: the health probe finds the server gone
         await().atMost(WAIT).until(() -> json(get("/servers/" + id, KEY)).path("ready").asBoolean());
-        mortal.close(); // no heartbeats are needed for what follows: it happens within the 2 s heartbeat timeout
-        // heartbeats go on (the registration is alive): the health probe finds the server gone
-        await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> {
-            post("/servers/" + id + "/heartbeat", null, token, null);
-            return "UpstreamUnreachable".equals(json(get("/servers/" + id, KEY)).path("reason").asText());
-        });
+        mortal.close();
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() ->
+                "UpstreamUnreachable".equals(json(get("/servers/" + id, KEY)).path("reason").asText()));
         JsonNode down = json(get("/servers/" + id, KEY));
         assertThat(down.path("ready").asBoolean()).isFalse();
         assertThat(down.path("message").asText()).isNotBlank();
@@ -187,12 +192,11 @@ class RegistrationApiTest {
 
         mortal = FixtureServer.builder("mortal").port(mortalPort).tool("live", args -> "alive").start();
         try {
-            await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> {
-                post("/servers/" + id + "/heartbeat", null, token, null);
-                return json(get("/servers/" + id, KEY)).path("ready").asBoolean();
-            });
+            await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() ->
+                    json(get("/servers/" + id, KEY)).path("ready").asBoolean());
             assertThat(json(get("/servers/" + id, KEY)).path("last_error").asText()).as("kept after recovery").isNotBlank();
         } finally {
+            alive.close();
             send("DELETE", "/servers/" + id, KEY, null, null);
             mortal.close();
         }
@@ -208,6 +212,7 @@ class RegistrationApiTest {
         assertThat(json(noKey).path("status").asInt()).isEqualTo(401);
         assertThat(post("/register", "wrong", null, register("x", alpha.url(), "x_")).statusCode()).isEqualTo(401);
         assertThat(get("/servers", "wrong").statusCode()).isEqualTo(401);
+        assertThat(get("/servers?X-API-Key=" + KEY, null).statusCode()).as("a key in the URL is not taken").isEqualTo(401);
 
         assertField(post("/register", KEY, null, "{\"url\":\"" + alpha.url() + "\",\"prefix\":\"x_\"}"), "name");
         assertField(post("/register", KEY, null, register("x y", alpha.url(), "x_")), "name");
@@ -235,14 +240,16 @@ class RegistrationApiTest {
         HttpResponse<String> first = post("/register", KEY, null, register("dup", alpha.url(), "d_"));
         assertThat(first.statusCode()).isEqualTo(201);
         assertConflict(post("/register", KEY, null, register("dup", gamma.url(), "d2_")), "name");
-        // the same name at the same url is the same server registering again (restarted, its token lost)
+        // the same name at the same url is the same server registering again (restarted, its token lost): same id,
+        // a new token, the old one refused
         HttpResponse<String> again = post("/register", KEY, null, register("dup", alpha.url(), "d_"));
         assertThat(again.statusCode()).as(again.body()).isEqualTo(201);
-        String oldId = json(first).path("server_id").asText();
-        assertThat(json(again).path("server_id").asText()).isNotEqualTo(oldId);
-        assertThat(get("/servers/" + oldId, KEY).statusCode()).isEqualTo(404);
-        assertThat(post("/servers/" + oldId + "/heartbeat", null, json(first).path("token").asText(), null).statusCode())
-                .isEqualTo(404);
+        String dupId = json(first).path("server_id").asText();
+        assertThat(json(again).path("server_id").asText()).isEqualTo(dupId);
+        assertThat(post("/servers/" + dupId + "/heartbeat", null, json(first).path("token").asText(), null).statusCode())
+                .isEqualTo(401);
+        assertThat(post("/servers/" + dupId + "/heartbeat", null, json(again).path("token").asText(), null).statusCode())
+                .isEqualTo(200);
         assertConflict(post("/register", KEY, null, register("dup2", alpha.url(), "d_")), "prefix");
 
         assertThat(get("/servers/no-such-id", KEY).statusCode()).isEqualTo(404);
@@ -284,9 +291,34 @@ class RegistrationApiTest {
         String big = "{\"name\":\"big\",\"url\":\"" + alpha.url() + "\",\"prefix\":\"big_\",\"metadata\":{\"x\":\""
                 + "a".repeat(100_000) + "\"}}";
         assertThat(post("/register", KEY, null, big).statusCode()).isEqualTo(413);
+        HttpResponse<String> chunked = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/api/v1/register")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(
+                        big.getBytes(java.nio.charset.StandardCharsets.UTF_8)))).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(chunked.statusCode()).as("chunked, without a key: %s", chunked.body()).isEqualTo(413);
+        assertThat(chunked.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        HttpResponse<String> docWithKey = get("/openapi.json", KEY);
+        assertThat(docWithKey.headers().firstValue("X-API-Key")).as("not echoed by the OpenAPI route either").isEmpty();
     }
 
     // ---- helpers ----
+
+    /** Heartbeats every 300 ms until closed: tests that are not about timeouts must not depend on the machine's speed. */
+    private AutoCloseable keepAlive(String id, String token) {
+        Thread beats = Thread.ofVirtual().start(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                try {
+                    post("/servers/" + id + "/heartbeat", null, token, null);
+                    Thread.sleep(300);
+                } catch (InterruptedException e) {
+                    return;
+                } catch (Exception e) {
+                    // the next one
+                }
+            }
+        });
+        return beats::interrupt;
+    }
 
     static String register(String name, String url, String prefix) {
         return "{\"name\":\"" + name + "\",\"url\":\"" + url + "\",\"prefix\":\"" + prefix

@@ -63,8 +63,8 @@ class RegistrationKameletTest {
         registry.add("mcp.gateway.demo.enabled", () -> "false");
         registry.add("mcp.gateway.registration.api-keys", () -> KEY);
         registry.add("mcp.gateway.registration.heartbeat-interval", () -> "1s");
-        registry.add("mcp.gateway.registration.heartbeat-timeout", () -> "2s");
-        registry.add("mcp.gateway.registration.removal-timeout", () -> "4s");
+        registry.add("mcp.gateway.registration.heartbeat-timeout", () -> "3s");
+        registry.add("mcp.gateway.registration.removal-timeout", () -> "5s");
         registry.add("mcp.gateway.registration.sync-interval", () -> "200ms");
         // what the example route reads (docs/examples/kamelet-registration)
         registry.add("registration.gateway-url", () -> "http://127.0.0.1:${local.server.port}");
@@ -112,8 +112,8 @@ class RegistrationKameletTest {
         client.initialize("2025-11-25");
         await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> toolNames(client).contains("k_hello"));
 
-        // past the heartbeat timeout (2 s) and the removal timeout (4 s): still registered, still ready, the same id
-        await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(8)).pollInterval(Duration.ofMillis(250))
+        // past the heartbeat timeout (3 s) and the removal timeout (5 s): still registered, still ready, the same id
+        await().during(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(250))
                 .until(() -> toolNames(client).contains("k_hello"));
         assertThat(json(send("GET", "/servers/" + first)).path("ready").asBoolean()).isTrue();
         assertThat(events).as(events.toString()).allMatch(e -> e.serverId().equals(first))
@@ -159,7 +159,6 @@ class RegistrationKameletTest {
             assertThat(seen.get(i).at() - seen.get(i - 1).at()).as("gap before attempt " + i + " of " + seen)
                     .isGreaterThanOrEqualTo(waits.get(i - 1) - 20);
         }
-        assertThat(seen.get(3).at() - seen.get(2).at()).isGreaterThan(seen.get(1).at() - seen.get(0).at());
         for (String id : routes) {
             assertThat(camel.getRouteController().getRouteStatus(id).isStarted()).as(id).isTrue();
         }

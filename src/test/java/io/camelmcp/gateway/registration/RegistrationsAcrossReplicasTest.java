@@ -99,13 +99,15 @@ class RegistrationsAcrossReplicasTest {
     void aNameTakenOnOneReplicaIsRefusedOnTheOtherUnlessTheSameServerRegistersAgain() {
         Replica a = replica();
         Replica b = replica();
-        Registration first = a.registrations().register(request("search", "search_")).registration();
+        Registrations.Registered first = a.registrations().register(request("search", "search_"));
         assertThatThrownBy(() -> b.registrations().register(request("search", "other_", "http://10.0.0.8:3001/mcp")))
                 .isInstanceOf(Problem.class).extracting(p -> ((Problem) p).field()).isEqualTo("name");
-        // the same name at the same url: the same server registering again, on another replica
-        Registration again = b.registrations().register(request("search", "search_")).registration();
-        assertThat(again.id()).isNotEqualTo(first.id());
-        assertThatThrownBy(() -> a.registrations().require(first.id())).isInstanceOf(Problem.class);
+        // the same name at the same url: the same server registering again, on another replica (same id, new token)
+        Registrations.Registered again = b.registrations().register(request("search", "search_"));
+        assertThat(again.registration().id()).isEqualTo(first.registration().id());
+        Registration stored = a.registrations().require(first.registration().id());
+        assertThat(a.registrations().tokenMatches(stored, first.token())).isFalse();
+        assertThat(a.registrations().tokenMatches(stored, again.token())).isTrue();
         a.registrations().sync();
         assertThat(a.server("search")).isNotNull();
         assertThatThrownBy(() -> b.registrations().register(request("other", "search_")))

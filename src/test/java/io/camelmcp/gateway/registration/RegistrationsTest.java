@@ -76,4 +76,28 @@ class RegistrationsTest {
         assertThat(registrations.tokenMatches(stored, done.token() + "x")).isFalse();
         assertThat(registrations.tokenMatches(stored, null)).isFalse();
     }
+
+    @Test
+    void aServerOfAnotherSourceAddedLaterTakesPrecedence() {
+        registrations.register(request("search", "search_", null));
+        registrations.register(request("mail", "mail_", null));
+        // the operator adds servers that clash: a name, a prefix
+        registry.reconcile("static", List.of(
+                new ServerRegistration("search", URI.create("http://search:8080/mcp"), "s_", Map.of(), "static"),
+                new ServerRegistration("inbox", URI.create("http://inbox:8080/mcp"), "mail_", Map.of(), "static")));
+        assertThat(registry.snapshot().server("search").registration().source()).isEqualTo("static");
+        assertThat(registry.snapshot().server("search").status().reason()).isEqualTo(ServerStatus.REASON_PENDING);
+        assertThat(registry.snapshot().server("inbox").status().reason()).isEqualTo(ServerStatus.REASON_PENDING);
+        ServerStatus mail = registry.snapshot().server("mail").status();
+        assertThat(mail.reason()).isEqualTo(ServerStatus.REASON_INVALID);
+        assertThat(mail.message()).contains("prefix 'mail_'", "inbox", "precedence");
+        Registration search = registrations.byName("search");
+        assertThat(registrations.shadowed(search).message()).contains("static", "precedence");
+        // the operator's go: the registrations serve again
+        registry.reconcile("static", List.of());
+        assertThat(registry.snapshot().server("search").registration().source()).isEqualTo(Registrations.SOURCE);
+        assertThat(registry.snapshot().server("mail").status().reason()).isEqualTo(ServerStatus.REASON_PENDING);
+        assertThat(registrations.shadowed(search)).isNull();
+    }
+
 }
