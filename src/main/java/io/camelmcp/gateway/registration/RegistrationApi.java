@@ -233,6 +233,10 @@ public class RegistrationApi {
 
     private Map<String, Object> view(String name, Registration r) {
         RegistrySnapshot.Entry e = registry.snapshot().server(name);
+        boolean shadowed = r != null && e != null && !Registrations.SOURCE.equals(e.registration().source());
+        if (shadowed) {
+            e = null; // the name is another source's server now: this registration is not served
+        }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("server_id", r != null ? r.id() : name);
         out.put("name", name);
@@ -240,17 +244,15 @@ public class RegistrationApi {
         out.put("url", r != null ? r.url() : e != null ? String.valueOf(e.registration().url()) : null);
         out.put("prefix", r != null ? r.prefix() : e != null ? e.prefix() : null);
         out.put("transport", r != null ? r.transport() : RegistrationRequest.STREAMABLE_HTTP);
-        if (r != null && e != null && !Registrations.SOURCE.equals(e.registration().source())) {
-            e = null; // the name is another source's server now: this registration is not served
-        }
-        ServerStatus s = e != null ? e.status() : r != null && registrations.shadowed(r) != null
-                ? registrations.shadowed(r) : ServerStatus.pending();
+        ServerStatus s = e != null ? e.status()
+                : shadowed ? java.util.Objects.requireNonNullElse(registrations.shadowed(r), ServerStatus.pending())
+                : ServerStatus.pending();
         out.put("ready", s.ready());
         out.put("reason", s.reason());
         out.put("message", s.ready() ? catalog.report(name).describe() : s.message());
         out.put("tool_count", s.ready() ? catalog.report(name).tools() : 0);
         out.put("checked_at", s.checkedAt() == null ? null : s.checkedAt().toString());
-        Optional<DiscoveryService.Failure> failure = lastError.apply(name);
+        Optional<DiscoveryService.Failure> failure = shadowed ? Optional.empty() : lastError.apply(name);
         out.put("last_error", failure.map(DiscoveryService.Failure::message).orElse(null));
         out.put("last_error_at", failure.map(f -> f.at().toString()).orElse(null));
         if (r != null) {
