@@ -17,6 +17,11 @@ public class ListAggregationStrategy implements AggregationStrategy {
     public Exchange aggregate(Exchange oldExchange, Exchange newExchange) {
         Object part = newExchange.getMessage().getBody();
         if (oldExchange == null) {
+            // this first part's exchange becomes the result: a failure its branch handled (its error rendered as the
+            // body) must not go with it, or the route would stop after the split as if the whole split had failed
+            newExchange.getExchangeExtension().setErrorHandlerHandled(null);
+            newExchange.setRouteStop(false);
+            newExchange.setException(null);
             List<Object> parts = new ArrayList<>();
             if (part != null) {
                 parts.add(part);

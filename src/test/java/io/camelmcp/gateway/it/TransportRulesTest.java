@@ -1,5 +1,7 @@
 package io.camelmcp.gateway.it;
 
+import java.util.List;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
@@ -271,4 +273,39 @@ class TransportRulesTest extends EverythingGatewayTest {
         assertThat(e.isObject()).as("JSON-RPC error in %s", r.body()).isTrue();
         return e;
     }
+
+    @Test
+    void aNotificationMethodWithAnIdIsARequestAndIsAnswered() throws Exception {
+        for (String method : List.of("notifications/cancelled", "notifications/roots/list_changed", "notifications/initialized")) {
+            JsonNode r = c.request(41, method, "{}");
+            assertThat(r.path("id").asInt()).as(method + ": " + r).isEqualTo(41);
+            assertThat(r.path("error").path("code").asInt()).as(method + ": " + r).isEqualTo(-32601);
+        }
+    }
+
+    @Test
+    void tasksListWithoutATasksServerInTheSessionIsEmpty() throws Exception {
+        JsonNode r = c.request(42, "tasks/list", null);
+        assertThat(r.path("error").isMissingNode()).as(r.toString()).isTrue();
+        assertThat(r.path("result").path("tasks").isArray()).as(r.toString()).isTrue();
+        assertThat(r.path("result").path("tasks")).isEmpty();
+    }
+
+
+    @Test
+    void aBatchWhoseFirstMessageFailsIsStillOneArrayOfAnswers() throws Exception {
+        RawMcpClient old = client();
+        old.initialize("2025-03-26");
+        HttpResponse<String> r = old.post("[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"nope\"},"
+                + "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"zz\"}},"
+                + "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"ping\"}]", Map.of());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode answers = json(r);
+        assertThat(answers.isArray()).as(r.body()).isTrue();
+        assertThat(answers).hasSize(3);
+        assertThat(answers.get(0).path("error").path("code").asInt()).isEqualTo(-32601);
+        assertThat(answers.get(1).path("error").path("code").asInt()).isEqualTo(-32602);
+        assertThat(answers.get(2).path("result").isObject()).isTrue();
+    }
+
 }
