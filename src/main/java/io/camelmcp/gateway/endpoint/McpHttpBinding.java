@@ -34,7 +34,9 @@ public class McpHttpBinding extends DefaultHttpBinding {
         Map<String, Object> headers = message.getHeaders();
         for (Enumeration<String> names = request.getHeaderNames(); names.hasMoreElements(); ) {
             String name = names.nextElement();
-            if (!name.regionMatches(true, 0, "Camel", 0, 5)) {
+            if (name.equalsIgnoreCase("Accept")) {
+                headers.put(name, joined(request, name)); // RFC 9110 §5.3: repeated lines are one list
+            } else if (!name.regionMatches(true, 0, "Camel", 0, 5)) {
                 headers.put(name, request.getHeader(name));
             }
         }
@@ -47,6 +49,19 @@ public class McpHttpBinding extends DefaultHttpBinding {
         }
         message.getExchange().setProperty(McpServlet.START, request.getAttribute(McpServlet.START));
         message.getBody(); // through parseBody, once: the message then knows the request is read
+    }
+
+    private static String joined(HttpServletRequest request, String name) {
+        Enumeration<String> values = request.getHeaders(name);
+        String first = values.hasMoreElements() ? values.nextElement() : null;
+        if (!values.hasMoreElements()) {
+            return first;
+        }
+        StringBuilder all = new StringBuilder(first);
+        while (values.hasMoreElements()) {
+            all.append(", ").append(values.nextElement());
+        }
+        return all.toString();
     }
 
     /** The body of a POST as the request's stream, parsed once by the endpoint; nothing for other methods. */

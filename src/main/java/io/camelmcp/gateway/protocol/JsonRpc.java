@@ -68,7 +68,13 @@ public final class JsonRpc {
                 throw McpException.http(400, ErrorCodes.PARSE_ERROR, "Parse error: trailing data after the JSON value");
             }
         } catch (StreamConstraintsException e) {
-            throw McpException.http(413, ErrorCodes.INVALID_REQUEST, "Request body exceeds the gateway's limit");
+            // 413 is for size (the document, or a string as long as the size limit); nesting depth or a number's
+            // length are a message the gateway will not parse: 400
+            String limit = String.valueOf(e.getMessage());
+            if (limit.contains("getMaxDocumentLength") || limit.contains("getMaxStringLength")) {
+                throw McpException.http(413, ErrorCodes.INVALID_REQUEST, "Request body exceeds the gateway's limit");
+            }
+            throw McpException.http(400, ErrorCodes.PARSE_ERROR, "Parse error: " + e.getOriginalMessage());
         } catch (JsonProcessingException e) {
             throw McpException.http(400, ErrorCodes.PARSE_ERROR, "Parse error: " + e.getOriginalMessage());
         } catch (IOException e) {

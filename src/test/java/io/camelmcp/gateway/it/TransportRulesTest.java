@@ -308,4 +308,29 @@ class TransportRulesTest extends EverythingGatewayTest {
         assertThat(answers.get(2).path("result").isObject()).isTrue();
     }
 
+
+    @Test
+    void deepNestingAndLongNumbersAreParseErrorsNotSizeErrors() throws Exception {
+        String deep = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"a_echo\","
+                + "\"arguments\":{\"message\":" + "[".repeat(3000) + "]".repeat(3000) + "}}}";
+        String longNumber = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"a_get-sum\","
+                + "\"arguments\":{\"a\":" + "9".repeat(5000) + ",\"b\":1}}}";
+        for (String body : List.of(deep, longNumber)) {
+            HttpResponse<String> r = c.post(body, Map.of());
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+            assertThat(error(r).path("code").asInt()).as(r.body()).isEqualTo(-32700);
+        }
+    }
+
+    @Test
+    void acceptSentAsTwoHeaderLinesIsOneList() throws Exception {
+        HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(endpoint())).header("Content-Type", "application/json")
+                .header("Accept", "application/json").header("Accept", "text/event-stream")
+                .header("Mcp-Session-Id", c.sessionId()).header("MCP-Protocol-Version", "2025-11-25")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(LIST)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(r.body()).contains("\"tools\"");
+    }
+
 }
