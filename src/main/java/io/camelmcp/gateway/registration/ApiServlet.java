@@ -78,10 +78,8 @@ public class ApiServlet extends CamelServlet {
         }
         Map<String, HttpConsumer> consumers = ours(getConsumers());
         if (getServletResolveConsumerStrategy().resolve(request, consumers) == null) {
-            boolean pathKnown = getServletResolveConsumerStrategy().isHttpMethodAllowed(request, "GET", consumers)
-                    || getServletResolveConsumerStrategy().isHttpMethodAllowed(request, "POST", consumers)
-                    || getServletResolveConsumerStrategy().isHttpMethodAllowed(request, "PUT", consumers)
-                    || getServletResolveConsumerStrategy().isHttpMethodAllowed(request, "DELETE", consumers);
+            boolean pathKnown = java.util.stream.Stream.of("GET", "POST", "PUT", "DELETE")
+                    .anyMatch(m -> getServletResolveConsumerStrategy().isHttpMethodAllowed(request, m, consumers));
             if (pathKnown) {
                 problem(request, response, 405, "Method Not Allowed", request.getMethod() + " is not allowed on "
                         + request.getRequestURI());
@@ -91,13 +89,9 @@ public class ApiServlet extends CamelServlet {
             }
             return;
         }
-        if (request.getContentLengthLong() > MAX_BODY) {
-            problem(request, response, 413, "Content Too Large", "the body may be at most " + MAX_BODY / 1024 + " KiB");
-            return;
-        }
         // read here, bounded, also when chunked: Camel's binding reads the body outside the routes' error handling
-        byte[] body = request.getInputStream().readNBytes(MAX_BODY + 1);
-        if (body.length > MAX_BODY) {
+        byte[] body = request.getContentLengthLong() > MAX_BODY ? null : request.getInputStream().readNBytes(MAX_BODY + 1);
+        if (body == null || body.length > MAX_BODY) {
             problem(request, response, 413, "Content Too Large", "the body may be at most " + MAX_BODY / 1024 + " KiB");
             return;
         }

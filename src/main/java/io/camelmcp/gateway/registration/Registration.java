@@ -14,6 +14,12 @@ public record Registration(String id, String name, String url, String prefix, St
     /** This registration with what {@code PUT} may change. */
     public Registration updated(String url, String prefix, String transport, String healthPath, ObjectNode metadata,
                                 Instant at) {
+        return renewed(url, prefix, transport, healthPath, metadata, tokenHash, at);
+    }
+
+    /** This registration as its server registered it again: what it says now, and a new token. */
+    public Registration renewed(String url, String prefix, String transport, String healthPath, ObjectNode metadata,
+                                String tokenHash, Instant at) {
         return new Registration(id, name, url, prefix, transport, healthPath, metadata, tokenHash, registeredAt, at);
     }
 

@@ -150,7 +150,7 @@ public class RegistrationApi {
 
     /** {@code POST /servers/{id}/heartbeat}: 200 with the server's status. */
     public void heartbeat(Exchange exchange) {
-        Registration r = registrations.heartbeat(registration(exchange).id());
+        Registration r = registrations.heartbeat(registration(exchange));
         answer(exchange, 200, view(r.name(), r));
     }
 
@@ -174,8 +174,9 @@ public class RegistrationApi {
     public void list(Exchange exchange) {
         List<Map<String, Object>> servers = new ArrayList<>();
         java.util.Set<String> listed = new java.util.HashSet<>();
+        Map<String, Registration> byName = registrations.seenByName();
         for (RegistrySnapshot.Entry e : registry.snapshot().servers()) {
-            Registration r = registrations.byName(e.name());
+            Registration r = byName.get(e.name());
             if (r != null && !Registrations.SOURCE.equals(e.registration().source())) {
                 servers.add(view(e.name(), null)); // the other source's server; the registration follows below
             } else {
@@ -185,7 +186,7 @@ public class RegistrationApi {
                 }
             }
         }
-        for (Registration r : registrations.seen()) {
+        for (Registration r : byName.values()) {
             if (!listed.contains(r.id())) {
                 servers.add(view(r.name(), r));
             }
@@ -249,8 +250,9 @@ public class RegistrationApi {
                 : ServerStatus.pending();
         out.put("ready", s.ready());
         out.put("reason", s.reason());
-        out.put("message", s.ready() ? catalog.report(name).describe() : s.message());
-        out.put("tool_count", s.ready() ? catalog.report(name).tools() : 0);
+        Catalog.Report report = s.ready() ? catalog.report(name) : null;
+        out.put("message", report != null ? report.describe() : s.message());
+        out.put("tool_count", report != null ? report.tools() : 0);
         out.put("checked_at", s.checkedAt() == null ? null : s.checkedAt().toString());
         Optional<DiscoveryService.Failure> failure = shadowed ? Optional.empty() : lastError.apply(name);
         out.put("last_error", failure.map(DiscoveryService.Failure::message).orElse(null));

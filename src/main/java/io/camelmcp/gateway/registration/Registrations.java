@@ -82,8 +82,7 @@ public class Registrations {
         if (previous != null) {
             // the same server registering again (restarted, its token lost): its registration, with a new token and
             // what it says now, in one atomic replace (its id stays; the old token is worth nothing from now on)
-            r = new Registration(previous.id(), r.name(), r.url(), r.prefix(), r.transport(), r.healthPath(), r.metadata(),
-                    r.tokenHash(), previous.registeredAt(), now);
+            r = previous.renewed(req.url(), req.prefix(), req.transport(), req.healthPath(), req.metadata(), r.tokenHash(), now);
             outcome = store.replace(r);
             if (outcome == RegistrationStore.Outcome.DONE) {
                 store.heartbeat(r.id(), now);
@@ -128,10 +127,9 @@ public class Registrations {
     }
 
     /** Records a heartbeat; a held registration serves again (probed afresh). */
-    public Registration heartbeat(String id) {
-        Registration r = require(id);
-        if (!store.heartbeat(id, clock.instant())) {
-            throw Problem.notFound("no registration has the id '" + id + "'");
+    public Registration heartbeat(Registration r) {
+        if (!store.heartbeat(r.id(), clock.instant())) {
+            throw Problem.notFound("no registration has the id '" + r.id() + "'");
         }
         RegistrySnapshot.Entry e = registry.snapshot().server(r.name());
         if (e == null || e.registration().held()) {
@@ -163,8 +161,8 @@ public class Registrations {
     }
 
     /** The registration of a server the registry knows by this name, or null. */
-    public Registration byName(String name) {
-        for (Registration r : seen()) {
+    public synchronized Registration byName(String name) {
+        for (Registration r : seen) {
             if (r.name().equals(name)) {
                 return r;
             }
@@ -172,10 +170,13 @@ public class Registrations {
         return null;
     }
 
-    /** Every registration this replica applied last (the store's, at most one sync interval old). */
-    public synchronized List<Registration> seen() {
-        return seen;
+    /** The registrations this replica applied last (the store's, at most one sync interval old), by name. */
+    public synchronized Map<String, Registration> seenByName() {
+        Map<String, Registration> out = new java.util.HashMap<>();
+        seen.forEach(r -> out.put(r.name(), r));
+        return out;
     }
+
 
     public Instant lastHeartbeat(String id) {
         return heartbeats.get(id);

@@ -70,7 +70,7 @@ class RegistrationsAcrossReplicasTest {
         assertThat(b.registrations().tokenMatches(r, done.token())).isTrue();
         assertThat(b.registrations().tokenMatches(r, "mcpgw_other")).isFalse();
         clock.advance(Duration.ofSeconds(25));
-        b.registrations().heartbeat(r.id());
+        b.registrations().heartbeat(b.registrations().require(r.id()));
         clock.advance(Duration.ofSeconds(25));
         a.registrations().sync();
         assertThat(a.server("search").registration().held()).as("heartbeat 25 s ago, timeout 30 s").isFalse();
@@ -90,7 +90,7 @@ class RegistrationsAcrossReplicasTest {
         b.registrations().sync();
         assertThat(a.server("search")).isNull();
         assertThat(b.server("search")).isNull();
-        assertThatThrownBy(() -> b.registrations().heartbeat(r.id())).isInstanceOf(Problem.class)
+        assertThatThrownBy(() -> b.registrations().heartbeat(r)).isInstanceOf(Problem.class)
                 .extracting(p -> ((Problem) p).status()).isEqualTo(404);
         assertThat(b.registrations().register(request("search", "search_")).registration().id()).isNotEqualTo(r.id());
     }
