@@ -213,18 +213,32 @@ public class Catalog {
 
     private ServerCatalog read(ServerRegistration server, String view) throws UpstreamException {
         String key = key(server.name(), view);
-        ServerCatalog catalog;
+        ServerCatalog catalog = inOwnSession(server, view, listTimeout, (session, renewed) -> read(server, session, key));
+        catalogs.put(key, catalog);
+        return catalog;
+    }
+
+    /** A call in one of the gateway's own sessions; told whether the session is a new one after the server forgot it. */
+    private interface InOwnSession<T> {
+        T call(UpstreamSession session, boolean renewed) throws UpstreamException;
+    }
+
+    /**
+     * Runs {@code call} in the gateway's own session of this view; a server that forgot the session (404, or 400 from
+     * servers that answer so) gets one new session and the call once more. Any other failure drops the session.
+     */
+    private <T> T inOwnSession(ServerRegistration server, String view, Duration timeout, InOwnSession<T> call)
+            throws UpstreamException {
+        String key = key(server.name(), view);
         try {
-            catalog = read(server, managementSession(server, view, listTimeout), key);
+            return call.call(managementSession(server, view, timeout), false);
         } catch (UpstreamException e) {
             dropManagement(key);
             if (e.httpStatus() != 404 && e.httpStatus() != 400) {
                 throw e;
             }
-            catalog = read(server, managementSession(server, view, listTimeout), key); // the server forgot our session: once more
+            return call.call(managementSession(server, view, timeout), true);
         }
-        catalogs.put(key, catalog);
-        return catalog;
     }
 
     /**
@@ -233,18 +247,10 @@ public class Catalog {
      * since such a server was probably restarted and its lists may have changed. Any JSON-RPC answer counts as alive.
      */
     public boolean ping(ServerRegistration server, Duration timeout) throws UpstreamException {
-        String key = key(server.name(), BASE);
-        try {
-            ping(server, managementSession(server, BASE, timeout), timeout);
-            return false;
-        } catch (UpstreamException e) {
-            dropManagement(key);
-            if (e.httpStatus() != 404 && e.httpStatus() != 400) {
-                throw e;
-            }
-            ping(server, managementSession(server, BASE, timeout), timeout); // the server forgot our session: once more
-            return true;
-        }
+        return inOwnSession(server, BASE, timeout, (session, renewed) -> {
+            ping(server, session, timeout);
+            return renewed;
+        });
     }
 
     private void ping(ServerRegistration server, UpstreamSession session, Duration timeout) throws UpstreamException {
