@@ -2,11 +2,15 @@ package io.camelmcp.gateway.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
@@ -39,7 +43,9 @@ class BenchSmokeIT {
             p.destroyForcibly();
         }
         assertThat(ended).as("bench/run --smoke ended within 8 minutes, see %s", log).isTrue();
-        assertThat(p.exitValue()).as("bench/run --smoke exit status, see %s", log).isZero();
+        // CI keeps only the build's output (test output goes to files): the failure message carries the bench's
+        // last lines, and those of the log they name
+        assertThat(p.exitValue()).as(() -> "bench/run --smoke exit status, see " + log + "\n" + failure(log)).isZero();
 
         JsonNode r = new ObjectMapper().readTree(results.toFile());
         List<String> cells = new ArrayList<>();
@@ -89,6 +95,28 @@ class BenchSmokeIT {
         assertThat(r.at("/memory/streamsOpened").asInt()).isEqualTo(10);
         assertThat(r.at("/memory/withSessionsAndStreams/heapUsedMiB").asDouble()).isPositive();
         assertThat(root.resolve("bench/target/smoke/latest.md")).isNotEmptyFile();
+    }
+
+    private static String failure(Path log) {
+        try {
+            StringBuilder b = new StringBuilder(tail(log, 40));
+            Matcher named = Pattern.compile("see (\\S+\\.log)").matcher(Files.readString(log, StandardCharsets.ISO_8859_1));
+            String last = null;
+            while (named.find()) {
+                last = named.group(1);
+            }
+            if (last != null && Files.isRegularFile(Path.of(last))) {
+                b.append("\n---- ").append(last).append('\n').append(tail(Path.of(last), 60));
+            }
+            return b.toString();
+        } catch (IOException e) {
+            return "(log unreadable: " + e + ")";
+        }
+    }
+
+    private static String tail(Path file, int lines) throws IOException {
+        List<String> all = Files.readAllLines(file, StandardCharsets.ISO_8859_1);
+        return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
     }
 
     /** Empty when the cell ran fine, else what went wrong (so that the assertion names every bad cell). */

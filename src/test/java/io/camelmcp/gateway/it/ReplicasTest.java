@@ -97,6 +97,14 @@ class ReplicasTest {
     }
 
     private Replica replica(String... extra) throws Exception {
+        Replica r = started(replicaArgs(extra));
+        // ready: readiness UP (registry discovered, store reachable) and the endpoint's route answering
+        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> readiness(r).statusCode() == 200);
+        return r;
+    }
+
+    private List<String> replicaArgs(String... extra) throws Exception {
         int port = ServerEverything.freePort();
         List<String> args = new ArrayList<>(List.of(
                 "--server.port=" + port,
@@ -114,13 +122,12 @@ class ReplicasTest {
                 "--mcp.gateway.servers[2].url=" + fixture.url(),
                 "--mcp.gateway.servers[2].prefix=c_"));
         args.addAll(List.of(extra));
-        ConfigurableApplicationContext ctx = new SpringApplicationBuilder(GatewayApplication.class)
-                .run(args.toArray(String[]::new));
-        Replica r = new Replica(ctx, port);
-        // ready: readiness UP (registry discovered, store reachable) and the endpoint's route answering
-        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-                .until(() -> readiness(r).statusCode() == 200);
-        return r;
+        return args;
+    }
+
+    private static Replica started(List<String> args) {
+        int port = Integer.parseInt(args.get(0).substring("--server.port=".length()));
+        return new Replica(new SpringApplicationBuilder(GatewayApplication.class).run(args.toArray(String[]::new)), port);
     }
 
     private HttpResponse<String> readiness(Replica r) throws Exception {
@@ -360,17 +367,7 @@ class ReplicasTest {
         JsonNode echo = at(a, fresh.sessionId()).request(2, "tools/call", "{\"name\":\"a_echo\",\"arguments\":{\"message\":\"back\"}}");
         assertThat(text(echo)).as("%s", echo).isEqualTo("Echo: back");
         // the replicas' pub/sub is back too: a DELETE at B ends the GET stream the client holds at A
-        HttpResponse<java.io.InputStream> stream = at(a, fresh.sessionId()).openGet(Map.of("Accept", "text/event-stream"));
-        assertThat(stream.statusCode()).isEqualTo(200);
-        java.util.concurrent.CompletableFuture<Void> streamEnded = java.util.concurrent.CompletableFuture.runAsync(() -> {
-            try (java.io.InputStream in = stream.body()) {
-                in.transferTo(java.io.OutputStream.nullOutputStream());
-            } catch (java.io.IOException ignored) {
-                // ended
-            }
-        });
-        assertThat(at(b, fresh.sessionId()).send("DELETE", Map.of()).statusCode()).isEqualTo(200);
-        streamEnded.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        deleteEndsTheStreamAtTheOtherReplica(fresh.sessionId(), a, b);
 
         // what goes between the replicas works again: an elicitation answered at the other replica
         JsonNode r = ClientDriver.runReplicas(a.mcp(), b.mcp(), "elicit", Map.of("ELICIT_TOOL", "b_trigger-elicitation-request"));
@@ -379,6 +376,21 @@ class ReplicasTest {
         assertThat(elicit.path("answers").get(0).path("replica").asText())
                 .isNotEqualTo(elicit.path("call").path("replica").asText());
         assertThat(elicit.path("text").asText()).contains("driver-answer-1");
+    }
+
+    /** The client holds its GET stream at {@code holder}; a DELETE at {@code other} ends it (the replicas' pub/sub). */
+    private static void deleteEndsTheStreamAtTheOtherReplica(String session, Replica holder, Replica other) throws Exception {
+        HttpResponse<java.io.InputStream> stream = at(holder, session).openGet(Map.of("Accept", "text/event-stream"));
+        assertThat(stream.statusCode()).isEqualTo(200);
+        java.util.concurrent.CompletableFuture<Void> streamEnded = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try (java.io.InputStream in = stream.body()) {
+                in.transferTo(java.io.OutputStream.nullOutputStream());
+            } catch (java.io.IOException ignored) {
+                // ended
+            }
+        });
+        assertThat(at(other, session).send("DELETE", Map.of()).statusCode()).isEqualTo(200);
+        streamEnded.get(5, java.util.concurrent.TimeUnit.SECONDS);
     }
 
     private static void assertStoreError(HttpResponse<String> res) throws Exception {
@@ -413,5 +425,35 @@ class ReplicasTest {
             assertThat(at(a, c.sessionId()).post(PING.formatted(id++), Map.of()).statusCode()).isEqualTo(404);
             assertThat(at(b, c.sessionId()).post(PING.formatted(id), Map.of()).statusCode()).isEqualTo(404);
         }
+    }
+
+    /**
+     * A replica that starts while Redis is away (or answers its first connection too slowly, as on a loaded machine)
+     * still starts, not ready; once Redis is there it is ready and the replicas' pub/sub reaches it: its Redis
+     * subscription is retried by Camel's supervising route controller instead of failing the start.
+     */
+    @Test
+    @Order(5)
+    void aReplicaStartedWhileRedisIsAwayJoinsOnceRedisIsThere() throws Exception {
+        redis.kill();
+        Replica late;
+        try {
+            late = started(replicaArgs());
+            assertThat(readiness(late).statusCode()).isEqualTo(503);
+        } finally {
+            redis.restart();
+        }
+        try (late) {
+            Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> readiness(late).statusCode() == 200);
+            Awaitility.await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(
+                    () -> deleteEndsTheStreamAtTheOtherReplica(newSession(), late, a));
+        }
+    }
+
+    private String newSession() throws Exception {
+        RawMcpClient c = a.client();
+        c.initialize(VERSION);
+        return c.sessionId();
     }
 }
