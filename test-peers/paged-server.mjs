@@ -9,6 +9,8 @@
 //   TOOLS      number of tools, named tool-0000 ... (default 1000)
 //   PROMPTS    number of prompts, named prompt-000 ... (default 120)
 //   PAGE_SIZE  items per tools/list and prompts/list page (default 50)
+//   ASK_ANYWAY 1: one more tool, `ask-anyway`, that sends elicitation/create whatever the client declared (a server
+//              that ignores capabilities, to test what the gateway does with one)
 //
 // Prints `paged-server listening on port <port>` once listening.
 // Endpoint: http://127.0.0.1:<port>/mcp (any path is accepted).
@@ -19,6 +21,7 @@ import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import {
   CallToolRequestSchema,
+  ElicitResultSchema,
   ErrorCode,
   GetPromptRequestSchema,
   ListPromptsRequestSchema,
@@ -46,6 +49,7 @@ function intEnv(name, def, { required = false, min = 0 } = {}) {
 
 const PORT = intEnv("PORT", undefined, { required: true });
 const TOOLS = intEnv("TOOLS", 1000);
+const ASK_ANYWAY = process.env.ASK_ANYWAY === "1";
 const PROMPTS = intEnv("PROMPTS", 120);
 const PAGE_SIZE = intEnv("PAGE_SIZE", 50, { min: 1 });
 
@@ -91,11 +95,20 @@ function createServer() {
       description: `Paged fixture tool number ${i}; echoes its name and n.`,
       inputSchema: { type: "object", properties: { n: { type: "number" } } },
     }));
+    if (ASK_ANYWAY && nextCursor === undefined) {
+      items.push({ name: "ask-anyway", description: "Elicits, declared or not", inputSchema: { type: "object" } });
+    }
     return nextCursor === undefined ? { tools: items } : { tools: items, nextCursor };
   });
 
-  server.setRequestHandler(CallToolRequestSchema, async (request) => {
+  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
     const { name, arguments: args } = request.params;
+    if (ASK_ANYWAY && name === "ask-anyway") {
+      // a raw request: the SDK checks the client's capabilities only in elicitInput (or with strict capabilities)
+      const answer = await extra.sendRequest({ method: "elicitation/create", params: { message: "Anything?",
+        requestedSchema: { type: "object", properties: { a: { type: "string" } } } } }, ElicitResultSchema);
+      return { content: [{ type: "text", text: `answered ${answer.action}` }] };
+    }
     if (!TOOL_NAMES.has(name)) {
       throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${name}`);
     }

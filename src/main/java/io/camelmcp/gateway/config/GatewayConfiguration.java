@@ -29,6 +29,9 @@ import io.camelmcp.gateway.endpoint.McpCorsFilter;
 import io.camelmcp.gateway.endpoint.RequestSizeFilter;
 import io.camelmcp.gateway.endpoint.McpReplies;
 import io.camelmcp.gateway.endpoint.McpSessions;
+import io.camelmcp.gateway.endpoint.McpStateless;
+import io.camelmcp.gateway.protocol.StatelessResults;
+import io.camelmcp.gateway.session.SharedSecret;
 import io.camelmcp.gateway.endpoint.McpTransport;
 import io.camelmcp.gateway.federation.CallRouter;
 import io.camelmcp.gateway.federation.Catalog;
@@ -42,6 +45,7 @@ import io.camelmcp.gateway.federation.ProbeSchedule;
 import io.camelmcp.gateway.registry.ServerRegistry;
 import io.camelmcp.gateway.relay.ClientStreams;
 import io.camelmcp.gateway.federation.LoggingLevels;
+import io.camelmcp.gateway.relay.RoundTrips;
 import io.camelmcp.gateway.relay.ServerMessages;
 import io.camelmcp.gateway.federation.TaskLists;
 import io.camelmcp.gateway.health.SessionStoreHealthIndicator;
@@ -294,6 +298,32 @@ public class GatewayConfiguration {
     @Bean
     McpReplies mcpReplies(JsonRpc json) {
         return new McpReplies(json);
+    }
+
+    /** The key the replicas share (random with the memory store, one replica; in Redis with several). */
+    @Bean
+    SharedSecret mcpSharedSecret(GatewayProperties props, ObjectProvider<RedisStoreConfiguration.RedisStores> redis) {
+        return props.getStore() == GatewayProperties.Store.REDIS ? redis.getObject().secret() : SharedSecret.random();
+    }
+
+    /** What answers to 2026-07-28 clients carry (resultType, caching hints, serverInfo). */
+    @Bean
+    StatelessResults mcpStatelessResults(JsonNode gatewayInfo, GatewayProperties props) {
+        return new StatelessResults(gatewayInfo, props.getCatalog().getRefreshInterval().toMillis());
+    }
+
+    @Bean
+    McpStateless mcpStateless(SessionStore store, JsonRpc json, StatelessResults results, SharedSecret secret,
+                              Catalog catalog) {
+        return new McpStateless(store, json, results, secret, catalog);
+    }
+
+    /** MRTR for 2026-07-28 clients of session-based upstreams (forward.yaml). */
+    @Bean
+    RoundTrips mcpRoundTrips(UpstreamSessions upstreams, ServerMessages serverMessages, RelayStores relayStores, JsonRpc json,
+                             SharedSecret secret, StatelessResults results, GatewayProperties props) {
+        return new RoundTrips(upstreams, serverMessages, relayStores, json, secret, results,
+                props.getUpstream().getRequestTimeout(), props.getUpstream().getMaxRequestDuration());
     }
 
     @Bean

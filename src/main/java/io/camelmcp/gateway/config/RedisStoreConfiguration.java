@@ -41,7 +41,8 @@ public class RedisStoreConfiguration {
 
     /** What the Redis store consists of. */
     public record RedisStores(RedisSessionStore sessions, RelayStores relay, RedisReplicaBus bus,
-                              io.camelmcp.gateway.registration.RedisRegistrationStore registrations) {}
+                              io.camelmcp.gateway.registration.RedisRegistrationStore registrations,
+                              io.camelmcp.gateway.session.SharedSecret secret) {}
 
     @Bean
     RedisStores redisStores(StringRedisTemplate redis, ObjectMapper mapper, RedisConnectionDetails connection,
@@ -57,7 +58,8 @@ public class RedisStoreConfiguration {
                 new InMemoryExpiringStore<>(),
                 new RedisExpiringStore<>(redis, mapper, outage, prefix, "task", String.class));
         return new RedisStores(sessions, relay, new RedisReplicaBus(mapper),
-                new io.camelmcp.gateway.registration.RedisRegistrationStore(redis, mapper, outage, prefix));
+                new io.camelmcp.gateway.registration.RedisRegistrationStore(redis, mapper, outage, prefix),
+                new io.camelmcp.gateway.session.RedisSharedSecret(redis, outage, prefix));
     }
 
     /** What the store is, for its messages; a Redis Cluster is refused here, before any request meets it. */

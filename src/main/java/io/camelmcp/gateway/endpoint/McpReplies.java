@@ -5,6 +5,7 @@ import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.camelmcp.gateway.exchange.Answer;
@@ -68,8 +69,11 @@ public class McpReplies {
         Replies.json(exchange, 200, json.write(json.result(msg.id(), json.object())));
     }
 
-    public void methodNotFound(@ExchangeProperty(McpExchange.MESSAGE) JsonRpcMessage msg) {
-        throw McpException.rpc(ErrorCodes.METHOD_NOT_FOUND, "Method not found: " + msg.method(), msg.id());
+    /** -32601; with HTTP 404 for a 2026-07-28 client (its transport says so), inside a 200 for the earlier ones. */
+    public void methodNotFound(@ExchangeProperty(McpExchange.MESSAGE) JsonRpcMessage msg,
+                               @ExchangeProperty(McpExchange.FAMILY) String family) {
+        int status = io.camelmcp.gateway.protocol.StatelessFamily.NAME.equals(family) ? 404 : 200;
+        throw new McpException(status, ErrorCodes.METHOD_NOT_FOUND, "Method not found: " + msg.method(), msg.id(), null);
     }
 
     /** Any HTTP method but POST, GET and DELETE. */
@@ -96,7 +100,9 @@ public class McpReplies {
             }
         }
         exchange.getMessage().removeHeaders("*"); // the request's headers must not be echoed back
-        ObjectNode body = json.error(mcp.requestId(), mcp.code(), mcp.getMessage(), mcp.data());
+        JsonNode clientId = exchange.getProperty(McpExchange.CLIENT_REQUEST_ID, JsonNode.class);
+        ObjectNode body = json.error(clientId != null && mcp.requestId() != null ? clientId : mcp.requestId(), mcp.code(),
+                mcp.getMessage(), mcp.data());
         Replies.json(exchange, mcp.httpStatus(), json.write(body));
         if (mcp.httpStatus() == 503) {
             exchange.getMessage().setHeader("Retry-After", "1"); // a store outage: try again (another replica may serve)

@@ -35,6 +35,9 @@ import io.camelmcp.gateway.upstream.UpstreamSessions;
 public class McpSessions {
 
     private static final Logger LOG = LoggerFactory.getLogger(McpSessions.class);
+    /** What the gateway tells every client about itself (initialize, server/discover). */
+    static final String INSTRUCTIONS = "Tools and prompts of several MCP servers, each name prefixed by its server's "
+            + "prefix; resource URIs of prefixed servers read mcp-gateway://<server>/<original URI>.";
 
     private final SessionStore store;
     private final UpstreamSessions upstreams;
@@ -95,8 +98,7 @@ public class McpSessions {
         tasks.putObject("cancel");
         tasks.putObject("requests").putObject("tools").putObject("call");
         result.set("serverInfo", serverInfo);
-        result.put("instructions", "Tools and prompts of several MCP servers, each name prefixed by its server's prefix; "
-                + "resource URIs of prefixed servers read mcp-gateway://<server>/<original URI>.");
+        result.put("instructions", INSTRUCTIONS);
         Replies.json(exchange, 200, json.write(json.result(msg.id(), result)));
         exchange.getMessage().setHeader("Mcp-Session-Id", session.id());
     }

@@ -9,6 +9,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.camelmcp.gateway.exchange.Answer;
 import io.camelmcp.gateway.exchange.McpExchange;
@@ -19,6 +20,7 @@ import io.camelmcp.gateway.protocol.JsonRpcMessage;
 import io.camelmcp.gateway.protocol.McpException;
 import io.camelmcp.gateway.protocol.ProtocolFamilies;
 import io.camelmcp.gateway.protocol.ProtocolFamily;
+import io.camelmcp.gateway.protocol.StatelessFamily;
 
 /** The Streamable HTTP rules of /mcp that hold before a message is even read. */
 public class McpTransport {
@@ -43,8 +45,11 @@ public class McpTransport {
         String version = in.getHeader("MCP-Protocol-Version", String.class);
         ProtocolFamily family = version == null ? families.withoutHeader() : families.of(version);
         if (family == null) {
-            throw McpException.http(400, ErrorCodes.TRANSPORT_ERROR, "Bad Request: unsupported MCP-Protocol-Version '"
-                    + version + "' (supported: " + String.join(", ", families.versions()) + ")");
+            // 400 with UnsupportedProtocolVersionError and the versions spoken (2026-07-28 versioning; a 2025 client
+            // gets the 400 its revision prescribes, and the list)
+            throw new McpException(400, ErrorCodes.UNSUPPORTED_PROTOCOL_VERSION, "Unsupported protocol version: "
+                    + version + " (supported: " + String.join(", ", families.versions()) + ")", null,
+                    java.util.Map.of("supported", families.versions(), "requested", version));
         }
         exchange.setProperty(McpExchange.FAMILY, family.name()); // the endpoint route's one branch per family
         String accept = in.getHeader("Accept", String.class);
@@ -67,7 +72,8 @@ public class McpTransport {
         String session = in.getHeader("Mcp-Session-Id", String.class);
         exchange.setProperty(McpExchange.HTTP_METHOD, method); // what the endpoint route branches on, as plain text
         exchange.setProperty(McpExchange.CONTEXT, new RequestContext(session, version,
-                accepts(accept, "text/event-stream"), in.getHeader("Last-Event-ID", String.class)));
+                accepts(accept, "text/event-stream"), in.getHeader("Last-Event-ID", String.class),
+                in.getHeader("Mcp-Method", String.class), in.getHeader("Mcp-Name", String.class)));
         if ("POST".equals(method)) {
             // a slow answer's SSE stream is opened by the bean that relays it, through this, not the HTTP response
             // (the response is taken now: a step that returns a value makes Camel replace the exchange's HTTP message)
@@ -100,7 +106,17 @@ public class McpTransport {
             exchange.getIn().setBody(tree); // the servlet's stream is read: what a route step sees is the batch
             return;
         }
-        enter(exchange, json.validate(tree));
+        JsonRpcMessage msg = json.validate(tree);
+        if (!StatelessFamily.NAME.equals(exchange.getProperty(McpExchange.FAMILY))
+                && msg.paramsObject().get("_meta") instanceof ObjectNode meta
+                && meta.get(StatelessFamily.META_PROTOCOL_VERSION) instanceof JsonNode v
+                && families.of(v.asText()) instanceof StatelessFamily) {
+            // a stateless request without its MCP-Protocol-Version header (or with a session-based one)
+            throw new McpException(400, ErrorCodes.HEADER_MISMATCH, "Header mismatch: MCP-Protocol-Version header value '"
+                    + exchange.getProperty(McpExchange.CONTEXT, RequestContext.class).protocolVersion()
+                    + "' does not match body value '" + v.asText() + "'", msg.id(), null);
+        }
+        enter(exchange, msg);
     }
 
     /**

@@ -29,6 +29,16 @@ public final class McpExchange {
     /** {@link io.camelmcp.gateway.registry.RegistrySnapshot.Entry}: the server that owns what the request names. */
     public static final String TARGET = "mcpTarget";
 
+    /** The upstream's answer to the forwarded request (an UpstreamReply), between forward.yaml's send and answer steps. */
+    public static final String UPSTREAM_REPLY = "mcpUpstreamReply";
+    /** What a forwarded request holds in the relay (progress token, in-flight entry) until it is finished. */
+    public static final String RUNNING = "mcpRunning";
+    /**
+     * The id the client gave its request, where the gateway sends it upstream under an id of its own (2026-07-28
+     * clients share pooled upstream sessions, in which their ids could meet); answers get it back.
+     */
+    public static final String CLIENT_REQUEST_ID = "mcpClientRequestId";
+
     /** {@link Answer.StreamOpener}: opens this request's SSE answer early (set by the endpoint for POSTs). */
     public static final String OPEN_STREAM = "mcpOpenStream";
 

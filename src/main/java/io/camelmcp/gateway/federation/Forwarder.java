@@ -61,9 +61,9 @@ public class Forwarder {
     }
 
     /** The upstream's answer to the forwarded request, between the send step and the answer steps. */
-    public static final String REPLY = "mcpUpstreamReply";
+    public static final String REPLY = McpExchange.UPSTREAM_REPLY;
     /** What the running request holds (progress token, in-flight entry) until it is finished. */
-    public static final String RUNNING = "mcpRunning";
+    public static final String RUNNING = McpExchange.RUNNING;
     /** Whether the upstream answered with an SSE stream (HTTP 200): what forward.yaml branches on. */
     public static final String STREAMED = "mcpUpstreamStreamed";
 

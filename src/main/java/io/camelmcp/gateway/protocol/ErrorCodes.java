@@ -12,5 +12,12 @@ public final class ErrorCodes {
     /** Implementation-defined: the transport-level request was refused (headers, session, size). */
     public static final int TRANSPORT_ERROR = -32000;
 
+    /** 2026-07-28: an MCP-Protocol-Version, Mcp-Method or Mcp-Name header is missing or says otherwise than the body. */
+    public static final int HEADER_MISMATCH = -32020;
+    /** 2026-07-28: serving the request needs a client capability the request did not declare. */
+    public static final int MISSING_CLIENT_CAPABILITY = -32021;
+    /** 2026-07-28: a protocol version the gateway does not speak; data lists the ones it does. */
+    public static final int UNSUPPORTED_PROTOCOL_VERSION = -32022;
+
     private ErrorCodes() {}
 }

@@ -7,7 +7,7 @@ import java.util.List;
 public final class ProtocolFamilies {
 
     /** What this gateway speaks on /mcp. */
-    public static final ProtocolFamilies SUPPORTED = new ProtocolFamilies(List.of(new SessionFamily()),
+    public static final ProtocolFamilies SUPPORTED = new ProtocolFamilies(List.of(new StatelessFamily(), new SessionFamily()),
             McpVersions.DEFAULT_WITHOUT_HEADER);
 
     private final List<ProtocolFamily> families;

@@ -32,6 +32,11 @@ public final class ServerEverything implements AutoCloseable {
         return start(java.util.Map.of(), ENTRY.toString(), "streamableHttp");
     }
 
+    /** test-peers/paged-server.mjs with one tool, {@code ask-anyway}, that elicits whatever the client declared. */
+    public static ServerEverything askingAnyway() throws IOException, InterruptedException {
+        return start(java.util.Map.of("TOOLS", "1", "PROMPTS", "0", "ASK_ANYWAY", "1"), PAGED.toString());
+    }
+
     /** test-peers/paged-server.mjs: {@code tools} tools and {@code prompts} prompts, {@code pageSize} per page. */
     public static ServerEverything paged(int tools, int prompts, int pageSize) throws IOException, InterruptedException {
         return start(java.util.Map.of("TOOLS", "" + tools, "PROMPTS", "" + prompts, "PAGE_SIZE", "" + pageSize),
