@@ -321,9 +321,9 @@ public class GatewayConfiguration {
     /** MRTR for 2026-07-28 clients of session-based upstreams (forward.yaml). */
     @Bean
     RoundTrips mcpRoundTrips(UpstreamSessions upstreams, ServerMessages serverMessages, RelayStores relayStores, JsonRpc json,
-                             SharedSecret secret, StatelessResults results, GatewayProperties props) {
+                             SharedSecret secret, StatelessResults results, GatewayProperties props, ReplicaBus bus) {
         return new RoundTrips(upstreams, serverMessages, relayStores, json, secret, results,
-                props.getUpstream().getRequestTimeout(), props.getUpstream().getMaxRequestDuration());
+                props.getUpstream().getRequestTimeout(), props.getUpstream().getMaxRequestDuration(), bus);
     }
 
     @Bean

@@ -34,6 +34,8 @@ import io.camelmcp.gateway.registry.ResourceUris;
 import io.camelmcp.gateway.session.ClientContext;
 import io.camelmcp.gateway.session.PendingRequest;
 import io.camelmcp.gateway.session.RelayStores;
+import io.camelmcp.gateway.session.ReplicaBus;
+import io.camelmcp.gateway.session.ReplicaMessage;
 import io.camelmcp.gateway.session.ServerRequestKey;
 import io.camelmcp.gateway.session.SharedSecret;
 import io.camelmcp.gateway.upstream.EventChunks;
@@ -53,9 +55,9 @@ import io.camelmcp.gateway.upstream.UpstreamSessions;
  * they answer the waiting upstream requests, and the retry gets what the call does next: more input requests, or the
  * result. Progress on the way reaches whichever of the client's requests is attached.
  * <p>
- * The call's upstream answer is read where the call started: a retry reaches it at that replica (the state names
- * it; another replica answers -32602 and the client calls again). Calls nobody retries end after the relay's TTL and
- * are cancelled upstream.
+ * The call's upstream answer is read where the call started; the state names that replica. A retry that reaches
+ * another one is handed to it over the replicas' bus, and what the call does next comes back the same way. Calls
+ * nobody retries end after the relay's TTL and are cancelled upstream.
  */
 public class RoundTrips {
 
@@ -74,6 +76,7 @@ public class RoundTrips {
     private final Duration callTimeout;
     private final Duration parkTimeout;
     private final Map<String, Call> calls = new ConcurrentHashMap<>();
+    private final ReplicaBus bus;
     private final SecureRandom random = new SecureRandom();
 
     /**
@@ -81,7 +84,10 @@ public class RoundTrips {
      * @param parkTimeout  how long a call waits for the client's retry with the input it asked for
      */
     public RoundTrips(UpstreamSessions upstreams, ServerMessages serverMessages, RelayStores stores, JsonRpc json,
-                      SharedSecret secret, StatelessResults results, Duration callTimeout, Duration parkTimeout) {
+                      SharedSecret secret, StatelessResults results, Duration callTimeout, Duration parkTimeout,
+                      ReplicaBus bus) {
+        this.bus = bus;
+        bus.subscribe(this::onReplicaMessage);
         this.upstreams = upstreams;
         this.serverMessages = serverMessages;
         this.stores = stores;
@@ -100,7 +106,7 @@ public class RoundTrips {
     }
 
     /** The sealed content of a requestState: which call, for whom, on which request. */
-    record State(String call, String session, String server, String method, String name, long expires) {}
+    record State(String call, String replica, String session, String server, String method, String name, long expires) {}
 
     /**
      * A retry: the state verified (MAC, expiry, the same client pool, server, method and tool, prompt or resource),
@@ -114,16 +120,190 @@ public class RoundTrips {
                 || !state.method().equals(msg.method()) || !state.name().equals(nameOf(msg))) {
             throw invalidState(msg, "requestState belongs to another request");
         }
-        Call call = calls.get(state.call());
-        if (call == null) {
-            throw invalidState(msg, "the call this requestState continues is no longer running (answered, expired, or "
-                    + "running on another replica); call again without requestState");
-        }
         JsonNode responses = msg.paramsObject().get("inputResponses");
+        Call call = calls.get(state.call());
+        if (call == null && !state.replica().equals(bus.replica())) {
+            return remote(state, clientId(exchange, msg), responses, msg);
+        }
+        if (call == null) {
+            throw gone(msg);
+        }
+        respond(call, responses);
+        return next(call, clientId(exchange, msg));
+    }
+
+    private static McpException gone(JsonRpcMessage msg) {
+        return invalidState(msg, "the call this requestState continues is no longer running (answered, expired, or its "
+                + "replica stopped); call again without requestState");
+    }
+
+    private void respond(Call call, JsonNode responses) {
         if (responses instanceof ObjectNode given) {
             given.fields().forEachRemaining(e -> deliver(call, e.getKey(), e.getValue()));
         }
-        return next(call, clientId(exchange, msg));
+    }
+
+    // ---- a retry that reached another replica than the one reading the call ---------------------------------
+
+    /** Retries waiting here for what a call on another replica does next, by token. */
+    private final Map<String, BlockingQueue<JsonNode>> remotes = new ConcurrentHashMap<>();
+
+    /**
+     * The call runs at the replica named in the state: the retry's input responses go there over the bus, and what
+     * the call does next comes back the same way, message by message, to this request.
+     */
+    private Answer remote(State state, JsonNode clientId, JsonNode responses, JsonRpcMessage msg) {
+        String token = newId();
+        BlockingQueue<JsonNode> queue = new LinkedBlockingQueue<>();
+        remotes.put(token, queue);
+        ObjectNode data = json.object();
+        data.put("call", state.call()).put("token", token).set("clientId", clientId);
+        if (responses != null) {
+            data.set("inputResponses", responses);
+        }
+        bus.publish(new ReplicaMessage(ReplicaMessage.RESUME, bus.replica(), state.session(), state.server(), data));
+        JsonNode first = pollRemote(queue, ATTACH_WAIT);
+        if (first == null || first.path("missing").asBoolean(false)) {
+            remotes.remove(token);
+            throw gone(msg);
+        }
+        // the first message is the running replica's acknowledgement; then the call's messages
+        JsonNode next = pollRemote(queue, callTimeout);
+        if (next != null && next.path("last").asBoolean(false)) {
+            remotes.remove(token);
+            JsonNode out = next.get("message");
+            int code = out.path("error").path("code").asInt();
+            return new Answer.Json(code == ErrorCodes.MISSING_CLIENT_CAPABILITY ? 400 : 200, json.write(out));
+        }
+        return Answer.events(new RemoteStream(state, token, queue, next, clientId));
+    }
+
+    /** How long a retry waits for the replica running its call to answer at all (it may have stopped). */
+    private static final Duration ATTACH_WAIT = Duration.ofSeconds(3);
+
+    private static JsonNode pollRemote(BlockingQueue<JsonNode> queue, Duration wait) {
+        try {
+            return queue.poll(wait.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /** The SSE answer of a retry following a call on another replica. */
+    private final class RemoteStream extends EventChunks {
+        private final State state;
+        private final String token;
+        private final BlockingQueue<JsonNode> queue;
+        private final JsonNode clientId;
+        private JsonNode first;
+        private boolean done;
+
+        RemoteStream(State state, String token, BlockingQueue<JsonNode> queue, JsonNode first, JsonNode clientId) {
+            this.state = state;
+            this.token = token;
+            this.queue = queue;
+            this.first = first;
+            this.clientId = clientId;
+        }
+
+        @Override
+        protected byte[] nextChunk() {
+            if (done) {
+                return null;
+            }
+            JsonNode m = first != null ? first : pollRemote(queue, callTimeout);
+            first = null;
+            if (m == null) {
+                close();
+                return frame(null, json.write(json.error(clientId, ErrorCodes.UPSTREAM_UNAVAILABLE, "MCP server '"
+                        + state.server() + "' did not answer within " + callTimeout, Map.of("server", state.server()))));
+            }
+            if (m.path("last").asBoolean(false)) {
+                done = true;
+                remotes.remove(token);
+            }
+            return frame(null, json.write(m.get("message")));
+        }
+
+        @Override
+        public void close() {
+            remotes.remove(token);
+            if (!done) {
+                done = true;
+                ObjectNode data = json.object().put("call", state.call()).put("token", token);
+                bus.publish(new ReplicaMessage(ReplicaMessage.RESUME_CANCELLED, bus.replica(), state.session(),
+                        state.server(), data));
+            }
+        }
+    }
+
+    /** The other replicas' side of remote retries: at the running replica, and back at the retry's. */
+    private void onReplicaMessage(ReplicaMessage m) {
+        JsonNode data = m.data();
+        if (data == null) {
+            return;
+        }
+        switch (m.type()) {
+            case ReplicaMessage.RESUME -> {
+                Call call = calls.get(data.path("call").asText());
+                String token = data.path("token").asText();
+                if (call == null) {
+                    return; // not ours (or gone): the replica that sealed the state answers
+                }
+                // posting upstream and waiting for the call may take long: the bus handles one message at a time
+                Thread.ofVirtual().name("mcp-resume-" + call.server.name())
+                        .start(() -> pumpRemote(call, token, m.from(), data.get("clientId"), data.get("inputResponses")));
+            }
+            case ReplicaMessage.RESUMED -> {
+                BlockingQueue<JsonNode> queue = remotes.get(data.path("token").asText());
+                if (queue != null) {
+                    queue.add(data);
+                }
+            }
+            case ReplicaMessage.RESUME_CANCELLED -> {
+                Call call = calls.get(data.path("call").asText());
+                if (call != null) {
+                    call.cancel("the client closed its stream");
+                }
+            }
+            default -> { }
+        }
+    }
+
+    /** At the running replica: the remote retry's answers delivered, then the call's messages sent back. */
+    private void pumpRemote(Call call, String token, String to, JsonNode clientId, JsonNode responses) {
+        send(call, token, null, false); // attached
+        respond(call, responses);
+        if (!call.outstanding.isEmpty()) {
+            send(call, token, inputRequired(call, clientId), true);
+            return;
+        }
+        call.attach();
+        while (true) {
+            JsonNode m = call.take();
+            if (m == null) {
+                call.cancel("gateway timeout");
+                send(call, token, json.error(clientId, ErrorCodes.UPSTREAM_UNAVAILABLE, "MCP server '"
+                        + call.server.name() + "' did not answer within " + callTimeout,
+                        Map.of("server", call.server.name())), true);
+                return;
+            }
+            if (isOutcome(m)) {
+                send(call, token, outcome(call, clientId, m), true);
+                return;
+            }
+            send(call, token, m, false);
+        }
+    }
+
+    private void send(Call call, String token, JsonNode message, boolean last) {
+        ObjectNode data = json.object().put("token", token).put("last", last);
+        if (message != null) {
+            data.set("message", message);
+        }
+        bus.publish(new ReplicaMessage(ReplicaMessage.RESUMED, bus.replica(), call.client.sessionId(),
+                call.server.name(), data));
     }
 
     /** One input response to the upstream request it answers; keys the call does not wait for are ignored. */
@@ -215,7 +395,7 @@ public class RoundTrips {
         result.put("resultType", "input_required");
         ObjectNode requests = result.putObject("inputRequests");
         call.outstanding.forEach(requests::set);
-        result.put("requestState", seal(new State(call.id, call.client.sessionId(), call.server.name(),
+        result.put("requestState", seal(new State(call.id, bus.replica(), call.client.sessionId(), call.server.name(),
                 call.msg.method(), nameOf(call.msg), System.currentTimeMillis() + parkTimeout.toMillis())));
         call.park();
         return (ObjectNode) results.complete(call.msg.method(), json.result(request, result));

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 /**
  * One message between replicas, written as JSON.
  *
- * @param type      {@link #ENDED}, {@link #STREAM}, {@link #OPENED} or {@link #CANCELLED}
+ * @param type      {@link #ENDED}, {@link #STREAM}, {@link #OPENED}, {@link #CANCELLED} or one of a call's MRTR messages
  * @param from      the replica that sent it
  * @param sessionId the gateway session it is about
  * @param server    the upstream server it is about, or null
@@ -21,6 +21,13 @@ public record ReplicaMessage(String type, String from, String sessionId, String 
     public static final String OPENED = "opened";
     /** A client's notifications/cancelled ({@code data}) for a request no replica it reached knows it runs. */
     public static final String CANCELLED = "cancelled";
+
+    /** A 2026-07-28 client's retry ({@code data}: call, token, clientId, inputResponses) of a call {@code server} runs... */
+    public static final String RESUME = "resume";
+    /** ...and what that call does next, for the replica holding the retry ({@code data}: token, message, last). */
+    public static final String RESUMED = "resumed";
+    /** The retry's client went away: the replica running the call cancels it ({@code data}: call, token). */
+    public static final String RESUME_CANCELLED = "resume-cancelled";
 
     public boolean isFrom(String replica) {
         return replica.equals(from);

@@ -35,6 +35,7 @@ import io.camelmcp.gateway.support.FixtureServer.Received;
 import io.camelmcp.gateway.support.Peers;
 import io.camelmcp.gateway.support.RawMcpClient;
 import io.camelmcp.gateway.support.RedisServer;
+import io.camelmcp.gateway.support.StatelessRequests;
 import io.camelmcp.gateway.support.ServerEverything;
 
 /**
@@ -425,6 +426,33 @@ class ReplicasTest {
             assertThat(at(a, c.sessionId()).post(PING.formatted(id++), Map.of()).statusCode()).isEqualTo(404);
             assertThat(at(b, c.sessionId()).post(PING.formatted(id), Map.of()).statusCode()).isEqualTo(404);
         }
+    }
+
+    /**
+     * A 2026-07-28 client has no session and no affinity: its call starts at A, where the upstream's elicitation becomes
+     * an InputRequiredResult; the retry with the answer reaches B, which hands it to A over the bus, and the call's
+     * result comes back through B. A replay of the spent state at A is refused.
+     */
+    @Test
+    @Order(4)
+    void aStatelessClientsRetryMayReachTheOtherReplica() throws Exception {
+        String caps = "{\"elicitation\":{\"form\":{}}}";
+        String call = "{\"name\":\"b_trigger-elicitation-request\",\"arguments\":{}}";
+        JsonNode first = StatelessRequests.last(StatelessRequests.post(a.mcp(), 1, "tools/call", call, caps, Map.of()));
+        assertThat(first.path("result").path("resultType").asText()).as("%s", first).isEqualTo("input_required");
+        String key = first.path("result").path("inputRequests").fieldNames().next();
+        String state = first.path("result").path("requestState").asText();
+        String answer = "{\"" + key + "\":{\"action\":\"accept\",\"content\":{\"name\":\"Grace\",\"check\":true,"
+                + "\"email\":\"grace@example.com\",\"integer\":3}}}";
+        HttpResponse<String> atB = StatelessRequests.post(b.mcp(), 2, "tools/call", StatelessRequests.retry(call, state, answer),
+                caps, Map.of());
+        JsonNode done = StatelessRequests.last(atB);
+        assertThat(done.path("id").asInt()).isEqualTo(2);
+        assertThat(done.path("result").path("resultType").asText()).as("%s", done).isEqualTo("complete");
+        assertThat(done.path("result").path("content").toString()).contains("Grace");
+        HttpResponse<String> replay = StatelessRequests.post(a.mcp(), 3, "tools/call",
+                StatelessRequests.retry(call, state, answer), caps, Map.of());
+        assertThat(replay.statusCode()).isEqualTo(400);
     }
 
     /**

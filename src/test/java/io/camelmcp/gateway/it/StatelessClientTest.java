@@ -3,7 +3,6 @@ package io.camelmcp.gateway.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -17,11 +16,11 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.camelmcp.gateway.support.Peers;
 import io.camelmcp.gateway.support.RawMcpClient;
 import io.camelmcp.gateway.support.ServerEverything;
+import io.camelmcp.gateway.support.StatelessRequests;
 
 /**
  * A 2026-07-28 (stateless) client on /mcp, in front of two 2025 server-everything upstreams, message by message on
@@ -31,7 +30,7 @@ import io.camelmcp.gateway.support.ServerEverything;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class StatelessClientTest {
 
-    static final String V = "2026-07-28";
+    static final String V = StatelessRequests.V;
     static final String CAPS = "{\"elicitation\":{\"form\":{}}}";
     /** A server that elicits whether or not the client declared it (test-peers/paged-server.mjs, ASK_ANYWAY). */
     static ServerEverything rude;
@@ -72,34 +71,8 @@ class StatelessClientTest {
         assertThat(other.request(1, "tools/list", null).path("result").path("tools").size()).isGreaterThan(10);
     }
 
-    /** A request of this revision: _meta in params, and the headers that mirror the body. */
     HttpResponse<String> post(Object id, String method, String params, Map<String, String> headers) throws Exception {
-        ObjectNode p = params == null ? RawMcpClient.JSON.createObjectNode() : (ObjectNode) RawMcpClient.JSON.readTree(params);
-        ObjectNode meta = p.has("_meta") ? (ObjectNode) p.get("_meta") : p.putObject("_meta");
-        if (!meta.has("io.modelcontextprotocol/protocolVersion")) {
-            meta.put("io.modelcontextprotocol/protocolVersion", V);
-        }
-        if (!meta.has("io.modelcontextprotocol/clientCapabilities")) {
-            meta.set("io.modelcontextprotocol/clientCapabilities", RawMcpClient.JSON.readTree(CAPS));
-        }
-        meta.putObject("io.modelcontextprotocol/clientInfo").put("name", "raw-2026").put("version", "1");
-        ObjectNode req = RawMcpClient.JSON.createObjectNode().put("jsonrpc", "2.0");
-        if (id instanceof Integer i) {
-            req.put("id", i);
-        } else if (id != null) {
-            req.put("id", id.toString());
-        }
-        req.put("method", method).set("params", p);
-        Map<String, String> h = new HashMap<>(Map.of("MCP-Protocol-Version", V, "Mcp-Method", method));
-        if (p.has("name") && !method.equals("subscriptions/listen")) {
-            h.put("Mcp-Name", p.get("name").asText());
-        }
-        if (p.has("uri")) {
-            h.put("Mcp-Name", p.get("uri").asText());
-        }
-        h.putAll(headers);
-        h.values().removeIf(v -> v == null || v.isEmpty());
-        return client().post(RawMcpClient.JSON.writeValueAsString(req), h);
+        return StatelessRequests.post("http://127.0.0.1:" + port + "/mcp", id, method, params, CAPS, headers);
     }
 
     HttpResponse<String> post(Object id, String method, String params) throws Exception {
@@ -107,9 +80,7 @@ class StatelessClientTest {
     }
 
     static JsonNode last(HttpResponse<String> r) throws Exception {
-        List<JsonNode> m = RawMcpClient.messages(r);
-        assertThat(m).as("messages of %s", r.body()).isNotEmpty();
-        return m.get(m.size() - 1);
+        return StatelessRequests.last(r);
     }
 
     @Test
@@ -219,12 +190,7 @@ class StatelessClientTest {
     }
 
     private static String withState(String call, String state, String responses) throws Exception {
-        ObjectNode p = (ObjectNode) RawMcpClient.JSON.readTree(call);
-        p.put("requestState", state);
-        if (responses != null) {
-            p.set("inputResponses", RawMcpClient.JSON.readTree(responses));
-        }
-        return p.toString();
+        return StatelessRequests.retry(call, state, responses);
     }
 
     // ---- what every request must carry ------------------------------------------------------------------

@@ -1,0 +1,70 @@
+package io.camelmcp.gateway.support;
+
+import java.net.http.HttpResponse;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * Raw 2026-07-28 requests, as a stateless client puts them on the wire: {@code _meta} with the revision, the client's
+ * capabilities and info in the params, and the headers that mirror the body ({@code MCP-Protocol-Version},
+ * {@code Mcp-Method}, {@code Mcp-Name}). A header given as "" is left out.
+ */
+public final class StatelessRequests {
+
+    public static final String V = "2026-07-28";
+
+    private StatelessRequests() {}
+
+    public static HttpResponse<String> post(String endpoint, Object id, String method, String params, String capabilities,
+                                            Map<String, String> headers) throws Exception {
+        ObjectNode p = params == null ? RawMcpClient.JSON.createObjectNode() : (ObjectNode) RawMcpClient.JSON.readTree(params);
+        ObjectNode meta = p.has("_meta") ? (ObjectNode) p.get("_meta") : p.putObject("_meta");
+        if (!meta.has("io.modelcontextprotocol/protocolVersion")) {
+            meta.put("io.modelcontextprotocol/protocolVersion", V);
+        }
+        if (!meta.has("io.modelcontextprotocol/clientCapabilities")) {
+            meta.set("io.modelcontextprotocol/clientCapabilities", RawMcpClient.JSON.readTree(capabilities));
+        }
+        meta.putObject("io.modelcontextprotocol/clientInfo").put("name", "raw-2026").put("version", "1");
+        ObjectNode req = RawMcpClient.JSON.createObjectNode().put("jsonrpc", "2.0");
+        if (id instanceof Integer i) {
+            req.put("id", i);
+        } else if (id != null) {
+            req.put("id", id.toString());
+        }
+        req.put("method", method).set("params", p);
+        Map<String, String> h = new HashMap<>(Map.of("MCP-Protocol-Version", V, "Mcp-Method", method));
+        if (p.has("name") && !method.equals("subscriptions/listen")) {
+            h.put("Mcp-Name", p.get("name").asText());
+        }
+        if (p.has("uri")) {
+            h.put("Mcp-Name", p.get("uri").asText());
+        }
+        h.putAll(headers);
+        h.values().removeIf(v -> v == null || v.isEmpty());
+        return new RawMcpClient(endpoint).post(RawMcpClient.JSON.writeValueAsString(req), h);
+    }
+
+    /** The last message of an answer (JSON, or the end of an SSE stream). */
+    public static JsonNode last(HttpResponse<String> r) throws Exception {
+        List<JsonNode> m = RawMcpClient.messages(r);
+        if (m.isEmpty()) {
+            throw new AssertionError("no message in HTTP " + r.statusCode() + ": " + r.body());
+        }
+        return m.get(m.size() - 1);
+    }
+
+    /** A call's params with the state of an InputRequiredResult and the client's input responses (or none). */
+    public static String retry(String callParams, String state, String responses) throws Exception {
+        ObjectNode p = (ObjectNode) RawMcpClient.JSON.readTree(callParams);
+        p.put("requestState", state);
+        if (responses != null) {
+            p.set("inputResponses", RawMcpClient.JSON.readTree(responses));
+        }
+        return p.toString();
+    }
+}
