@@ -1,5 +1,7 @@
 package io.camelmcp.gateway.config;
 
+import java.time.Duration;
+
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -46,6 +48,7 @@ import io.camelmcp.gateway.registry.ServerRegistry;
 import io.camelmcp.gateway.relay.ClientStreams;
 import io.camelmcp.gateway.federation.LoggingLevels;
 import io.camelmcp.gateway.relay.RoundTrips;
+import io.camelmcp.gateway.relay.Subscriptions;
 import io.camelmcp.gateway.relay.ServerMessages;
 import io.camelmcp.gateway.federation.TaskLists;
 import io.camelmcp.gateway.health.SessionStoreHealthIndicator;
@@ -214,13 +217,25 @@ public class GatewayConfiguration {
                                    GatewayProperties props, ReplicaBus bus) {
         ClientStreams streams = new ClientStreams(registry, store, upstreams, client, serverMessages, json,
                 props.getUpstream().getListTimeout(), bus);
-        // what clients see changed: tell every listening client, once per change
-        catalog.onMergedChanged(kinds -> kinds.forEach(k -> streams.broadcast(switch (k) {
+        return streams;
+    }
+
+    /** subscriptions/listen of 2026-07-28 clients (mcp-2026.yaml). */
+    @Bean(destroyMethod = "close")
+    Subscriptions mcpSubscriptions(ServerRegistry registry, UpstreamSessions upstreams, UpstreamClient client, JsonRpc json,
+                                   GatewayProperties props, Catalog catalog, ClientStreams streams) {
+        Subscriptions subscriptions = new Subscriptions(registry, upstreams, client, json,
+                props.getUpstream().getListTimeout(), Duration.ofSeconds(15));
+        // what clients see changed: tell every listening client (GET streams, subscriptions), once per change
+        catalog.onMergedChanged(kinds -> kinds.stream().map(k -> switch (k) {
             case TOOLS -> "notifications/tools/list_changed";
             case PROMPTS -> "notifications/prompts/list_changed";
             case RESOURCES, TEMPLATES -> "notifications/resources/list_changed";
-        })));
-        return streams;
+        }).distinct().forEach(method -> {
+            streams.broadcast(method);
+            subscriptions.changed(method);
+        }));
+        return subscriptions;
     }
 
     @Bean

@@ -17,6 +17,7 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.camelmcp.gateway.support.FixtureServer;
 import io.camelmcp.gateway.support.Peers;
 import io.camelmcp.gateway.support.RawMcpClient;
 import io.camelmcp.gateway.support.ServerEverything;
@@ -34,6 +35,8 @@ class StatelessClientTest {
     static final String CAPS = "{\"elicitation\":{\"form\":{}}}";
     /** A server that elicits whether or not the client declared it (test-peers/paged-server.mjs, ASK_ANYWAY). */
     static ServerEverything rude;
+    /** A Java SDK server that gains a tool while the test runs. */
+    static FixtureServer growing;
 
     @LocalServerPort
     int port;
@@ -41,6 +44,7 @@ class StatelessClientTest {
     @DynamicPropertySource
     static void servers(DynamicPropertyRegistry registry) throws Exception {
         rude = ServerEverything.askingAnyway();
+        growing = FixtureServer.builder("growing").tool("first", a -> "first").start();
         registry.add("mcp.gateway.demo.enabled", () -> "false");
         registry.add("mcp.gateway.servers[0].name", () -> "everything-a");
         registry.add("mcp.gateway.servers[0].url", () -> Peers.everythingA().url());
@@ -51,12 +55,18 @@ class StatelessClientTest {
         registry.add("mcp.gateway.servers[2].name", () -> "rude");
         registry.add("mcp.gateway.servers[2].url", () -> rude.url());
         registry.add("mcp.gateway.servers[2].prefix", () -> "r_");
+        registry.add("mcp.gateway.servers[3].name", () -> "growing");
+        registry.add("mcp.gateway.servers[3].url", () -> growing.url());
+        registry.add("mcp.gateway.servers[3].prefix", () -> "g_");
     }
 
     @AfterAll
     static void stopRude() throws Exception {
         if (rude != null) {
             rude.close();
+        }
+        if (growing != null) {
+            growing.close();
         }
     }
 
@@ -187,6 +197,43 @@ class StatelessClientTest {
         JsonNode error = last(r).path("error");
         assertThat(error.path("code").asInt()).isEqualTo(-32021);
         assertThat(error.path("data").path("requiredCapabilities").has("elicitation")).isTrue();
+    }
+
+    @Test
+    void aSubscriptionIsAcknowledgedThenCarriesListChangesAndResourceUpdatesTaggedWithItsId() throws Exception {
+        String uri = "mcp-gateway://everything-b/demo://resource/static/document/features.md";
+        java.util.List<JsonNode> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+        String endpoint = "http://127.0.0.1:" + port + "/mcp";
+        try (AutoCloseable sub = StatelessRequests.stream(endpoint, "sub-1", "subscriptions/listen",
+                "{\"notifications\":{\"toolsListChanged\":true,\"resourceSubscriptions\":[\"" + uri + "\",\"mcp-gateway://nobody/x\"]}}",
+                CAPS, received::add)) {
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> !received.isEmpty());
+            JsonNode ack = received.get(0);
+            assertThat(ack.path("method").asText()).isEqualTo("notifications/subscriptions/acknowledged");
+            assertThat(ack.at("/params/_meta/io.modelcontextprotocol~1subscriptionId").asText()).isEqualTo("sub-1");
+            assertThat(ack.at("/params/notifications/toolsListChanged").asBoolean()).isTrue();
+            assertThat(ack.at("/params/notifications/resourceSubscriptions").toString())
+                    .as("what the gateway honours: not the URI nobody owns").contains(uri).doesNotContain("nobody");
+            assertThat(ack.at("/params/notifications").has("promptsListChanged")).isFalse();
+
+            growing.addTool("second", a -> "second");
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(15)).until(() -> received.stream()
+                    .anyMatch(m -> "notifications/tools/list_changed".equals(m.path("method").asText())));
+
+            last(post(30, "tools/call", "{\"name\":\"b_toggle-subscriber-updates\",\"arguments\":{}}"));
+            try {
+                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> received.stream()
+                        .anyMatch(m -> "notifications/resources/updated".equals(m.path("method").asText())));
+            } finally {
+                last(post(31, "tools/call", "{\"name\":\"b_toggle-subscriber-updates\",\"arguments\":{}}"));
+            }
+            JsonNode update = received.stream().filter(m -> "notifications/resources/updated".equals(m.path("method").asText()))
+                    .findFirst().orElseThrow();
+            assertThat(update.path("params").path("uri").asText()).isEqualTo(uri);
+            assertThat(received).allSatisfy(m -> assertThat(m.at("/params/_meta/io.modelcontextprotocol~1subscriptionId")
+                    .asText()).isEqualTo("sub-1"));
+            assertThat(received).noneMatch(m -> "notifications/progress".equals(m.path("method").asText()));
+        }
     }
 
     private static String withState(String call, String state, String responses) throws Exception {

@@ -21,6 +21,46 @@ public final class StatelessRequests {
 
     public static HttpResponse<String> post(String endpoint, Object id, String method, String params, String capabilities,
                                             Map<String, String> headers) throws Exception {
+        Map<String, String> h = new HashMap<>();
+        String body = build(id, method, params, capabilities, headers, h);
+        return new RawMcpClient(endpoint).post(body, h);
+    }
+
+    /**
+     * A request whose answer is a long stream (subscriptions/listen): each message goes to {@code onMessage}, in a
+     * virtual thread, until the handle is closed.
+     */
+    public static AutoCloseable stream(String endpoint, Object id, String method, String params, String capabilities,
+                                       java.util.function.Consumer<JsonNode> onMessage) throws Exception {
+        Map<String, String> h = new HashMap<>();
+        String body = build(id, method, params, capabilities, Map.of(), h);
+        java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(java.net.URI.create(endpoint))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json").header("Accept", RawMcpClient.BOTH);
+        h.forEach(b::header);
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+        HttpResponse<java.io.InputStream> r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+        Thread reader = Thread.ofVirtual().start(() -> {
+            try (java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(r.body(),
+                    java.nio.charset.StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    if (line.startsWith("data:") && !line.substring(5).isBlank()) {
+                        onMessage.accept(RawMcpClient.JSON.readTree(line.substring(5).trim()));
+                    }
+                }
+            } catch (java.io.IOException ignored) {
+                // closed by the test
+            }
+        });
+        return () -> {
+            r.body().close();
+            reader.interrupt();
+        };
+    }
+
+    private static String build(Object id, String method, String params, String capabilities, Map<String, String> headers,
+                                Map<String, String> h) throws Exception {
         ObjectNode p = params == null ? RawMcpClient.JSON.createObjectNode() : (ObjectNode) RawMcpClient.JSON.readTree(params);
         ObjectNode meta = p.has("_meta") ? (ObjectNode) p.get("_meta") : p.putObject("_meta");
         if (!meta.has("io.modelcontextprotocol/protocolVersion")) {
@@ -37,7 +77,7 @@ public final class StatelessRequests {
             req.put("id", id.toString());
         }
         req.put("method", method).set("params", p);
-        Map<String, String> h = new HashMap<>(Map.of("MCP-Protocol-Version", V, "Mcp-Method", method));
+        h.putAll(Map.of("MCP-Protocol-Version", V, "Mcp-Method", method));
         if (p.has("name") && !method.equals("subscriptions/listen")) {
             h.put("Mcp-Name", p.get("name").asText());
         }
@@ -46,7 +86,7 @@ public final class StatelessRequests {
         }
         h.putAll(headers);
         h.values().removeIf(v -> v == null || v.isEmpty());
-        return new RawMcpClient(endpoint).post(RawMcpClient.JSON.writeValueAsString(req), h);
+        return RawMcpClient.JSON.writeValueAsString(req);
     }
 
     /** The last message of an answer (JSON, or the end of an SSE stream). */

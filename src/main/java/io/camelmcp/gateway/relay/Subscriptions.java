@@ -1,0 +1,284 @@
+package io.camelmcp.gateway.relay;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.camelmcp.gateway.exchange.Answer;
+import io.camelmcp.gateway.exchange.McpExchange;
+import io.camelmcp.gateway.protocol.ErrorCodes;
+import io.camelmcp.gateway.protocol.JsonRpc;
+import io.camelmcp.gateway.protocol.JsonRpcMessage;
+import io.camelmcp.gateway.protocol.McpException;
+import io.camelmcp.gateway.protocol.StatelessFamily;
+import io.camelmcp.gateway.registry.RegistrySnapshot;
+import io.camelmcp.gateway.registry.ResourceUris;
+import io.camelmcp.gateway.registry.ServerRegistry;
+import io.camelmcp.gateway.session.ClientContext;
+import io.camelmcp.gateway.session.UpstreamSession;
+import io.camelmcp.gateway.upstream.EventChunks;
+import io.camelmcp.gateway.upstream.SseEvent;
+import io.camelmcp.gateway.upstream.SseReader;
+import io.camelmcp.gateway.upstream.UpstreamClient;
+import io.camelmcp.gateway.upstream.UpstreamException;
+import io.camelmcp.gateway.upstream.UpstreamReply;
+import io.camelmcp.gateway.upstream.UpstreamSessions;
+
+/**
+ * {@code subscriptions/listen} (2026-07-28): one long-lived answer per subscription, acknowledged first with the
+ * subset of the filter the gateway honours, then the change notifications the client opted in to, each tagged with
+ * the subscription's id. List changes come from the merged catalogue (whatever revision its servers speak); resource
+ * updates from the owning server: the gateway subscribes in the client pool's upstream session
+ * ({@code resources/subscribe}) and reads that session's GET stream, one reader per (pool, server) whoever listens.
+ * Request-scoped notifications (progress, log messages) never go here.
+ */
+public class Subscriptions {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Subscriptions.class);
+    private static final byte[] KEEP_ALIVE = ":\n\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    /** Queued after a subscription's last message: its answer ends there. */
+    private static final byte[] END = new byte[0];
+
+    private final ServerRegistry registry;
+    private final UpstreamSessions upstreams;
+    private final UpstreamClient client;
+    private final JsonRpc json;
+    private final Duration timeout;
+    private final Duration keepAlive;
+    private final Set<Listen> listens = new CopyOnWriteArraySet<>();
+    /** The upstream GET streams read for resource updates, by pool session and server. */
+    private final Map<String, UpstreamReply> readers = new ConcurrentHashMap<>();
+
+    public Subscriptions(ServerRegistry registry, UpstreamSessions upstreams, UpstreamClient client, JsonRpc json,
+                         Duration timeout, Duration keepAlive) {
+        this.registry = registry;
+        this.upstreams = upstreams;
+        this.client = client;
+        this.json = json;
+        this.timeout = timeout;
+        this.keepAlive = keepAlive;
+    }
+
+    /** One open subscription: what it asked for, where its notifications queue. */
+    private final class Listen {
+        final JsonNode id;
+        final ClientContext client;
+        final boolean tools;
+        final boolean prompts;
+        final boolean resources;
+        final Set<String> uris;
+        final BlockingQueue<byte[]> queue = new LinkedBlockingQueue<>();
+
+        Listen(JsonNode id, ClientContext client, boolean tools, boolean prompts, boolean resources, Set<String> uris) {
+            this.id = id;
+            this.client = client;
+            this.tools = tools;
+            this.prompts = prompts;
+            this.resources = resources;
+            this.uris = uris;
+        }
+
+        void send(ObjectNode notification) {
+            ObjectNode params = notification.has("params") ? (ObjectNode) notification.get("params")
+                    : notification.putObject("params");
+            ObjectNode meta = params.has("_meta") ? (ObjectNode) params.get("_meta") : params.putObject("_meta");
+            meta.set(StatelessFamily.META_SUBSCRIPTION_ID, id);
+            queue.add(EventChunks.frame(null, json.write(notification)));
+        }
+    }
+
+    /** subscriptions/listen: acknowledged at once, then the notifications the client opted in to, until it closes. */
+    public Answer listen(Exchange exchange, @ExchangeProperty(McpExchange.MESSAGE) JsonRpcMessage msg,
+                         @ExchangeProperty(McpExchange.CLIENT) ClientContext gs) {
+        JsonNode id = exchange.getProperty(McpExchange.CLIENT_REQUEST_ID, JsonNode.class);
+        JsonNode filter = msg.paramsObject().path("notifications");
+        if (!filter.isObject()) {
+            throw McpException.rpc(ErrorCodes.INVALID_PARAMS, "Invalid params: \"notifications\" must be an object", id);
+        }
+        Set<String> honoured = new java.util.LinkedHashSet<>();
+        JsonNode wanted = filter.path("resourceSubscriptions");
+        if (!wanted.isMissingNode() && !wanted.isArray()) {
+            throw McpException.rpc(ErrorCodes.INVALID_PARAMS, "Invalid params: \"resourceSubscriptions\" must be an array", id);
+        }
+        for (JsonNode uri : wanted) {
+            if (uri.isTextual() && subscribe(gs, uri.textValue())) {
+                honoured.add(uri.textValue());
+            }
+        }
+        Listen l = new Listen(id == null ? msg.id() : id, gs, filter.path("toolsListChanged").asBoolean(false),
+                filter.path("promptsListChanged").asBoolean(false), filter.path("resourcesListChanged").asBoolean(false),
+                honoured);
+        ObjectNode ack = JsonRpc.notification("notifications/subscriptions/acknowledged");
+        ObjectNode notifications = ack.putObject("params").putObject("notifications");
+        if (l.tools) {
+            notifications.put("toolsListChanged", true);
+        }
+        if (l.prompts) {
+            notifications.put("promptsListChanged", true);
+        }
+        if (l.resources) {
+            notifications.put("resourcesListChanged", true);
+        }
+        if (!wanted.isMissingNode()) {
+            ArrayNode uris = notifications.putArray("resourceSubscriptions");
+            honoured.forEach(uris::add);
+        }
+        l.send(ack);
+        listens.add(l);
+        return Answer.events(new ListenStream(l));
+    }
+
+    /** The gateway's merged lists changed ({@code notifications/tools/list_changed}, ...): every listener that asked. */
+    public void changed(String method) {
+        for (Listen l : listens) {
+            boolean wants = switch (method) {
+                case "notifications/tools/list_changed" -> l.tools;
+                case "notifications/prompts/list_changed" -> l.prompts;
+                case "notifications/resources/list_changed" -> l.resources;
+                default -> false;
+            };
+            if (wants) {
+                l.send(JsonRpc.notification(method));
+            }
+        }
+    }
+
+    /** Subscribes to a gateway URI at its owner, in the pool's upstream session; false when it cannot be. */
+    private boolean subscribe(ClientContext gs, String uri) {
+        RegistrySnapshot snap = registry.snapshot();
+        ResourceUris.Owned owned = ResourceUris.resolve(snap, uri);
+        if (owned == null || !owned.server().ready()) {
+            return false;
+        }
+        RegistrySnapshot.Entry server = owned.server();
+        ObjectNode req = JsonRpc.request(upstreams.nextId("subscribe"), "resources/subscribe");
+        req.putObject("params").put("uri", owned.uri());
+        try {
+            JsonNode answer = upstreams.call(gs, server.registration(), req, timeout);
+            if (answer.has("error")) {
+                LOG.info("'{}' refused the subscription to {}: {}", server.name(), owned.uri(), answer.get("error"));
+                return false;
+            }
+        } catch (UpstreamException e) {
+            LOG.info("Could not subscribe to {} at '{}': {}", owned.uri(), server.name(), e.getMessage());
+            return false;
+        }
+        read(gs, server);
+        return true;
+    }
+
+    /** Reads the pool's GET stream from a server (once per pool and server) for its resource updates. */
+    private void read(ClientContext gs, RegistrySnapshot.Entry server) {
+        String key = gs.sessionId() + '\n' + server.name();
+        if (readers.containsKey(key)) {
+            return;
+        }
+        UpstreamSession session = upstreams.sessionsOf(gs).stream().filter(s -> s.server().equals(server.name()))
+                .findFirst().orElse(null);
+        if (session == null) {
+            return;
+        }
+        UpstreamReply reply;
+        try {
+            reply = client.openStream(server.registration(), session, timeout);
+        } catch (UpstreamException e) {
+            LOG.info("No notification stream from '{}': {}", server.name(), e.getMessage());
+            return;
+        }
+        if (reply.status() != 200 || !reply.isEventStream() || readers.putIfAbsent(key, reply) != null) {
+            reply.discard();
+            return;
+        }
+        Thread.ofVirtual().name("mcp-subscriptions-" + server.name()).start(() -> {
+            try (SseReader events = new SseReader(reply.body())) {
+                SseEvent e;
+                while ((e = events.next()) != null) {
+                    if (!e.isMessage()) {
+                        continue;
+                    }
+                    JsonNode m = json.read(e.data());
+                    if (m != null && "notifications/resources/updated".equals(m.path("method").asText())) {
+                        String uri = ResourceUris.expose(server, m.path("params").path("uri").asText());
+                        for (Listen l : listens) {
+                            if (l.client.sessionId().equals(gs.sessionId()) && l.uris.contains(uri)) {
+                                ObjectNode out = JsonRpc.notification("notifications/resources/updated");
+                                out.putObject("params").put("uri", uri);
+                                l.send(out);
+                            }
+                        }
+                    }
+                }
+            } catch (IOException ex) {
+                LOG.debug("Notification stream of '{}' ended: {}", server.name(), ex.toString());
+            } finally {
+                readers.remove(key, reply);
+            }
+        });
+    }
+
+    /** The listen answer: the queued notifications as they come, a keep-alive comment when nothing does. */
+    private final class ListenStream extends EventChunks {
+        private final Listen listen;
+
+        ListenStream(Listen listen) {
+            this.listen = listen;
+        }
+
+        @Override
+        protected byte[] nextChunk() {
+            if (!listens.contains(listen)) {
+                return null;
+            }
+            try {
+                byte[] next = listen.queue.poll(keepAlive.toMillis(), TimeUnit.MILLISECONDS);
+                if (next == END) {
+                    listens.remove(listen);
+                    return null;
+                }
+                return next == null ? KEEP_ALIVE : next;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
+
+        @Override
+        public void close() {
+            listens.remove(listen);
+        }
+    }
+
+    /** How many subscriptions are open here (for operators and tests). */
+    public int open() {
+        return listens.size();
+    }
+
+    /** The gateway stops: every subscription gets its graceful end (a result for the listen request), then closes. */
+    public void close() {
+        List<Listen> all = new ArrayList<>(listens);
+        for (Listen l : all) {
+            ObjectNode result = json.object();
+            result.put("resultType", "complete");
+            result.putObject("_meta").set(StatelessFamily.META_SUBSCRIPTION_ID, l.id);
+            l.queue.add(EventChunks.frame(null, json.write(json.result(l.id, result))));
+            l.queue.add(END);
+        }
+    }
+}
