@@ -51,14 +51,18 @@ import java.util.concurrent.ConcurrentHashMap;
  * and messages, so a valid older message passes; what the older revision lacks is not flagged). A JSON-RPC batch
  * (an array, 2025-03-26) is checked element by element.
  *
- * <p>Beyond the schema, three rules its descriptions state but its types do not encode: a 2026 result's
+ * <p>Beyond the schema, the rules its descriptions state but its types do not encode: a 2026 result's
  * {@code resultType} is {@code "complete"} or {@code "input_required"} (the schema types it as any string), and
  * {@code "input_required"} only for a method whose response allows {@code InputRequiredResult}; an
  * {@code InputRequiredResult} has {@code inputRequests} or {@code requestState}; a method the revision defines
  * only as a part of other messages (2026: {@code elicitation/create}, {@code sampling/createMessage},
- * {@code roots/list}, which exist only inside {@code InputRequiredResult.inputRequests}) is not a message. One
- * tolerance: an error response's {@code "id": null} is accepted (JSON-RPC 2.0 §5 requires it when the id could not
- * be read; the MCP schema leaves the id out instead and types it string|integer).
+ * {@code roots/list}, which exist only inside {@code InputRequiredResult.inputRequests}) is not a message; and
+ * from JSON-RPC 2.0, a notification's method sent with an id, and a response with both result and error.
+ *
+ * <p>Two tolerances: where schema.json contradicts schema.ts, the source of truth, schema.ts wins (an elicitation
+ * answer may be 3.14: see {@code relaxPrimitiveUnions}); an error response's {@code "id": null} is accepted
+ * (JSON-RPC 2.0 §5 requires it when the id could not be read; the MCP schema leaves the id out instead and types
+ * it string|integer).
  */
 public final class McpSchemas {
 
@@ -164,13 +168,17 @@ public final class McpSchemas {
         private Revision(String name, String text) {
             this.name = name;
             this.iri = BASE + name + ".json";
+            JsonNode root;
             try {
-                this.defs = JSON.readTree(text).path("$defs");
+                root = JSON.readTree(text);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+            this.defs = root.path("$defs");
+            relaxPrimitiveUnions(defs, "");
+            String relaxed = root.toString();
             this.registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12,
-                    builder -> builder.schemas(Map.of(iri, text)).schemaRegistryConfig(SchemaRegistryConfig.builder()
+                    builder -> builder.schemas(Map.of(iri, relaxed)).schemaRegistryConfig(SchemaRegistryConfig.builder()
                             .pathType(PathType.JSON_PATH).locale(Locale.ENGLISH).build()));
             defs.properties().forEach(e -> {
                 JsonNode method = e.getValue().path("properties").path("method").path("const");
@@ -200,6 +208,34 @@ public final class McpSchemas {
                 return new Revision(name, new String(in.readAllBytes(), StandardCharsets.UTF_8));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
+            }
+        }
+
+        /**
+         * Where schema.ts has {@code string | number | boolean} (ElicitResult's content values, 2026's JSONValue),
+         * the generated schema.json says {@code ["string", "integer", "boolean"]}, and JSONValue loses its
+         * {@code null}: an elicitation answer of 3.14 to a NumberSchema, or a capability value 0.5 or null, is
+         * valid by schema.ts, the source of truth, so those type lists get "number" (and JSONValue "null") back.
+         * RequestId and ProgressToken ({@code ["string", "integer"]}) stay as they are: ids are integers by the
+         * spec text.
+         */
+        private static void relaxPrimitiveUnions(JsonNode node, String path) {
+            if (node.isObject()) {
+                JsonNode type = node.get("type");
+                if (type != null && type.isArray()) {
+                    Set<String> types = new LinkedHashSet<>();
+                    type.forEach(t -> types.add(t.asText()));
+                    if (types.containsAll(Set.of("string", "integer", "boolean"))) {
+                        types.remove("integer");
+                        types.add("number");
+                        if (path.startsWith("/JSONValue/")) types.add("null");
+                        var list = ((ObjectNode) node).putArray("type");
+                        types.forEach(list::add);
+                    }
+                }
+                node.properties().forEach(e -> relaxPrimitiveUnions(e.getValue(), path + "/" + e.getKey()));
+            } else if (node.isArray()) {
+                for (int i = 0; i < node.size(); i++) relaxPrimitiveUnions(node.get(i), path + "/" + i);
             }
         }
 

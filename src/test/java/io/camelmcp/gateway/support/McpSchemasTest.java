@@ -267,6 +267,30 @@ class McpSchemasTest {
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
+    @Test
+    void schemaTsWinsWhereTheGeneratedSchemaSaysIntegerForNumber() {
+        // schema.ts: content?: { [key: string]: string | number | boolean | string[] }; schema.json: integer
+        JsonNode answer = j("""
+                {"jsonrpc":"2.0","id":0,"result":{"action":"accept","content":{"n":3.14,"i":42,"b":true,"s":"x","a":["y"]}}}""");
+        assertThat(McpSchemas.problems(V2025_11_25, answer, "elicitation/create")).isEmpty();
+        assertThat(McpSchemas.problems(V2025_11_25, j("""
+                {"jsonrpc":"2.0","id":0,"result":{"action":"accept","content":{"o":{"no":1}}}}"""), "elicitation/create"))
+                .isNotEmpty();
+        JsonNode inputResponse = j("""
+                {"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"ask","requestState":"s",
+                 "inputResponses":{"k":{"action":"accept","content":{"n":0.5}}},%s}}""".formatted(META_2026));
+        assertThat(McpSchemas.problems(V2026_07_28, inputResponse, null)).isEmpty();
+        // schema.ts: JSONValue = string | number | boolean | null | JSONObject | JSONArray
+        JsonNode capabilities = j("""
+                {"jsonrpc":"2.0","id":"d","result":{"supportedVersions":["2026-07-28"],"resultType":"complete","ttlMs":0,
+                 "cacheScope":"private","capabilities":{"experimental":{"x":{"rate":0.5,"off":null,"list":[1.5,null]}}}}}""");
+        assertThat(McpSchemas.problems(V2026_07_28, capabilities, "server/discover")).isEmpty();
+        // ids stay integers
+        assertThat(McpSchemas.problems(V2026_07_28, j("""
+                {"jsonrpc":"2.0","id":1.5,"error":{"code":-32600,"message":"Invalid Request"}}"""), null))
+                .anyMatch(p -> p.contains("$.id"));
+    }
+
     // ------------------------------------------------------------------------------------------ conversations
 
     @Test
@@ -324,6 +348,20 @@ class McpSchemasTest {
         assertThat(conversations).hasSizeGreaterThan(10);
         assertThat(revisions).containsValues(V2026_07_28, V2025_11_25);
         conversations.forEach((key, messages) -> McpSchemas.assertValid(revisions.get(key), messages));
+    }
+
+    /** What recordingFetch (test-peers/driver-common.mjs) recorded in real conversations, both ways. */
+    @Test
+    void recordedConversationsAreValid() throws Exception {
+        for (String revision : List.of(V2025_11_25, V2026_07_28)) {
+            String name = revision.equals(V2025_11_25) ? "everything-" + revision : "ts2-" + revision;
+            JsonNode log = JSON.readTree(McpSchemasTest.class.getResource(
+                    "/mcp-schema/samples/recordingFetch-" + name + ".json"));
+            List<JsonNode> messages = new ArrayList<>();
+            log.forEach(messages::add);
+            assertThat(messages).hasSizeGreaterThan(20);
+            McpSchemas.assertValid(revision, messages);
+        }
     }
 
     private static JsonNode record(String dir, JsonNode message) {
