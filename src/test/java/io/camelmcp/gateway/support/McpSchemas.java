@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -136,9 +137,17 @@ public final class McpSchemas {
         StringBuilder sb = new StringBuilder()
                 .append(problems.size()).append(" schema problem(s) in ").append(messages.size())
                 .append(" MCP message(s) of revision ").append(revision).append(':');
-        for (String p : problems) sb.append("\n  ").append(p);
-        sb.append("\nmessages:");
-        for (int i = 0; i < messages.size(); i++) sb.append("\n  #").append(i).append(' ').append(messages.get(i));
+        Set<Integer> concerned = new TreeSet<>();
+        for (String p : problems) {
+            sb.append("\n  ").append(p);
+            concerned.add(Integer.parseInt(p.substring(1).split("\\D", 2)[0]));
+        }
+        sb.append("\nthe messages concerned:");
+        for (int i : concerned) {
+            String text = String.valueOf(messages.get(i));
+            if (text.length() > 4000) text = text.substring(0, 4000) + "… (" + text.length() + " chars)";
+            sb.append("\n  #").append(i).append(' ').append(text);
+        }
         throw new AssertionError(sb.toString());
     }
 
@@ -395,9 +404,9 @@ public final class McpSchemas {
                 return s;
             });
             List<Error> errors = schema.validate(instance.toString(), InputFormat.JSON);
-            List<String> out = new ArrayList<>(errors.size());
+            Set<String> out = new LinkedHashSet<>(); // the branches of an anyOf may say the same thing
             for (Error e : errors) out.add(def + " at " + e.getInstanceLocation() + ": " + e.getMessage());
-            return out;
+            return new ArrayList<>(out);
         }
     }
 }
