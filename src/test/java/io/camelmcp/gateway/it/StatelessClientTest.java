@@ -18,6 +18,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.camelmcp.gateway.support.FixtureServer;
+import io.camelmcp.gateway.support.McpSchemas;
 import io.camelmcp.gateway.support.Peers;
 import io.camelmcp.gateway.support.RawMcpClient;
 import io.camelmcp.gateway.support.ServerEverything;
@@ -74,6 +75,14 @@ class StatelessClientTest {
         return new RawMcpClient("http://127.0.0.1:" + port + "/mcp");
     }
 
+    /** Every message the test's requests and the gateway's answers put on the wire, in order. */
+    final List<JsonNode> conversation = new java.util.ArrayList<>();
+
+    @AfterEach
+    void everyMessageIsValidForTheRevision() {
+        McpSchemas.assertValid(V, conversation);
+    }
+
     @AfterEach
     void sessionClientsAreServedAsBefore() throws Exception {
         RawMcpClient other = client();
@@ -82,7 +91,7 @@ class StatelessClientTest {
     }
 
     HttpResponse<String> post(Object id, String method, String params, Map<String, String> headers) throws Exception {
-        return StatelessRequests.post("http://127.0.0.1:" + port + "/mcp", id, method, params, CAPS, headers);
+        return StatelessRequests.post("http://127.0.0.1:" + port + "/mcp", id, method, params, CAPS, headers, conversation);
     }
 
     HttpResponse<String> post(Object id, String method, String params) throws Exception {
@@ -206,7 +215,10 @@ class StatelessClientTest {
         String endpoint = "http://127.0.0.1:" + port + "/mcp";
         try (AutoCloseable sub = StatelessRequests.stream(endpoint, "sub-1", "subscriptions/listen",
                 "{\"notifications\":{\"toolsListChanged\":true,\"resourceSubscriptions\":[\"" + uri + "\",\"mcp-gateway://nobody/x\"]}}",
-                CAPS, received::add)) {
+                CAPS, m -> {
+                    received.add(m);
+                    conversation.add(StatelessRequests.record("in", m));
+                })) {
             org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> !received.isEmpty());
             JsonNode ack = received.get(0);
             assertThat(ack.path("method").asText()).isEqualTo("notifications/subscriptions/acknowledged");

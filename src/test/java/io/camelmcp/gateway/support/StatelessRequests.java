@@ -21,9 +21,31 @@ public final class StatelessRequests {
 
     public static HttpResponse<String> post(String endpoint, Object id, String method, String params, String capabilities,
                                             Map<String, String> headers) throws Exception {
+        return post(endpoint, id, method, params, capabilities, headers, null);
+    }
+
+    /**
+     * The same, adding the request and every message of its answer to {@code conversation} as
+     * {@code {dir: out|in, message}} records (for {@link McpSchemas#assertValid}).
+     */
+    public static HttpResponse<String> post(String endpoint, Object id, String method, String params, String capabilities,
+                                            Map<String, String> headers, List<JsonNode> conversation) throws Exception {
         Map<String, String> h = new HashMap<>();
         String body = build(id, method, params, capabilities, headers, h);
-        return new RawMcpClient(endpoint).post(body, h);
+        HttpResponse<String> r = new RawMcpClient(endpoint).post(body, h);
+        if (conversation != null) {
+            conversation.add(record("out", RawMcpClient.JSON.readTree(body)));
+            for (JsonNode m : RawMcpClient.messages(r)) {
+                conversation.add(record("in", m));
+            }
+        }
+        return r;
+    }
+
+    public static JsonNode record(String dir, JsonNode message) {
+        ObjectNode r = RawMcpClient.JSON.createObjectNode().put("dir", dir);
+        r.set("message", message);
+        return r;
     }
 
     /**
