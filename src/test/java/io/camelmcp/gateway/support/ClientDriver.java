@@ -24,6 +24,17 @@ public final class ClientDriver {
     }
 
     /**
+     * Runs test-peers/client-2026.mjs: the official TypeScript SDK v2 client pinned to 2026-07-28, playing its one
+     * conversation (discover, list, a call, progress, an elicitation through MRTR, a subscription); the JSON line has
+     * a "wire" of every message sent and received. Diagnostics go to target/client-2026.log.
+     */
+    public static JsonNode run2026(String url, String prefix, Map<String, String> env) throws IOException, InterruptedException {
+        java.io.File log = new java.io.File("target/client-2026.log");
+        return run(List.of("node", "test-peers/client-2026.mjs", url, prefix), "client-2026", env,
+                ProcessBuilder.Redirect.appendTo(log));
+    }
+
+    /**
      * Runs test-peers/replicas-driver.mjs: the same SDK client, each of its HTTP requests sent to replica A or B
      * by the script's fixed rules; the JSON line has a "log" of which replica served each request. The driver's
      * diagnostics go to target/replicas-driver-{scenario}.log.
