@@ -213,7 +213,8 @@ public class Catalog {
 
     private ServerCatalog read(ServerRegistration server, String view) throws UpstreamException {
         String key = key(server.name(), view);
-        ServerCatalog catalog = inOwnSession(server, view, listTimeout, (session, renewed) -> read(server, session, key));
+        ServerCatalog catalog = inOwnSession(server, view, listTimeout, (session, renewed) -> read(server, session, key,
+                views.getOrDefault(view, json.object())));
         catalogs.put(key, catalog);
         return catalog;
     }
@@ -230,12 +231,17 @@ public class Catalog {
     private <T> T inOwnSession(ServerRegistration server, String view, Duration timeout, InOwnSession<T> call)
             throws UpstreamException {
         String key = key(server.name(), view);
+        UpstreamSession used = null;
         try {
-            return call.call(managementSession(server, view, timeout), false);
+            used = managementSession(server, view, timeout);
+            return call.call(used, false);
         } catch (UpstreamException e) {
             dropManagement(key);
             if (e.httpStatus() != 404 && e.httpStatus() != 400) {
                 throw e;
+            }
+            if (e.httpStatus() == 400 && UpstreamSessions.isModern(used)) {
+                sessions.eras().forget(server); // a 2026-07-28 server that refuses a request may have changed era
             }
             return call.call(managementSession(server, view, timeout), true);
         }
@@ -254,8 +260,23 @@ public class Catalog {
     }
 
     private void ping(ServerRegistration server, UpstreamSession session, Duration timeout) throws UpstreamException {
+        if (UpstreamSessions.isModern(session)) {
+            // 2026-07-28 has no ping: server/discover is the health check, and says whether the server is still modern
+            if (!sessions.eras().discover(server, timeout).modern()) {
+                throw new UpstreamException(server.name(), "no longer answers server/discover as a 2026-07-28 server", 400, null);
+            }
+            return;
+        }
         ObjectNode req = JsonRpc.request(sessions.nextId("ping"), "ping");
         sessions.readResponse(server, client.post(server, session, json.write(req), timeout), req.get("id"));
+    }
+
+    /**
+     * The protocol revision a server speaks, as far as the gateway knows: {@code 2026-07-28} for a server that
+     * answered server/discover as a modern one, else the revision its initialize negotiated; null before it answered.
+     */
+    public String protocolVersion(String server) {
+        return sessions.eras().protocolVersion(server);
     }
 
     private static String key(String server, String view) {
@@ -266,12 +287,13 @@ public class Catalog {
         return key.substring(0, key.indexOf('\n'));
     }
 
-    private ServerCatalog read(ServerRegistration server, UpstreamSession session, String key) throws UpstreamException {
+    private ServerCatalog read(ServerRegistration server, UpstreamSession session, String key, JsonNode viewCaps)
+            throws UpstreamException {
         JsonNode caps = session.capabilities() == null ? json.object() : session.capabilities();
-        List<ObjectNode> tools = caps.has("tools") ? list(server, session, ListKind.TOOLS) : List.of();
-        List<ObjectNode> prompts = caps.has("prompts") ? list(server, session, ListKind.PROMPTS) : List.of();
-        List<ObjectNode> resources = caps.has("resources") ? list(server, session, ListKind.RESOURCES) : List.of();
-        List<ObjectNode> templates = caps.has("resources") ? list(server, session, ListKind.TEMPLATES) : List.of();
+        List<ObjectNode> tools = caps.has("tools") ? list(server, session, ListKind.TOOLS, viewCaps) : List.of();
+        List<ObjectNode> prompts = caps.has("prompts") ? list(server, session, ListKind.PROMPTS, viewCaps) : List.of();
+        List<ObjectNode> resources = caps.has("resources") ? list(server, session, ListKind.RESOURCES, viewCaps) : List.of();
+        List<ObjectNode> templates = caps.has("resources") ? list(server, session, ListKind.TEMPLATES, viewCaps) : List.of();
         if (key.equals(key(server.name(), BASE))) {
             // one listener per server: a list change re-reads every view, so other views' sessions need no stream
             listen(server, session, caps, key);
@@ -279,10 +301,11 @@ public class Catalog {
         return new ServerCatalog(server, caps, tools, prompts, resources, templates, Instant.now());
     }
 
-    private List<ObjectNode> list(ServerRegistration server, UpstreamSession session, ListKind kind)
+    /** A list, all pages; from a modern server with the envelope of the view's capabilities (its items hold no 2026-only members). */
+    private List<ObjectNode> list(ServerRegistration server, UpstreamSession session, ListKind kind, JsonNode viewCaps)
             throws UpstreamException {
         return Paging.listAll(server.name(), kind.method, kind.field, sessions,
-                req -> sessions.readResponse(server, client.post(server, session, json.write(req), listTimeout), req.get("id")));
+                req -> sessions.readResponse(server, sessions.post(server, session, req, viewCaps, listTimeout), req.get("id")));
     }
 
     private UpstreamSession managementSession(ServerRegistration server, String view, Duration timeout)

@@ -44,6 +44,8 @@ public class Forwarder {
     private final ServerMessages serverMessages;
     private final ClientStreams streams;
     private final java.time.Duration streamAfter;
+    /** A 2025 client's answers from 2026-07-28 servers (2026-only members off, MRTR carried out for the client). */
+    private final io.camelmcp.gateway.relay.InputRequiredRelay modern;
 
     /**
      * @param streamAfter how long an upstream's SSE answer may take to bring its response, as its first message,
@@ -58,6 +60,8 @@ public class Forwarder {
         this.discovery = discovery;
         this.deadline = deadline;
         this.serverMessages = serverMessages;
+        this.modern = new io.camelmcp.gateway.relay.InputRequiredRelay(upstreams, json, serverMessages, streams, deadline,
+                discovery::refreshSoon);
     }
 
     /** The upstream's answer to the forwarded request, between the send step and the answer steps. */
@@ -66,6 +70,8 @@ public class Forwarder {
     public static final String RUNNING = McpExchange.RUNNING;
     /** Whether the upstream answered with an SSE stream (HTTP 200): what forward.yaml branches on. */
     public static final String STREAMED = "mcpUpstreamStreamed";
+    /** The headers a route set for the upstream, kept for the retries of a call to a 2026-07-28 server. */
+    private static final String UPSTREAM_HEADERS = "mcpUpstreamHeaders";
 
     /**
      * Before the send step: a server known to be unreachable (its last probe or health check failed) or held by its
@@ -90,9 +96,13 @@ public class Forwarder {
                      @ExchangeProperty(McpExchange.TARGET) RegistrySnapshot.Entry server) {
         exchange.setProperty(RUNNING, serverMessages.started(session, server, msg));
         UpstreamReply reply;
+        Map<String, String> headers = routeHeaders(exchange.getMessage());
+        if (!headers.isEmpty()) {
+            exchange.setProperty(UPSTREAM_HEADERS, headers);
+        }
         try {
-            reply = upstreams.send(session, server.registration(), json.write(msg.raw()), deadline.timeout(),
-                    routeHeaders(exchange.getMessage()));
+            // the tree itself: to a 2026-07-28 server it goes with its per-request envelope written into it
+            reply = upstreams.send(session, server.registration(), msg.raw(), deadline.timeout(), headers);
         } catch (UpstreamException e) {
             LOG.warn("Call to MCP server '{}' failed: {}", server.name(), e.getMessage());
             if (e.isTimeout()) {
@@ -114,6 +124,9 @@ public class Forwarder {
                        @ExchangeProperty(McpExchange.CLIENT) ClientContext session,
                        @ExchangeProperty(McpExchange.TARGET) RegistrySnapshot.Entry server,
                        @ExchangeProperty(REPLY) UpstreamReply reply) {
+        if (modern.applies(session, server)) {
+            return modernAnswer(exchange, msg, session, server, reply);
+        }
         ServerMessages.Running running = (ServerMessages.Running) exchange.removeProperty(RUNNING); // the stream's now
         exchange.removeProperty(REPLY);
         SseRelay relay = new SseRelay(server.name(), reply.body(), msg.id(), json,
@@ -136,6 +149,9 @@ public class Forwarder {
                      @ExchangeProperty(McpExchange.CLIENT) ClientContext session,
                      @ExchangeProperty(McpExchange.TARGET) RegistrySnapshot.Entry server,
                      @ExchangeProperty(REPLY) UpstreamReply reply) {
+        if (modern.applies(session, server)) {
+            return modernAnswer(exchange, msg, session, server, reply);
+        }
         exchange.removeProperty(REPLY);
         finish(exchange);
         byte[] body;
@@ -163,6 +179,19 @@ public class Forwarder {
         }
         LOG.warn("MCP server '{}' answered HTTP {}", server.name(), reply.status());
         throw unavailable(msg, server, "answered HTTP " + reply.status());
+    }
+
+    /**
+     * A 2025 client's answer from a 2026-07-28 server, JSON or SSE: see {@link io.camelmcp.gateway.relay.InputRequiredRelay}.
+     * A complete result first is one JSON object; anything else (progress, input asked of the client) an SSE stream.
+     */
+    @SuppressWarnings("unchecked")
+    private Answer modernAnswer(Exchange exchange, JsonRpcMessage msg, ClientContext session, RegistrySnapshot.Entry server,
+                                UpstreamReply reply) {
+        exchange.removeProperty(REPLY);
+        finish(exchange); // a 2026-07-28 request is cancelled by closing its stream, not by a notification
+        Map<String, String> headers = exchange.getProperty(UPSTREAM_HEADERS, Map.of(), Map.class);
+        return modern.answer(session, server, msg, reply, headers, exchange.getProperty(McpExchange.BATCH) != null);
     }
 
     /**
@@ -342,6 +371,7 @@ public class Forwarder {
 
     /** What the gateway itself sets on every upstream request: a route cannot replace it. */
     private static final java.util.Set<String> OWN_HEADERS = java.util.Set.of("mcp-session-id", "mcp-protocol-version",
+            "mcp-method", "mcp-name",
             "content-type", "content-length", "accept", "host", "connection", "transfer-encoding", "last-event-id");
 
     /**

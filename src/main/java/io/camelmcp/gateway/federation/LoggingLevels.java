@@ -92,6 +92,9 @@ public class LoggingLevels {
     }
 
     private void send(ClientContext gs, ServerRegistration server, String level) {
+        if (upstreams.isModern(server)) {
+            return; // a 2026-07-28 server gets the level with each request (_meta io.modelcontextprotocol/logLevel)
+        }
         ObjectNode req = JsonRpc.request(upstreams.nextId("log"), "logging/setLevel");
         req.putObject("params").put("level", level);
         try {

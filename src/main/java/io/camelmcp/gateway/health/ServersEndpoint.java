@@ -40,6 +40,8 @@ public class ServersEndpoint {
         m.put("source", e.registration().source());
         m.put("ready", s.ready());
         m.put("reason", s.reason());
+        // the MCP revision spoken with it: 2026-07-28 (found with server/discover) or the one initialize negotiated
+        m.put("protocolVersion", catalog.protocolVersion(e.name()));
         // a ready server's message is about what it serves now (conflicts change with the other servers)
         m.put("message", s.ready() ? r.describe() : s.message());
         // what is served right now, from the merged catalogue (conflicts depend on the other servers)

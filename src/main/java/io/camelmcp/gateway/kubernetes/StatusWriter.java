@@ -182,6 +182,10 @@ public class StatusWriter implements AutoCloseable {
         status.set("conditions", ready(before, ready, reason, message, s.generation()));
         status.put("discoveredTools", tools);
         status.put("discoveredResources", resources);
+        String revision = s.server() == null ? null : catalog.protocolVersion(s.server());
+        if (revision != null) {
+            status.put("protocolVersion", revision);
+        }
         status.put("observedGeneration", s.generation());
         return status;
     }

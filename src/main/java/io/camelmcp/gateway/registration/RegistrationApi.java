@@ -250,6 +250,7 @@ public class RegistrationApi {
                 : ServerStatus.pending();
         out.put("ready", s.ready());
         out.put("reason", s.reason());
+        out.put("protocol_version", e != null ? catalog.protocolVersion(name) : null);
         Catalog.Report report = s.ready() ? catalog.report(name) : null;
         out.put("message", report != null ? report.describe() : s.message());
         out.put("tool_count", report != null ? report.tools() : 0);

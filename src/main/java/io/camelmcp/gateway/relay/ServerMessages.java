@@ -54,6 +54,8 @@ public class ServerMessages {
     private final SecureRandom random = new SecureRandom();
 
     private final ReplicaBus bus;
+    /** Inputs modern servers asked for, sent to 2025 clients as server requests (MRTR bridging). */
+    private final InputRequests inputRequests;
 
     public ServerMessages(UpstreamSessions upstreams, ServerRegistry registry, RelayStores stores, JsonRpc json,
                           Duration requestTtl, ReplicaBus bus) {
@@ -64,6 +66,12 @@ public class ServerMessages {
         this.stores = stores;
         this.json = json;
         this.requestTtl = requestTtl;
+        this.inputRequests = new InputRequests(stores, bus, requestTtl);
+    }
+
+    /** The inputs modern servers asked for that 2025 clients are answering (see {@link InputRequiredRelay}). */
+    public InputRequests inputRequests() {
+        return inputRequests;
     }
 
     // ---- requests going up ------------------------------------------------------------------------------
@@ -235,7 +243,7 @@ public class ServerMessages {
     }
 
     /** Why a client cannot take a server request, or null when it can. */
-    static String unsupported(JsonNode caps, String method, JsonNode params) {
+    public static String unsupported(JsonNode caps, String method, JsonNode params) {
         switch (method) {
             case "ping":
                 return null;
@@ -277,6 +285,10 @@ public class ServerMessages {
         if (ref == null) {
             throw McpException.http(400, ErrorCodes.INVALID_REQUEST,
                     "No pending server request with id " + msg.id() + " in this session (unknown, answered or expired)");
+        }
+        if (ref.isAwaitedInput()) {
+            inputRequests.answered(ref, msg.id().textValue(), msg.raw()); // the call retries with it
+            return Answer.accepted();
         }
         RegistrySnapshot.Entry server = registry.snapshot().server(ref.server());
         stores.gatewayIds().remove(ref.upstreamKey());

@@ -5,7 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 /**
  * One message between replicas, written as JSON.
  *
- * @param type      {@link #ENDED}, {@link #STREAM}, {@link #OPENED}, {@link #CANCELLED} or one of a call's MRTR messages
+ * @param type      {@link #ENDED}, {@link #STREAM}, {@link #OPENED}, {@link #CANCELLED}, {@link #INPUT_ANSWERED} or one of a call's
+ *                  MRTR messages
  * @param from      the replica that sent it
  * @param sessionId the gateway session it is about
  * @param server    the upstream server it is about, or null
@@ -21,6 +22,11 @@ public record ReplicaMessage(String type, String from, String sessionId, String 
     public static final String OPENED = "opened";
     /** A client's notifications/cancelled ({@code data}) for a request no replica it reached knows it runs. */
     public static final String CANCELLED = "cancelled";
+    /**
+     * A client's answer ({@code data}: {@code id}, the gateway's id, and {@code response}) to an input a modern
+     * server asked for, taken on a replica other than the one waiting for it.
+     */
+    public static final String INPUT_ANSWERED = "input-answered";
 
     /** A 2026-07-28 client's retry ({@code data}: call, token, clientId, inputResponses) of a call {@code server} runs... */
     public static final String RESUME = "resume";

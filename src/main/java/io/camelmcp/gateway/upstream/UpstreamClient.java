@@ -85,6 +85,29 @@ public class UpstreamClient implements AutoCloseable {
         return send(server, request, timeout);
     }
 
+    /**
+     * POSTs one request to a modern (2026-07-28) server: no session, the revision in {@code MCP-Protocol-Version},
+     * the method in {@code Mcp-Method} and, for tools/call, resources/read and prompts/get, the name or URI in
+     * {@code Mcp-Name} (see {@link ModernRequests#headerValue}). These are set after a route's headers: a route
+     * cannot change what the server checks against the body.
+     */
+    public UpstreamReply postModern(ServerRegistration server, byte[] body, String method, String name, Duration timeout,
+                                    java.util.Map<String, String> extraHeaders) throws UpstreamException {
+        HttpPost request = new HttpPost(server.url());
+        server.headers().forEach(request::setHeader);
+        extraHeaders.forEach(request::setHeader);
+        request.setHeader("MCP-Protocol-Version", ModernRequests.VERSION);
+        if (method != null) {
+            request.setHeader("Mcp-Method", method);
+        }
+        if (name != null) {
+            request.setHeader("Mcp-Name", ModernRequests.headerValue(name));
+        }
+        request.setHeader("Accept", ACCEPT);
+        request.setEntity(new ByteArrayEntity(body, JSON));
+        return send(server, request, timeout);
+    }
+
     /** Opens the session's standalone server-to-client stream (GET); the reply body is an SSE stream. */
     public UpstreamReply openStream(ServerRegistration server, UpstreamSession session, Duration connectTimeout)
             throws UpstreamException {

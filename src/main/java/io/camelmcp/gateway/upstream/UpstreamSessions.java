@@ -45,6 +45,8 @@ public class UpstreamSessions {
     private final Duration closeTimeout;
     private final List<java.util.function.BiConsumer<ClientContext, ServerRegistration>> onOpened =
             new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Which servers speak 2026-07-28 (server/discover) and which the session-based revisions. */
+    private final UpstreamEras eras;
 
     public UpstreamSessions(UpstreamClient client, SessionStore store, JsonRpc json, JsonNode gatewayInfo) {
         this(client, store, json, gatewayInfo, Duration.ofSeconds(30), Duration.ofSeconds(5));
@@ -63,6 +65,23 @@ public class UpstreamSessions {
         this.gatewayInfo = gatewayInfo;
         this.deliverTimeout = deliverTimeout;
         this.closeTimeout = closeTimeout;
+        this.eras = new UpstreamEras(client, json, gatewayInfo);
+    }
+
+    /** What the gateway knows of each server's era (for status, and the catalogue's health check). */
+    public UpstreamEras eras() {
+        return eras;
+    }
+
+    /** Whether an upstream session is with a modern (2026-07-28) server: stateless, no session id, no streams of its own. */
+    public static boolean isModern(UpstreamSession session) {
+        return session != null && ModernRequests.VERSION.equals(session.protocolVersion());
+    }
+
+    /** Whether the server is known to speak 2026-07-28. */
+    public boolean isModern(ServerRegistration server) {
+        UpstreamEras.Era e = eras.known(server);
+        return e != null && e.modern();
     }
 
     /** Reopens a stream of the client's session with a server after an event; null when it cannot. */
@@ -104,11 +123,46 @@ public class UpstreamSessions {
     }
 
     /**
-     * Opens an MCP session with a server: initialize, then notifications/initialized.
-     * Capabilities are those the gateway can relay for its client.
+     * Opens an MCP session with a server. A server not probed yet is probed first ({@code server/discover}, once per
+     * server, not per session): with a modern (2026-07-28) server there is nothing to open, the session is a record
+     * (no id, the server's capabilities from its DiscoverResult) so that the rest of the gateway treats both eras
+     * alike. With a legacy one: initialize, then notifications/initialized; capabilities are those the gateway can
+     * relay for its client. A legacy server that refuses initialize with an UnsupportedProtocolVersion error naming
+     * 2026-07-28 changed era: it is probed again.
      */
     public UpstreamSession open(ServerRegistration server, JsonNode capabilities, JsonNode clientInfo, Duration timeout)
             throws UpstreamException {
+        UpstreamEras.Era era = eras.known(server);
+        if (era == null) {
+            era = eras.discover(server, timeout);
+        }
+        if (era.modern()) {
+            return modernSession(server, era);
+        }
+        try {
+            UpstreamSession opened = initialize(server, capabilities, clientInfo, timeout);
+            eras.legacy(server, opened.protocolVersion());
+            return opened;
+        } catch (UpstreamException e) {
+            if (e.httpStatus() == 400 && e.getMessage() != null && e.getMessage().contains("-32022")) {
+                eras.forget(server);
+                UpstreamEras.Era again = eras.discover(server, timeout);
+                if (again.modern()) {
+                    LOG.info("MCP server '{}' now speaks {}", server.name(), ModernRequests.VERSION);
+                    return modernSession(server, again);
+                }
+            }
+            throw e;
+        }
+    }
+
+    private static UpstreamSession modernSession(ServerRegistration server, UpstreamEras.Era era) {
+        return new UpstreamSession(server.name(), null, ModernRequests.VERSION, era.capabilities());
+    }
+
+    /** initialize, then notifications/initialized: a session with a session-based (2025) server. */
+    private UpstreamSession initialize(ServerRegistration server, JsonNode capabilities, JsonNode clientInfo,
+                                       Duration timeout) throws UpstreamException {
         ObjectNode req = JsonRpc.request(nextId("init"), "initialize");
         ObjectNode params = req.putObject("params");
         params.put("protocolVersion", upstreamFamily.upstreamVersion());
@@ -242,6 +296,11 @@ public class UpstreamSessions {
         if (session == null) {
             return 0;
         }
+        if (isModern(session)) {
+            // a 2026-07-28 server takes no answers (MRTR retries instead), no notifications/cancelled (closing the
+            // request's stream is the cancellation) and no roots list_changed over HTTP
+            return 0;
+        }
         try {
             UpstreamReply reply = client.post(server, session, body, deliverTimeout);
             reply.discard();
@@ -265,36 +324,158 @@ public class UpstreamSessions {
     public UpstreamReply send(ClientContext gs, ServerRegistration server, byte[] body, Duration timeout,
                               java.util.Map<String, String> headers) throws UpstreamException {
         UpstreamSession session = sessionFor(gs, server, timeout);
+        if (isModern(session)) {
+            try {
+                return send(gs, server, (ObjectNode) json.read(body), timeout, headers);
+            } catch (IOException | ClassCastException e) {
+                throw new UpstreamException(server.name(), "not a JSON-RPC message: " + e.getMessage(), 0, e);
+            }
+        }
+        return sendLegacy(gs, server, session, body, null, timeout, headers);
+    }
+
+    /**
+     * Sends a request (the JSON tree the routes forward) in the client's upstream session. To a modern (2026-07-28)
+     * server it goes with its envelope ({@link #envelope}, written into the tree) and the Mcp-Method and Mcp-Name
+     * headers, no session; to a legacy one as it is, re-initialising once if the server forgot the session. A reply
+     * that says the server changed era (a modern server answering 400 without a modern error; a legacy one answering
+     * UnsupportedProtocolVersion naming 2026-07-28) has the server probed again and the request sent once more.
+     */
+    public UpstreamReply send(ClientContext gs, ServerRegistration server, ObjectNode message, Duration timeout,
+                              java.util.Map<String, String> headers) throws UpstreamException {
+        UpstreamSession session = sessionFor(gs, server, timeout);
+        if (!isModern(session)) {
+            return sendLegacy(gs, server, session, json.write(message), message, timeout, headers);
+        }
+        UpstreamReply reply = postModern(gs, server, message, timeout, headers);
+        if (!leftModern(reply)) {
+            return reply;
+        }
+        LOG.info("MCP server '{}' no longer takes 2026-07-28 requests (HTTP {}); probing it again", server.name(), reply.status());
+        eras.forget(server);
+        session = sessionFor(gs, server, timeout, session);
+        return isModern(session) ? postModern(gs, server, message, timeout, headers)
+                : sendLegacy(gs, server, session, json.write(message), message, timeout, headers);
+    }
+
+    private UpstreamReply postModern(ClientContext gs, ServerRegistration server, ObjectNode message, Duration timeout,
+                                     java.util.Map<String, String> headers) throws UpstreamException {
+        envelope(gs, message);
+        String method = message.path("method").asText(null);
+        return client.postModern(server, json.write(message), method, ModernRequests.name(method, message.get("params")),
+                timeout, headers);
+    }
+
+    /**
+     * Writes the per-request envelope of a client's request to a modern server into it: the revision, what the
+     * gateway relays of the client's capabilities, the client's info (else the gateway's), the logging level the
+     * client set in its session. Other {@code _meta} members (the progress token) stay.
+     */
+    public void envelope(ClientContext gs, ObjectNode message) {
+        JsonNode info = gs.clientInfo() != null && gs.clientInfo().isObject() ? gs.clientInfo() : gatewayInfo;
+        ModernRequests.envelope(message, upstreamCapabilities(gs), info,
+                gs.sessionId() == null ? null : store.loggingLevel(gs.sessionId()));
+    }
+
+    /**
+     * Posts a request the gateway makes in one of its own upstream sessions (the catalogue's): to a modern server
+     * with the envelope of the given capabilities and the gateway's info.
+     */
+    public UpstreamReply post(ServerRegistration server, UpstreamSession session, ObjectNode request,
+                              JsonNode capabilities, Duration timeout) throws UpstreamException {
+        if (!isModern(session)) {
+            return client.post(server, session, json.write(request), timeout);
+        }
+        ModernRequests.envelope(request, capabilities == null ? json.object() : capabilities, gatewayInfo, null);
+        String method = request.path("method").asText(null);
+        return client.postModern(server, json.write(request), method, ModernRequests.name(method, request.get("params")),
+                timeout, java.util.Map.of());
+    }
+
+    /**
+     * A modern server's 400 whose body is not a modern JSON-RPC error (the transport's backward-compatibility rule,
+     * read the other way): it no longer speaks 2026-07-28. The body stays readable for whoever gets the reply.
+     */
+    private boolean leftModern(UpstreamReply reply) {
+        if (reply.status() != 400) {
+            return false;
+        }
+        try {
+            JsonNode msg = json.read(reply.readAll());
+            JsonNode error = msg == null ? null : msg.get("error");
+            if (error == null) {
+                return true;
+            }
+            int code = error.path("code").asInt();
+            if (code == ModernRequests.UNSUPPORTED_VERSION) {
+                return !ModernRequests.supportsModern(error);
+            }
+            // modern errors, and JSON-RPC's own (-32602 for a missing envelope member), are the server's answer
+            return code > -32000 || code < -32019;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    private UpstreamReply sendLegacy(ClientContext gs, ServerRegistration server, UpstreamSession session, byte[] body,
+                                     ObjectNode message, Duration timeout, java.util.Map<String, String> headers)
+            throws UpstreamException {
         UpstreamReply reply = client.post(server, session, body, timeout, headers);
-        if (session.sessionId() != null && isExpiredSession(reply)) {
-            LOG.info("Upstream '{}' no longer knows session {}; re-initialising", server.name(), shortId(session.sessionId()));
-            session = sessionFor(gs, server, timeout, session);
-            reply = client.post(server, session, body, timeout, headers);
+        if (session.sessionId() != null) {
+            Expired expired = expiredSession(reply);
+            if (expired == Expired.MODERN) {
+                LOG.info("MCP server '{}' refused revision {} naming 2026-07-28; probing it again", server.name(),
+                        session.protocolVersion());
+                eras.forget(server);
+            } else if (expired == Expired.SESSION) {
+                LOG.info("Upstream '{}' no longer knows session {}; re-initialising", server.name(), shortId(session.sessionId()));
+            }
+            if (expired != Expired.NO) {
+                session = sessionFor(gs, server, timeout, session);
+                if (isModern(session)) {
+                    ObjectNode m = message != null ? message : readObject(server, body);
+                    return postModern(gs, server, m, timeout, headers);
+                }
+                reply = client.post(server, session, body, timeout, headers);
+            }
         }
         return reply;
     }
 
-    private static boolean isExpiredSession(UpstreamReply reply) {
+    private ObjectNode readObject(ServerRegistration server, byte[] body) throws UpstreamException {
+        try {
+            return (ObjectNode) json.read(body);
+        } catch (IOException | ClassCastException e) {
+            throw new UpstreamException(server.name(), "not a JSON-RPC message: " + e.getMessage(), 0, e);
+        }
+    }
+
+    private enum Expired { NO, SESSION, MODERN }
+
+    private static Expired expiredSession(UpstreamReply reply) {
         if (reply.status() == 404) {
             reply.discard();
-            return true;
+            return Expired.SESSION;
         }
         if (reply.status() == 400) {
             // TypeScript-SDK servers (server-everything) answer 400 "Bad Request: No valid session ID provided"
             try {
                 String text = new String(reply.readAll(), StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
-                return text.contains("session");
+                if (text.contains("-32022") && text.contains(ModernRequests.VERSION)) {
+                    return Expired.MODERN; // restarted as a 2026-07-28 server
+                }
+                return text.contains("session") ? Expired.SESSION : Expired.NO;
             } catch (IOException e) {
-                return false;
+                return Expired.NO;
             }
         }
-        return false;
+        return Expired.NO;
     }
 
     /** Sends a request the gateway itself makes in the client's upstream session and returns the response object. */
     public JsonNode call(ClientContext gs, ServerRegistration server, ObjectNode request, Duration timeout)
             throws UpstreamException {
-        UpstreamReply reply = send(gs, server, json.write(request), timeout);
+        UpstreamReply reply = send(gs, server, request, timeout, java.util.Map.of());
         return readResponse(server, reply, request.get("id"));
     }
 
@@ -339,8 +520,8 @@ public class UpstreamSessions {
      */
     public void cancel(ClientContext gs, ServerRegistration server, JsonNode requestId, String reason) {
         UpstreamSession session = store.upstream(gs.sessionId(), server.name());
-        if (session == null) {
-            return;
+        if (session == null || isModern(session)) {
+            return; // a 2026-07-28 server: the gateway closed the request's stream, which is the cancellation
         }
         ObjectNode note = JsonRpc.notification("notifications/cancelled");
         ObjectNode params = note.putObject("params");
@@ -359,6 +540,9 @@ public class UpstreamSessions {
     /** Ends upstream sessions in the background (DELETE), e.g. when the client ended its session. */
     public void closeQuietly(ServerRegistration server, List<UpstreamSession> sessions) {
         for (UpstreamSession s : sessions) {
+            if (s.sessionId() == null) {
+                continue; // nothing to end (a modern server has no sessions)
+            }
             Thread.ofVirtual().name("mcp-close-" + server.name()).start(() -> {
                 try {
                     client.delete(server, s, closeTimeout);
