@@ -4,6 +4,7 @@
 //
 // Usage: node test-peers/client-driver.mjs <mcpUrl> <toolPrefix> <scenario>
 //   scenarios: list | elicit | url-elicit | sample | roots | progress | cancel | logging | task | concurrent-elicit
+//              | modern (a 2026-07-28 upstream: test-peers/modern-server.mjs under <toolPrefix>)
 //   env: ELICIT=accept|decline|cancel (default accept)
 //        PREFIXES=a_,b_ (concurrent-elicit only; default: <toolPrefix>; "," means two calls with "")
 //        DRIVER_TIMEOUT_MS (default 30000)
@@ -419,6 +420,59 @@ const scenarios = {
     };
   },
 
+  // a 2026-07-28 upstream (test-peers/modern-server.mjs) behind the gateway, its tools under <toolPrefix>, seen by
+  // this 2025-11-25 client: plain calls, MRTR elicitation and sampling answered by the handlers above, progress,
+  // a resource, a prompt, and the two MRTR failures (too many rounds, a refused requestState)
+  async modern() {
+    const out = {};
+    out.add = textOf(await callTool(tool("add"), { a: 2, b: 3 }));
+    const timings = [];
+    for (let i = 0; i < 20; i++) {
+      const t = performance.now();
+      await callTool(tool("add"), { a: i, b: 1 });
+      timings.push(performance.now() - t);
+    }
+    timings.sort((x, y) => x - y);
+    out.addMs = { median: timings[10], min: timings[0], max: timings[19] };
+    const ask = await callTool(tool("ask"), { question: "Favourite colour?" }, { timeout: TIMEOUT_MS });
+    out.ask = { text: textOf(ask), raw: ask };
+    out.elicitations = elicitationSummary();
+    out.sample = textOf(await callTool(tool("sample"), { prompt: "hi" }, { timeout: TIMEOUT_MS }));
+    out.samplingRequests = rec.sampling.length;
+    const progress = [];
+    const slow = await callTool(tool("slow"), { n: 3 }, {
+      onprogress: (p) => progress.push({ progress: p.progress, total: p.total, message: p.message }),
+      timeout: TIMEOUT_MS,
+    });
+    out.slow = { text: textOf(slow), progress };
+    const resources = await client.listResources();
+    const greeting = resources.resources.find((r) => r.uri.includes("greeting"));
+    out.resourceUri = greeting?.uri ?? null;
+    if (greeting) {
+      const read = await client.readResource({ uri: greeting.uri });
+      out.resource = read;
+    }
+    const prompts = await client.listPrompts();
+    out.prompts = prompts.prompts.map((p) => p.name);
+    const greet = prompts.prompts.find((p) => p.name.endsWith("greet"));
+    if (greet) out.prompt = await client.getPrompt({ name: greet.name, arguments: { name: "Ada" } });
+    try {
+      await client.setLoggingLevel("info");
+    } catch (e) {
+      out.setLevelError = errInfo(e);
+    }
+    out.meta = JSON.parse(textOf(await callTool(tool("echo-meta"), {}, { onprogress: () => {} })));
+    for (const name of ["loop", "stale"]) {
+      try {
+        const r = await callToolRaw(tool(name), {}, { timeout: TIMEOUT_MS });
+        out[name] = { errored: false, result: r };
+      } catch (e) {
+        out[name] = { errored: true, error: errInfo(e) };
+      }
+    }
+    return out;
+  },
+
   async "concurrent-elicit"() {
     const prefixes = (process.env.PREFIXES ?? toolPrefix).split(",").map((s) => s.trim());
     // hold the answers until all elicitations are outstanding (max 3 s) to prove real concurrency
@@ -472,6 +526,7 @@ const requiredTools = {
   logging: ["toggle-simulated-logging"],
   task: ["simulate-research-query"],
   "concurrent-elicit": [],
+  modern: ["add", "ask", "slow"],
 };
 
 // ---------------------------------------------------------------------------------------------

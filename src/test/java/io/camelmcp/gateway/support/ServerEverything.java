@@ -43,6 +43,14 @@ public final class ServerEverything implements AutoCloseable {
                 PAGED.toString());
     }
 
+    /**
+     * test-peers/modern-server.mjs: a 2026-07-28-only server (TypeScript SDK v2; initialize is refused with -32022),
+     * or, with {@code legacy} "stateless", a dual-era one.
+     */
+    public static ServerEverything modern(String legacy) throws IOException, InterruptedException {
+        return start(java.util.Map.of("LEGACY", legacy), "test-peers/modern-server.mjs");
+    }
+
     private static ServerEverything start(java.util.Map<String, String> env, String... script)
             throws IOException, InterruptedException {
         if (!Files.exists(Path.of(script[0]))) {

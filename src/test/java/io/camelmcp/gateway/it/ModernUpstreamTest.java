@@ -1,0 +1,198 @@
+package io.camelmcp.gateway.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.camelmcp.gateway.support.ClientDriver;
+import io.camelmcp.gateway.support.Peers;
+import io.camelmcp.gateway.support.RawMcpClient;
+import io.camelmcp.gateway.support.ServerEverything;
+
+/**
+ * "2026 upstreams" and "2025 client, 2026 upstream" (issue 17): the gateway in front of a modern-only 2026-07-28 server
+ * (test-peers/modern-server.mjs, TypeScript SDK v2, which refuses initialize with -32022) under {@code m_}, and a 2025
+ * server-everything under {@code a_}. The gateway finds out which is which with server/discover, shows it in the
+ * status, and a 2025-11-25 client (TypeScript SDK v1) uses both: plain calls, MRTR elicitation and sampling carried
+ * out for it as server requests on the call's stream, progress, a resource, a prompt, and clear errors when the
+ * server's rounds never end or it refuses its own requestState.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class ModernUpstreamTest {
+
+    static final String KEY = "modern-key";
+    static ServerEverything modern;
+    static ServerEverything dualEra;
+
+    @LocalServerPort
+    int port;
+
+    @DynamicPropertySource
+    static void servers(DynamicPropertyRegistry registry) throws Exception {
+        modern = ServerEverything.modern("reject");
+        dualEra = ServerEverything.modern("stateless");
+        registry.add("mcp.gateway.demo.enabled", () -> "false");
+        registry.add("mcp.gateway.servers[0].name", () -> "modern");
+        registry.add("mcp.gateway.servers[0].url", () -> modern.url());
+        registry.add("mcp.gateway.servers[0].prefix", () -> "m_");
+        registry.add("mcp.gateway.servers[1].name", () -> "everything-a");
+        registry.add("mcp.gateway.servers[1].url", () -> Peers.everythingA().url());
+        registry.add("mcp.gateway.servers[1].prefix", () -> "a_");
+        registry.add("mcp.gateway.registration.api-keys", () -> KEY);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        modern.close();
+        dualEra.close();
+    }
+
+    String endpoint() {
+        return "http://127.0.0.1:" + port + "/mcp";
+    }
+
+    @Test
+    void theStatusNamesTheRevisionEachServerSpeaks() throws Exception {
+        await().atMost(Duration.ofSeconds(20)).until(() -> server("modern").path("ready").asBoolean()
+                && server("everything-a").path("ready").asBoolean());
+        assertThat(server("modern").path("protocolVersion").asText()).isEqualTo("2026-07-28");
+        assertThat(server("modern").path("tools").asInt()).isEqualTo(7);
+        assertThat(server("modern").path("resources").asInt()).isEqualTo(1);
+        assertThat(server("everything-a").path("protocolVersion").asText()).isEqualTo("2025-11-25");
+
+        // a dual-era server registered through the REST API is spoken to in 2026-07-28, as discover offers it
+        HttpResponse<String> created = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/api/v1/register"))
+                .header("X-API-Key", KEY).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"dual\",\"url\":\"" + dualEra.url()
+                        + "\",\"prefix\":\"d_\",\"transport\":\"streamable-http\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        String id = RawMcpClient.JSON.readTree(created.body()).path("server_id").asText();
+        await().atMost(Duration.ofSeconds(20)).until(() -> registered(id).path("ready").asBoolean());
+        assertThat(registered(id).path("protocol_version").asText()).isEqualTo("2026-07-28");
+        assertThat(registered(id).path("tool_count").asInt()).isEqualTo(7);
+    }
+
+    @Test
+    void aTypeScriptV1ClientUsesA2026UpstreamThroughTheGateway() throws Exception {
+        JsonNode r = ClientDriver.run(endpoint(), "m_", "modern", Map.of());
+        assertThat(r.path("ok").asBoolean()).as(r.toString()).isTrue();
+        // both servers' tools, prefixed
+        assertThat(r.path("tools").toString()).contains("m_add", "m_ask", "m_slow", "a_get-sum", "a_echo");
+        assertThat(r.path("add").asText()).isEqualTo("5");
+
+        // MRTR: the elicitation reached the client's handler on the call's stream; its answer came back in the retry
+        assertThat(r.path("elicitations").size()).isEqualTo(1);
+        assertThat(r.path("elicitations").get(0).path("message").asText()).isEqualTo("Favourite colour?");
+        assertThat(r.path("elicitations").get(0).path("requestId").asText()).startsWith("gw-in-");
+        assertThat(r.path("ask").path("text").asText()).startsWith("You answered: driver-answer-1 (state ");
+        // the 2026-only members do not reach the 2025 client
+        assertThat(r.path("ask").path("raw").has("resultType")).isFalse();
+        assertThat(r.path("sample").asText()).isEqualTo("Model said: sampled: hi");
+        assertThat(r.path("samplingRequests").asInt()).isEqualTo(1);
+
+        // progress of the upstream's SSE answer, with the client's own token
+        assertThat(r.path("slow").path("text").asText()).isEqualTo("done after 3 steps");
+        assertThat(r.path("slow").path("progress").size()).isEqualTo(3);
+
+        // a resource and a prompt of the modern server
+        assertThat(r.path("resourceUri").asText()).contains("greeting");
+        JsonNode contents = r.path("resource").path("contents");
+        assertThat(contents.get(0).path("text").asText()).isEqualTo("hello from the modern server");
+        assertThat(r.path("resource").has("ttlMs")).isFalse();
+        assertThat(r.path("prompts").toString()).contains("m_greet");
+        assertThat(r.path("prompt").toString()).contains("Say hello to Ada");
+
+        // what the modern server got with each request: the envelope, the client's info and relayed capabilities
+        JsonNode meta = r.path("meta").path("envelope");
+        assertThat(meta.path("io.modelcontextprotocol/protocolVersion").asText()).as(r.path("meta").toString())
+                .isEqualTo("2026-07-28");
+        assertThat(meta.path("io.modelcontextprotocol/logLevel").asText()).isEqualTo("info");
+        // the request's own _meta member (the gateway's progress token for the client's) is still there
+        assertThat(r.path("meta").path("meta").path("progressToken").asText()).startsWith("gw-pt-");
+        assertThat(meta.path("io.modelcontextprotocol/clientInfo").path("name").asText())
+                .isEqualTo("camel-mcp-gateway-test-driver");
+        assertThat(meta.path("io.modelcontextprotocol/clientCapabilities").fieldNames()).toIterable()
+                .containsExactlyInAnyOrder("elicitation", "sampling", "roots");
+
+        // MRTR that never completes, and a requestState the server refuses: clear JSON-RPC errors
+        assertThat(r.path("loop").path("errored").asBoolean()).as(r.path("loop").toString()).isTrue();
+        assertThat(r.path("loop").path("error").path("message").asText()).contains("asked for input more than 10 times");
+        assertThat(r.path("stale").path("errored").asBoolean()).as(r.path("stale").toString()).isTrue();
+        assertThat(r.path("stale").path("error").path("code").asInt()).isEqualTo(-32602);
+        assertThat(r.path("stale").path("error").path("message").asText()).contains("Invalid or expired requestState");
+
+        System.out.println("relayed modern tools/call (add), ms: " + r.path("addMs"));
+    }
+
+    @Test
+    void aClientWithoutElicitationGetsTheServersRefusalAndAPlainCallAsJson() throws Exception {
+        await().atMost(Duration.ofSeconds(20)).until(() -> server("modern").path("ready").asBoolean());
+        RawMcpClient c = new RawMcpClient(endpoint());
+        c.initialize("2025-11-25", "{}");
+        HttpResponse<String> add = c.post("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"m_add\","
+                + "\"arguments\":{\"a\":40,\"b\":2}}}", Map.of());
+        assertThat(add.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
+        JsonNode result = RawMcpClient.JSON.readTree(add.body());
+        assertThat(result.path("id").asInt()).isEqualTo(2);
+        assertThat(result.path("result").path("content").get(0).path("text").asText()).isEqualTo("42");
+        assertThat(result.path("result").has("resultType")).isFalse();
+
+        // the gateway declared no elicitation for this client: the server refuses with -32021, which the client gets
+        HttpResponse<String> ask = c.post("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"name\":\"m_ask\","
+                + "\"arguments\":{\"question\":\"?\"}}}", Map.of());
+        JsonNode refused = RawMcpClient.messages(ask).getLast();
+        assertThat(refused.path("id").asInt()).as(ask.body()).isEqualTo(3);
+        assertThat(refused.path("error").path("code").asInt()).as(ask.body()).isEqualTo(-32021);
+
+        // an unknown resource of the modern server: its -32602 as it is
+        HttpResponse<String> missing = c.post("{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"resources/read\",\"params\":{\"uri\":"
+                + "\"" + resourceUriOf(c) + "-nope\"}}", Map.of());
+        JsonNode notFound = RawMcpClient.messages(missing).getLast();
+        assertThat(notFound.path("error").path("code").asInt()).as(missing.body()).isEqualTo(-32602);
+    }
+
+    private String resourceUriOf(RawMcpClient c) throws Exception {
+        JsonNode list = c.request(5, "resources/list", "{}");
+        for (JsonNode r : list.path("result").path("resources")) {
+            if (r.path("uri").asText().contains("greeting")) {
+                return r.path("uri").asText();
+            }
+        }
+        throw new AssertionError("no greeting resource in " + list);
+    }
+
+    private JsonNode server(String name) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/actuator/mcpservers")).build(), HttpResponse.BodyHandlers.ofString());
+        for (JsonNode s : RawMcpClient.JSON.readTree(r.body()).path("servers")) {
+            if (name.equals(s.path("name").asText())) {
+                return s;
+            }
+        }
+        return RawMcpClient.JSON.createObjectNode();
+    }
+
+    private JsonNode registered(String id) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/api/v1/servers/" + id)).header("X-API-Key", KEY).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return RawMcpClient.JSON.readTree(r.body());
+    }
+}
