@@ -13,7 +13,8 @@
 //   slow {n}           -> n progress notifications (SSE answer), then "done after n steps"
 //   loop               -> asks for input forever (a requestState each round, no inputRequests): too many rounds
 //   stale              -> asks once with a requestState the server then refuses: -32602 "Invalid or expired requestState"
-//   echo-meta          -> the request's _meta (what the gateway sent) as JSON text
+//   echo-meta          -> the request's _meta and envelope (what the gateway sent) as JSON text
+//   grow               -> adds a tool extra-<n> and announces tools/list_changed on subscriptions/listen streams
 // Resource: demo://greeting ("hello from the modern server"). Prompt: greet {name}.
 //
 // Prints `modern-server listening on port <port>` once listening.
@@ -31,6 +32,7 @@ if (!Number.isInteger(PORT) || PORT <= 0) {
 const LEGACY = process.env.LEGACY || "reject";
 const text = (t) => ({ content: [{ type: "text", text: t }] });
 const state = (obj) => Buffer.from(JSON.stringify(obj)).toString("base64url");
+let grown = 0; // tools added by 'grow' (the server is built per request: this is its only state)
 
 function serverFor() {
   const server = new McpServer(
@@ -125,6 +127,15 @@ function serverFor() {
   server.registerTool("echo-meta", { description: "The request's _meta as JSON" }, async (ctx) =>
     text(JSON.stringify({ meta: ctx.mcpReq._meta ?? {}, envelope: ctx.mcpReq.envelope ?? null })),
   );
+
+  server.registerTool("grow", { description: "Adds a tool and announces it" }, async () => {
+    grown++;
+    handler.notify.toolsChanged();
+    return text(`extra-${grown}`);
+  });
+  for (let i = 1; i <= grown; i++) {
+    server.registerTool(`extra-${i}`, { description: `Added by grow (${i})` }, async () => text(`extra ${i}`));
+  }
 
   server.registerResource(
     "greeting",

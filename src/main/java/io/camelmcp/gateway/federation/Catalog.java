@@ -351,13 +351,15 @@ public class Catalog {
 
     /**
      * Keeps the session's GET stream open when the server can announce list changes, and re-reads the
-     * server's lists on each {@code notifications/.../list_changed}.
+     * server's lists on each {@code notifications/.../list_changed}. A 2026-07-28 server has no GET stream: its
+     * announcements come on a {@code subscriptions/listen} request's stream instead.
      */
     private void listen(ServerRegistration server, UpstreamSession session, JsonNode caps, String key) {
         boolean announces = caps.path("tools").path("listChanged").asBoolean(false)
                 || caps.path("prompts").path("listChanged").asBoolean(false)
                 || caps.path("resources").path("listChanged").asBoolean(false);
-        if (!announces || session.sessionId() == null) {
+        boolean modern = UpstreamSessions.isModern(session);
+        if (!announces || session.sessionId() == null && !modern) {
             return;
         }
         Thread running = listeners.get(key);
@@ -366,7 +368,8 @@ public class Catalog {
         }
         Thread t = Thread.ofVirtual().name("mcp-listen-" + server.name()).unstarted(() -> {
             try {
-                UpstreamReply reply = client.openStream(server, session, listTimeout);
+                UpstreamReply reply = modern ? sessions.post(server, session, listenRequest(caps), json.object(), listTimeout)
+                        : client.openStream(server, session, listTimeout);
                 if (reply.status() != 200 || !reply.isEventStream()) {
                     reply.discard();
                     return; // the server offers no stream: changes are seen at the next refresh
@@ -403,6 +406,18 @@ public class Catalog {
         if (listeners.putIfAbsent(key, t) == null) {
             t.start();
         }
+    }
+
+    /** subscriptions/listen for the list changes a 2026-07-28 server announces. */
+    private ObjectNode listenRequest(JsonNode caps) {
+        ObjectNode req = JsonRpc.request(sessions.nextId("listen"), "subscriptions/listen");
+        ObjectNode filter = req.putObject("params").putObject("notifications");
+        for (String kind : List.of("tools", "prompts", "resources")) {
+            if (caps.path(kind).path("listChanged").asBoolean(false)) {
+                filter.put(kind + "ListChanged", true);
+            }
+        }
+        return req;
     }
 
     /**

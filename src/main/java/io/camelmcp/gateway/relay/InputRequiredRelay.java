@@ -123,8 +123,11 @@ public final class InputRequiredRelay {
         private final JsonRpcMessage msg;
         private final Map<String, String> headers;
         private final boolean batch;
-        /** The request as first sent (with its envelope and the gateway's progress token): what each retry repeats. */
-        private final ObjectNode original;
+        /**
+         * The request as first sent (with its envelope and the gateway's progress token): what each retry repeats.
+         * Copied only when the server first asks for input (a plain call copies nothing).
+         */
+        private ObjectNode original;
         /** Messages for the client (JSON), in order. */
         final ArrayDeque<byte[]> out = new ArrayDeque<>();
         volatile boolean done;
@@ -148,7 +151,6 @@ public final class InputRequiredRelay {
             this.msg = msg;
             this.headers = headers;
             this.batch = batch;
-            this.original = msg.raw().deepCopy();
             this.currentId = msg.id();
         }
 
@@ -292,20 +294,18 @@ public final class InputRequiredRelay {
         /** The upstream's response to the current request id. */
         private void response(JsonNode m) {
             JsonNode result = m.get("result");
+            ObjectNode answer = (ObjectNode) m; // parsed for this call only: changed in place
             if (result == null) { // an error: the upstream's answer, under the client's id
-                ObjectNode err = ((ObjectNode) m).deepCopy();
-                err.set("id", msg.id());
-                finish(err);
+                answer.set("id", msg.id());
+                finish(answer);
                 return;
             }
             if (ModernRequests.inputRequired(result) && MRTR_METHODS.contains(msg.method())) {
                 inputRequired(result);
                 return;
             }
-            ObjectNode answer = ((ObjectNode) m).deepCopy();
-            JsonNode r = answer.get("result");
-            ModernRequests.strip(r);
-            ResourceUris.exposeAll(server, r);
+            ModernRequests.strip(result);
+            ResourceUris.exposeAll(server, result);
             answer.set("id", msg.id());
             finish(answer);
         }
@@ -320,6 +320,9 @@ public final class InputRequiredRelay {
                 fail(ErrorCodes.INVALID_REQUEST, "MCP server '" + server.name()
                         + "' needs input from the client, which a request inside a JSON-RPC batch cannot give", null);
                 return;
+            }
+            if (original == null) {
+                original = msg.raw().deepCopy();
             }
             JsonNode state = result.get("requestState");
             requestState = state != null && state.isTextual() ? state : null;

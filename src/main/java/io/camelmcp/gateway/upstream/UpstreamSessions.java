@@ -410,8 +410,9 @@ public class UpstreamSessions {
             if (code == ModernRequests.UNSUPPORTED_VERSION) {
                 return !ModernRequests.supportsModern(error);
             }
-            // modern errors, and JSON-RPC's own (-32602 for a missing envelope member), are the server's answer
-            return code > -32000 || code < -32019;
+            // modern errors (-32020 and on), and JSON-RPC's own (-32602 for a missing envelope member), are the
+            // server's answer; the legacy range (-32000 to -32019: "Bad Request: No valid session ID") is not
+            return code <= -32000 && code >= -32019;
         } catch (IOException e) {
             return true;
         }

@@ -20,6 +20,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.camelmcp.gateway.support.ClientDriver;
+import io.camelmcp.gateway.support.FixtureServer;
 import io.camelmcp.gateway.support.Peers;
 import io.camelmcp.gateway.support.RawMcpClient;
 import io.camelmcp.gateway.support.ServerEverything;
@@ -54,6 +55,9 @@ class ModernUpstreamTest {
         registry.add("mcp.gateway.servers[1].url", () -> Peers.everythingA().url());
         registry.add("mcp.gateway.servers[1].prefix", () -> "a_");
         registry.add("mcp.gateway.registration.api-keys", () -> KEY);
+        registry.add("mcp.gateway.discovery.health-interval", () -> "300ms");
+        registry.add("mcp.gateway.discovery.retry-interval", () -> "300ms");
+        registry.add("mcp.gateway.discovery.max-retry-interval", () -> "1s");
     }
 
     @AfterAll
@@ -71,7 +75,7 @@ class ModernUpstreamTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> server("modern").path("ready").asBoolean()
                 && server("everything-a").path("ready").asBoolean());
         assertThat(server("modern").path("protocolVersion").asText()).isEqualTo("2026-07-28");
-        assertThat(server("modern").path("tools").asInt()).isEqualTo(7);
+        assertThat(server("modern").path("tools").asInt()).isGreaterThanOrEqualTo(8);
         assertThat(server("modern").path("resources").asInt()).isEqualTo(1);
         assertThat(server("everything-a").path("protocolVersion").asText()).isEqualTo("2025-11-25");
 
@@ -86,7 +90,7 @@ class ModernUpstreamTest {
         String id = RawMcpClient.JSON.readTree(created.body()).path("server_id").asText();
         await().atMost(Duration.ofSeconds(20)).until(() -> registered(id).path("ready").asBoolean());
         assertThat(registered(id).path("protocol_version").asText()).isEqualTo("2026-07-28");
-        assertThat(registered(id).path("tool_count").asInt()).isEqualTo(7);
+        assertThat(registered(id).path("tool_count").asInt()).isEqualTo(8);
     }
 
     @Test
@@ -166,6 +170,55 @@ class ModernUpstreamTest {
                 + "\"" + resourceUriOf(c) + "-nope\"}}", Map.of());
         JsonNode notFound = RawMcpClient.messages(missing).getLast();
         assertThat(notFound.path("error").path("code").asInt()).as(missing.body()).isEqualTo(-32602);
+    }
+
+    @Test
+    void aListChangeAnnouncedOnSubscriptionsListenReachesTheCatalogue() throws Exception {
+        await().atMost(Duration.ofSeconds(20)).until(() -> server("modern").path("ready").asBoolean());
+        RawMcpClient c = new RawMcpClient(endpoint());
+        c.initialize("2025-11-25", "{}");
+        JsonNode grown = c.request(2, "tools/call", "{\"name\":\"m_grow\",\"arguments\":{}}");
+        String added = "m_" + grown.path("result").path("content").get(0).path("text").asText();
+        // well before the catalogue's refresh interval: the gateway listens with subscriptions/listen
+        await().atMost(Duration.ofSeconds(5)).until(() -> c.request(3, "tools/list", "{}").toString().contains(added));
+    }
+
+    @Test
+    void aServerThatChangesEraIsProbedAgainAndServedInItsNewOne() throws Exception {
+        FixtureServer old = FixtureServer.builder("changing").tool("hello", args -> "hello from 2025").start();
+        int port = old.port();
+        String id = register("changing", old.url(), "c_");
+        await().atMost(Duration.ofSeconds(20)).until(() -> registered(id).path("ready").asBoolean());
+        assertThat(registered(id).path("protocol_version").asText()).isEqualTo("2025-11-25");
+        RawMcpClient c = new RawMcpClient(endpoint());
+        c.initialize("2025-11-25", "{}");
+        assertThat(c.request(2, "tools/call", "{\"name\":\"c_hello\",\"arguments\":{}}").toString()).contains("hello from 2025");
+
+        // the same URL now answers as a 2026-07-28-only server: the client's session goes on, in the new era
+        old.close();
+        try (ServerEverything now = ServerEverything.modern("reject", port)) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> "2026-07-28".equals(registered(id).path("protocol_version").asText()));
+            await().atMost(Duration.ofSeconds(10)).until(() -> c.request(3, "tools/list", "{}").toString().contains("c_add"));
+            JsonNode sum = c.request(4, "tools/call", "{\"name\":\"c_add\",\"arguments\":{\"a\":1,\"b\":2}}");
+            assertThat(sum.path("result").path("content").get(0).path("text").asText()).as(sum.toString()).isEqualTo("3");
+        }
+        // and back to a session-based server
+        try (FixtureServer back = FixtureServer.builder("changing").port(port).tool("hello", args -> "hello again").start()) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> "2025-11-25".equals(registered(id).path("protocol_version").asText()));
+            await().atMost(Duration.ofSeconds(10)).until(() -> c.request(5, "tools/call", "{\"name\":\"c_hello\",\"arguments\":{}}")
+                    .toString().contains("hello again"));
+        }
+    }
+
+    private String register(String name, String url, String prefix) throws Exception {
+        HttpResponse<String> created = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/api/v1/register"))
+                .header("X-API-Key", KEY).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"" + name + "\",\"url\":\"" + url
+                        + "\",\"prefix\":\"" + prefix + "\",\"transport\":\"streamable-http\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        return RawMcpClient.JSON.readTree(created.body()).path("server_id").asText();
     }
 
     private String resourceUriOf(RawMcpClient c) throws Exception {

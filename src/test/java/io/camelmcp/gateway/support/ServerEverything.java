@@ -48,15 +48,24 @@ public final class ServerEverything implements AutoCloseable {
      * or, with {@code legacy} "stateless", a dual-era one.
      */
     public static ServerEverything modern(String legacy) throws IOException, InterruptedException {
-        return start(java.util.Map.of("LEGACY", legacy), "test-peers/modern-server.mjs");
+        return modern(legacy, freePort());
+    }
+
+    /** The same on a given port (e.g. where another server just stopped). */
+    public static ServerEverything modern(String legacy, int port) throws IOException, InterruptedException {
+        return start(port, java.util.Map.of("LEGACY", legacy), "test-peers/modern-server.mjs");
     }
 
     private static ServerEverything start(java.util.Map<String, String> env, String... script)
             throws IOException, InterruptedException {
+        return start(freePort(), env, script);
+    }
+
+    private static ServerEverything start(int port, java.util.Map<String, String> env, String... script)
+            throws IOException, InterruptedException {
         if (!Files.exists(Path.of(script[0]))) {
             throw new IllegalStateException(script[0] + " is missing: run 'npm ci' in test-peers (the Maven build does it)");
         }
-        int port = freePort();
         java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("node"));
         cmd.addAll(java.util.List.of(script));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
