@@ -58,7 +58,7 @@ function serverFor() {
   const answerSchema = z.object({ answer: z.string() });
   server.registerTool(
     "ask",
-    { description: "Asks the user a question (elicitation through InputRequiredResult)", inputSchema: z.object({ question: z.string() }) },
+    { description: "Asks the user a question (elicitation through InputRequiredResult)", inputSchema: z.object({ question: z.string().default("Favourite colour?") }) },
     async ({ question }, ctx) => {
       const answered = acceptedContent(ctx.mcpReq.inputResponses, "user_answer", answerSchema);
       if (answered !== undefined) {
