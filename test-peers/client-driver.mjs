@@ -473,6 +473,29 @@ const scenarios = {
     return out;
   },
 
+  // a 2026-07-28 upstream's call cancelled by this 2025 client: the gateway closes the upstream's answer
+  async "modern-cancel"() {
+    const ac = new AbortController();
+    const progress = [];
+    let error = null;
+    const before = Number(textOf(await callTool(tool("aborted"), {})));
+    try {
+      await callTool(tool("slow"), { n: 20, delay: 200 }, {
+        signal: ac.signal,
+        timeout: TIMEOUT_MS,
+        onprogress: (p) => {
+          progress.push(p.progress);
+          if (progress.length === 2) ac.abort("driver cancelled after 2 progress notifications");
+        },
+      });
+    } catch (e) {
+      error = errInfo(e);
+    }
+    await sleep(1000);
+    const after = Number(textOf(await callTool(tool("aborted"), {})));
+    return { progress, error, abortedUpstream: after - before };
+  },
+
   async "concurrent-elicit"() {
     const prefixes = (process.env.PREFIXES ?? toolPrefix).split(",").map((s) => s.trim());
     // hold the answers until all elicitations are outstanding (max 3 s) to prove real concurrency
@@ -527,6 +550,7 @@ const requiredTools = {
   task: ["simulate-research-query"],
   "concurrent-elicit": [],
   modern: ["add", "ask", "slow"],
+  "modern-cancel": ["slow", "aborted"],
 };
 
 // ---------------------------------------------------------------------------------------------

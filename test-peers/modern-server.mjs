@@ -14,6 +14,7 @@
 //   loop               -> asks for input forever (a requestState each round, no inputRequests): too many rounds
 //   stale              -> asks once with a requestState the server then refuses: -32602 "Invalid or expired requestState"
 //   echo-meta          -> the request's _meta and envelope (what the gateway sent) as JSON text
+//   aborted            -> how many answers were cut before their end (the client, or the gateway, cancelled)
 //   grow               -> adds a tool extra-<n> and announces tools/list_changed on subscriptions/listen streams
 // Resource: demo://greeting ("hello from the modern server"). Prompt: greet {name}.
 //
@@ -32,6 +33,7 @@ if (!Number.isInteger(PORT) || PORT <= 0) {
 const LEGACY = process.env.LEGACY || "reject";
 const text = (t) => ({ content: [{ type: "text", text: t }] });
 const state = (obj) => Buffer.from(JSON.stringify(obj)).toString("base64url");
+let aborted = 0; // responses whose connection closed before they ended: a 2026-07-28 cancellation
 let grown = 0; // tools added by 'grow' (the server is built per request: this is its only state)
 
 function serverFor() {
@@ -99,11 +101,14 @@ function serverFor() {
 
   server.registerTool(
     "slow",
-    { description: "Counts to n, with progress", inputSchema: z.object({ n: z.number().int().min(1).max(20).default(3) }) },
-    async ({ n }, ctx) => {
+    {
+      description: "Counts to n, with progress",
+      inputSchema: z.object({ n: z.number().int().min(1).max(50).default(3), delay: z.number().int().min(1).max(1000).default(50) }),
+    },
+    async ({ n, delay }, ctx) => {
       const token = ctx.mcpReq._meta?.progressToken;
       for (let i = 1; i <= n; i++) {
-        await new Promise((r) => setTimeout(r, 50));
+        await new Promise((r) => setTimeout(r, delay));
         if (token !== undefined) {
           await ctx.mcpReq.notify({
             method: "notifications/progress",
@@ -126,6 +131,10 @@ function serverFor() {
 
   server.registerTool("echo-meta", { description: "The request's _meta as JSON" }, async (ctx) =>
     text(JSON.stringify({ meta: ctx.mcpReq._meta ?? {}, envelope: ctx.mcpReq.envelope ?? null })),
+  );
+
+  server.registerTool("aborted", { description: "How many answers were cut before their end (cancellations)" }, async () =>
+    text(String(aborted)),
   );
 
   server.registerTool("grow", { description: "Adds a tool and announces it" }, async () => {
@@ -165,7 +174,10 @@ const httpServer = http.createServer(async (req, res) => {
   const chunks = [];
   for await (const c of req) chunks.push(c);
   const abort = new AbortController();
-  res.on("close", () => abort.abort());
+  res.on("close", () => {
+    if (!res.writableFinished) aborted++;
+    abort.abort();
+  });
   const headers = new Headers();
   for (const [k, v] of Object.entries(req.headers)) {
     for (const one of Array.isArray(v) ? v : [v]) headers.append(k, one);

@@ -189,9 +189,25 @@ public class Forwarder {
     private Answer modernAnswer(Exchange exchange, JsonRpcMessage msg, ClientContext session, RegistrySnapshot.Entry server,
                                 UpstreamReply reply) {
         exchange.removeProperty(REPLY);
-        finish(exchange); // a 2026-07-28 request is cancelled by closing its stream, not by a notification
+        ServerMessages.Running running = (ServerMessages.Running) exchange.removeProperty(RUNNING); // the call's now
         Map<String, String> headers = exchange.getProperty(UPSTREAM_HEADERS, Map.of(), Map.class);
-        return modern.answer(session, server, msg, reply, headers, exchange.getProperty(McpExchange.BATCH) != null);
+        Answer answer = modern.answer(session, server, msg, reply, headers, exchange.getProperty(McpExchange.BATCH) != null,
+                running);
+        if (answer instanceof Answer.Events events) {
+            exchange.getExchangeExtension().addOnCompletion(new org.apache.camel.support.SynchronizationAdapter() {
+                @Override
+                public void onDone(Exchange done) {
+                    if (done.getMessage().getBody() != events.events()) {
+                        try {
+                            events.events().close(); // a step after forward replaced the stream: nobody reads it
+                        } catch (IOException ignored) {
+                            // it only lets go of the upstream
+                        }
+                    }
+                }
+            });
+        }
+        return answer;
     }
 
     /**

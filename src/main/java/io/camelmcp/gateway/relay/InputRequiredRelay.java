@@ -91,14 +91,16 @@ public final class InputRequiredRelay {
      *
      * @param headers what a route set for the upstream (sent again with each retry)
      * @param batch   inside a JSON-RPC batch: the answer is read whole (no stream, so no input can be asked)
+     * @param running what the request holds in the relay's stores while it runs (finished when the call is over)
      */
     public Answer answer(ClientContext gs, RegistrySnapshot.Entry server, JsonRpcMessage msg, UpstreamReply reply,
-                         Map<String, String> headers, boolean batch) {
-        Call call = new Call(gs, server, msg, headers, batch);
+                         Map<String, String> headers, boolean batch, ServerMessages.Running running) {
+        Call call = new Call(gs, server, msg, headers, batch, running);
         try {
             call.begin(reply);
             call.advance();
             if (call.done && call.out.size() == 1) {
+                call.end();
                 return Answer.json(call.out.poll()); // the complete answer first: one JSON object
             }
             if (batch) {
@@ -106,8 +108,11 @@ public final class InputRequiredRelay {
                     call.out.clear(); // notifications have nowhere to go in a batch
                     call.advance();
                 }
+                call.end();
                 return Answer.json(call.out.peekLast());
             }
+            // the client's notifications/cancelled for it closes the upstream's answer (a 2026-07-28 cancellation)
+            call.cancelHook = upstreams.onCancelled(gs.sessionId(), msg.id(), call::cancelled);
             call.stream();
             return Answer.events(call);
         } catch (RuntimeException e) {
@@ -143,9 +148,14 @@ public final class InputRequiredRelay {
         private ClientStreams.RequestStream events;
         private byte[] priming;
         private volatile boolean clientGone;
-        private boolean completed;
+        private volatile boolean cancelled;
+        private boolean ended;
+        private final ServerMessages.Running running;
+        AutoCloseable cancelHook;
 
-        Call(ClientContext gs, RegistrySnapshot.Entry server, JsonRpcMessage msg, Map<String, String> headers, boolean batch) {
+        Call(ClientContext gs, RegistrySnapshot.Entry server, JsonRpcMessage msg, Map<String, String> headers, boolean batch,
+             ServerMessages.Running running) {
+            this.running = running;
             this.gs = gs;
             this.server = server;
             this.msg = msg;
@@ -191,15 +201,41 @@ public final class InputRequiredRelay {
             if (m != null) {
                 return events != null ? events.events().publish(m) : frame(null, m);
             }
-            complete();
+            end();
             return null;
         }
 
-        private synchronized void complete() {
-            if (!completed && events != null) {
-                completed = true;
+        /** The call is over, however it ended (once): it no longer runs, and its stream is complete. */
+        synchronized void end() {
+            if (ended) {
+                return;
+            }
+            ended = true;
+            if (cancelHook != null) {
+                try {
+                    cancelHook.close();
+                } catch (Exception ignored) {
+                    // only forgets a map entry
+                }
+            }
+            if (running != null) {
+                serverMessages.finished(running);
+            }
+            if (events != null) {
                 streams.completed(gs, events, !clientGone);
             }
+        }
+
+        /** The client cancelled the request: the upstream's answer is closed, and the client's stream ends without a response. */
+        void cancelled() {
+            LOG.debug("Call {} to MCP server '{}' cancelled by the client", msg.id(), server.name());
+            cancelled = true;
+            done = true;
+            List<InputRequests.Asked> a = asked;
+            if (a != null) {
+                a.forEach(x -> x.answer().cancel(false));
+            }
+            endStream(false);
         }
 
         /** An upstream answer to the current request id: a stream to read, or one JSON message. */
@@ -243,7 +279,7 @@ public final class InputRequiredRelay {
                 if (timedOut) {
                     fail(ErrorCodes.UPSTREAM_UNAVAILABLE, "Upstream server '" + server.name() + "' did not answer within "
                             + deadline.timeout(), null);
-                } else if (!clientGone) {
+                } else if (!clientGone && !cancelled) {
                     broken.accept(server.registration());
                     fail(ErrorCodes.UPSTREAM_UNAVAILABLE, "Upstream server '" + server.name() + "' stream broke: "
                             + ex.getMessage(), null);
@@ -462,6 +498,9 @@ public final class InputRequiredRelay {
         }
 
         private void fail(int code, String message, Object data) {
+            if (cancelled) {
+                return; // the client asked for no answer
+            }
             LOG.warn("Call {} to MCP server '{}' failed: {}", msg.id(), server.name(), message);
             endStream(false);
             abandonAsked();
@@ -483,7 +522,7 @@ public final class InputRequiredRelay {
                 }
                 endStream(false);
             }
-            complete();
+            end();
         }
     }
 }

@@ -47,6 +47,11 @@ public class UpstreamSessions {
             new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Which servers speak 2026-07-28 (server/discover) and which the session-based revisions. */
     private final UpstreamEras eras;
+    /**
+     * Requests to 2026-07-28 servers running here, by "gateway session\nrequest id": what a client's
+     * notifications/cancelled does to them (they have no notification to send: closing the stream is the cancellation).
+     */
+    private final java.util.Map<String, Runnable> modernCancels = new ConcurrentHashMap<>();
 
     public UpstreamSessions(UpstreamClient client, SessionStore store, JsonRpc json, JsonNode gatewayInfo) {
         this(client, store, json, gatewayInfo, Duration.ofSeconds(30), Duration.ofSeconds(5));
@@ -299,7 +304,7 @@ public class UpstreamSessions {
         if (isModern(session)) {
             // a 2026-07-28 server takes no answers (MRTR retries instead), no notifications/cancelled (closing the
             // request's stream is the cancellation) and no roots list_changed over HTTP
-            return 0;
+            return cancelModern(gatewaySessionId, body) ? 202 : 0;
         }
         try {
             UpstreamReply reply = client.post(server, session, body, deliverTimeout);
@@ -309,6 +314,36 @@ public class UpstreamSessions {
             LOG.warn("Could not deliver a message to '{}': {}", server.name(), e.getMessage());
             return 0;
         }
+    }
+
+    /**
+     * Who stops a client's request to a 2026-07-28 server when the client cancels it (closes the request's stream);
+     * closing the returned handle forgets it.
+     */
+    public AutoCloseable onCancelled(String gatewaySessionId, JsonNode requestId, Runnable cancel) {
+        String key = gatewaySessionId + '\n' + requestId;
+        modernCancels.put(key, cancel);
+        return () -> modernCancels.remove(key, cancel);
+    }
+
+    private boolean cancelModern(String gatewaySessionId, byte[] body) {
+        if (modernCancels.isEmpty()) {
+            return false;
+        }
+        try {
+            JsonNode note = json.read(body);
+            if (note == null || !"notifications/cancelled".equals(note.path("method").asText())) {
+                return false;
+            }
+            Runnable cancel = modernCancels.remove(gatewaySessionId + '\n' + note.path("params").get("requestId"));
+            if (cancel != null) {
+                cancel.run();
+                return true;
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("Not a cancellation: {}", e.toString());
+        }
+        return false;
     }
 
     /**

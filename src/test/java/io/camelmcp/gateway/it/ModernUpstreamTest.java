@@ -75,7 +75,7 @@ class ModernUpstreamTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> server("modern").path("ready").asBoolean()
                 && server("everything-a").path("ready").asBoolean());
         assertThat(server("modern").path("protocolVersion").asText()).isEqualTo("2026-07-28");
-        assertThat(server("modern").path("tools").asInt()).isGreaterThanOrEqualTo(8);
+        assertThat(server("modern").path("tools").asInt()).isGreaterThanOrEqualTo(9);
         assertThat(server("modern").path("resources").asInt()).isEqualTo(1);
         assertThat(server("everything-a").path("protocolVersion").asText()).isEqualTo("2025-11-25");
 
@@ -90,7 +90,7 @@ class ModernUpstreamTest {
         String id = RawMcpClient.JSON.readTree(created.body()).path("server_id").asText();
         await().atMost(Duration.ofSeconds(20)).until(() -> registered(id).path("ready").asBoolean());
         assertThat(registered(id).path("protocol_version").asText()).isEqualTo("2026-07-28");
-        assertThat(registered(id).path("tool_count").asInt()).isEqualTo(8);
+        assertThat(registered(id).path("tool_count").asInt()).isEqualTo(9);
     }
 
     @Test
@@ -143,6 +143,16 @@ class ModernUpstreamTest {
         assertThat(r.path("stale").path("error").path("message").asText()).contains("Invalid or expired requestState");
 
         System.out.println("relayed modern tools/call (add), ms: " + r.path("addMs"));
+    }
+
+    @Test
+    void aCancelledCallClosesTheUpstreamsAnswer() throws Exception {
+        JsonNode r = ClientDriver.run(endpoint(), "m_", "modern-cancel", Map.of());
+        assertThat(r.path("ok").asBoolean()).as(r.toString()).isTrue();
+        assertThat(r.path("progress").size()).as(r.toString()).isGreaterThanOrEqualTo(2);
+        assertThat(r.path("error").path("message").asText()).contains("cancelled after 2 progress");
+        // no notifications/cancelled to a 2026-07-28 server: the gateway closed the call's stream to it
+        assertThat(r.path("abortedUpstream").asInt()).as(r.toString()).isEqualTo(1);
     }
 
     @Test

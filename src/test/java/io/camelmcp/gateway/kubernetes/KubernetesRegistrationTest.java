@@ -114,6 +114,7 @@ class KubernetesRegistrationTest {
                 "myserver_delta", "myserver_epsilon");
         JsonNode status = status(Kind.MCP_SERVER_REGISTRATION, "mcp-test", "my-mcp-server");
         assertThat(status.path("discoveredTools").asInt()).isEqualTo(5);
+        assertThat(status.path("protocolVersion").asText()).isEqualTo("2025-11-25"); // the fixture is a 2025 server
         assertThat(ready("mcp-test", "my-mcp-server").path("reason").asText()).isEqualTo("Ready");
         JsonNode ext = condition(Kind.MCP_GATEWAY_EXTENSION, "mcp-test", "mcp-extension");
         assertThat(ext.path("status").asText()).isEqualTo("True");
