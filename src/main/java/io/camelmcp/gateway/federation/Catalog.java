@@ -427,6 +427,8 @@ public class Catalog {
     private void registryChanged(RegistrySnapshot told) {
         // listeners may be told concurrently, an older snapshot last: what counts is the registry's current one
         RegistrySnapshot snapshot = registry.snapshot();
+        sessions.eras().retain(snapshot.servers().stream().map(RegistrySnapshot.Entry::name)
+                .collect(java.util.stream.Collectors.toSet())); // the era of a server gone is forgotten with it
         boolean forgot = false;
         for (String key : List.copyOf(catalogs.keySet())) {
             RegistrySnapshot.Entry e = snapshot.server(serverOf(key));

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 /**
  * One message between replicas, written as JSON.
  *
- * @param type      {@link #ENDED}, {@link #STREAM}, {@link #OPENED}, {@link #CANCELLED}, {@link #INPUT_ANSWERED} or one of a call's
- *                  MRTR messages
+ * @param type      {@link #ENDED}, {@link #STREAM}, {@link #OPENED}, {@link #CANCELLED}, {@link #INPUT_ANSWERED} or one
+ *                  of a call's MRTR messages
  * @param from      the replica that sent it
  * @param sessionId the gateway session it is about
  * @param server    the upstream server it is about, or null

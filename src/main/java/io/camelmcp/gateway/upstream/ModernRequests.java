@@ -52,9 +52,7 @@ public final class ModernRequests {
         }
         meta.set(META_CLIENT_CAPABILITIES, capabilities);
         if (logLevel != null) {
-            meta.put(META_LOG_LEVEL, logLevel);
-        } else {
-            meta.remove(META_LOG_LEVEL);
+            meta.put(META_LOG_LEVEL, logLevel); // else a 2026-07-28 client's own level, if it sent one, stays
         }
     }
 

@@ -155,6 +155,37 @@ class ModernUpstreamTest {
         assertThat(r.path("abortedUpstream").asInt()).as(r.toString()).isEqualTo(1);
     }
 
+    /** 2026-07-28 on both sides: the gateway passes the server's InputRequiredResult and requestState through as they are. */
+    @Test
+    void a2026ClientDoesItsOwnRoundTripsWithA2026Upstream() throws Exception {
+        await().atMost(Duration.ofSeconds(20)).until(() -> server("modern").path("ready").asBoolean());
+        JsonNode add = post2026("tools/call", "m_add", "{\"name\":\"m_add\",\"arguments\":{\"a\":1,\"b\":41}}", 1);
+        assertThat(add.path("result").path("content").get(0).path("text").asText()).as(add.toString()).isEqualTo("42");
+        assertThat(add.path("result").path("resultType").asText()).isEqualTo("complete");
+
+        JsonNode asked = post2026("tools/call", "m_ask", "{\"name\":\"m_ask\",\"arguments\":{\"question\":\"Colour?\"}}", 2);
+        JsonNode result = asked.path("result");
+        assertThat(result.path("resultType").asText()).as(asked.toString()).isEqualTo("input_required");
+        assertThat(result.path("inputRequests").path("user_answer").path("method").asText()).isEqualTo("elicitation/create");
+        String state = result.path("requestState").asText();
+        JsonNode done = post2026("tools/call", "m_ask", "{\"name\":\"m_ask\",\"arguments\":{\"question\":\"Colour?\"},"
+                + "\"inputResponses\":{\"user_answer\":{\"action\":\"accept\",\"content\":{\"answer\":\"blue\"}}},"
+                + "\"requestState\":\"" + state + "\"}", 3);
+        assertThat(done.path("result").path("content").get(0).path("text").asText()).as(done.toString())
+                .isEqualTo("You answered: blue (state " + state + ")");
+    }
+
+    private JsonNode post2026(String method, String name, String params, int id) throws Exception {
+        String meta = "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","
+                + "\"io.modelcontextprotocol/clientInfo\":{\"name\":\"raw-2026\",\"version\":\"1\"},"
+                + "\"io.modelcontextprotocol/clientCapabilities\":{\"elicitation\":{\"form\":{}}}}";
+        String body = "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"" + method + "\",\"params\":"
+                + params.substring(0, params.length() - 1) + "," + meta + "}}";
+        HttpResponse<String> r = new RawMcpClient(endpoint()).post(body, Map.of("MCP-Protocol-Version", "2026-07-28",
+                "Mcp-Method", method, "Mcp-Name", name));
+        return RawMcpClient.messages(r).getLast();
+    }
+
     @Test
     void aClientWithoutElicitationGetsTheServersRefusalAndAPlainCallAsJson() throws Exception {
         await().atMost(Duration.ofSeconds(20)).until(() -> server("modern").path("ready").asBoolean());

@@ -44,7 +44,7 @@ class ModernRequestsTest {
         assertThat(meta.path("io.modelcontextprotocol/protocolVersion").asText()).isEqualTo("2026-07-28");
         assertThat(meta.path("io.modelcontextprotocol/clientInfo").path("name").asText()).isEqualTo("c");
         assertThat(meta.path("io.modelcontextprotocol/clientCapabilities").has("elicitation")).isTrue();
-        assertThat(meta.has("io.modelcontextprotocol/logLevel")).isFalse(); // the session's level, or none
+        assertThat(meta.path("io.modelcontextprotocol/logLevel").asText()).isEqualTo("x"); // a 2026 client's own stays
 
         ObjectNode bare = (ObjectNode) JSON.readTree("{\"jsonrpc\":\"2.0\",\"id\":\"d\",\"method\":\"server/discover\"}");
         ModernRequests.envelope(bare, JSON.createObjectNode(), null, "debug");
