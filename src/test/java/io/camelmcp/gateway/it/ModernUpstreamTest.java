@@ -155,6 +155,50 @@ class ModernUpstreamTest {
         assertThat(r.path("abortedUpstream").asInt()).as(r.toString()).isEqualTo(1);
     }
 
+    /** Not a benchmark (2 cores, everything on one machine): the order of magnitude of what a relayed call costs. */
+    @Test
+    void timingsOfRelayedCalls() throws Exception {
+        await().atMost(Duration.ofSeconds(20)).until(() -> server("modern").path("ready").asBoolean()
+                && server("everything-a").path("ready").asBoolean());
+        RawMcpClient c = new RawMcpClient(endpoint());
+        c.initialize("2025-11-25", "{}");
+        String modernCall = "{\"name\":\"m_add\",\"arguments\":{\"a\":1,\"b\":2}}";
+        String legacyCall = "{\"name\":\"a_get-sum\",\"arguments\":{\"a\":1,\"b\":2}}";
+        RawMcpClient direct = new RawMcpClient(modern.url());
+        String directBody = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"add\","
+                + "\"arguments\":{\"a\":1,\"b\":2},\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","
+                + "\"io.modelcontextprotocol/clientCapabilities\":{}}}}";
+        Map<String, String> directHeaders = Map.of("MCP-Protocol-Version", "2026-07-28", "Mcp-Method", "tools/call", "Mcp-Name", "add");
+        for (int i = 0; i < 100; i++) {
+            c.request(i, "tools/call", modernCall);
+            c.request(i, "tools/call", legacyCall);
+            direct.post(directBody, directHeaders);
+        }
+        long[] m = new long[300];
+        long[] l = new long[300];
+        long[] d = new long[300];
+        for (int i = 0; i < 300; i++) {
+            long t0 = System.nanoTime();
+            c.request(i, "tools/call", modernCall);
+            long t1 = System.nanoTime();
+            c.request(i, "tools/call", legacyCall);
+            long t2 = System.nanoTime();
+            direct.post(directBody, directHeaders);
+            long t3 = System.nanoTime();
+            m[i] = t1 - t0;
+            l[i] = t2 - t1;
+            d[i] = t3 - t2;
+        }
+        System.out.printf("tools/call, median / p90 in ms: via the gateway to the 2026-07-28 server %s; via the gateway to "
+                + "server-everything (2025) %s; directly to the 2026-07-28 server %s%n", stats(m), stats(l), stats(d));
+    }
+
+    private static String stats(long[] nanos) {
+        long[] s = nanos.clone();
+        java.util.Arrays.sort(s);
+        return String.format("%.2f / %.2f", s[s.length / 2] / 1e6, s[s.length * 9 / 10] / 1e6);
+    }
+
     /** 2026-07-28 on both sides: the gateway passes the server's InputRequiredResult and requestState through as they are. */
     @Test
     void a2026ClientDoesItsOwnRoundTripsWithA2026Upstream() throws Exception {
