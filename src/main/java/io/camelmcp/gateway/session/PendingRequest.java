@@ -21,7 +21,11 @@ public record PendingRequest(String sessionId, String server, JsonNode upstreamI
 
     private static final String AWAITED_BY = "awaitedBy";
 
-    /** Whether this is an input a replica waits for ({@link #awaitedInput}) rather than an upstream's request. */
+    /**
+     * Whether this is an input a replica waits for ({@link #awaitedInput}) rather than an upstream's request. Not a
+     * property: a shared store writes the record's components only.
+     */
+    @com.fasterxml.jackson.annotation.JsonIgnore
     public boolean isAwaitedInput() {
         return upstreamId != null && upstreamId.isObject() && upstreamId.has(AWAITED_BY);
     }
