@@ -89,6 +89,35 @@ public class RedisStoreConfiguration {
         return container;
     }
 
+    /**
+     * Starts replicas.yaml's subscription (autoStartup false), retrying every second while Redis cannot take it; the
+     * start of the gateway does not wait for it (readiness reports the store meanwhile).
+     */
+    private static void subscribe(CamelContext context) {
+        boolean reported = false;
+        while (context.getStatus().isStarted() && context.getRoute("replicas-in") != null) {
+            try {
+                context.getRouteController().startRoute("replicas-in");
+                if (reported) {
+                    org.slf4j.LoggerFactory.getLogger(RedisStoreConfiguration.class).info("Subscribed to the other replicas' messages");
+                }
+                return;
+            } catch (Exception e) {
+                if (!reported) {
+                    reported = true;
+                    org.slf4j.LoggerFactory.getLogger(RedisStoreConfiguration.class).warn(
+                            "Cannot subscribe to the other replicas' messages yet ({}); retrying every second", e.toString());
+                }
+            }
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
     /** JSON text on the replicas' channel, never Java serialization. */
     @Bean
     StringRedisSerializer mcpRedisStrings() {
@@ -113,6 +142,7 @@ public class RedisStoreConfiguration {
             @Override
             public void afterApplicationStart(CamelContext context) {
                 stores.bus().setProducer(context.createProducerTemplate());
+                Thread.ofVirtual().name("mcp-replicas-subscribe").start(() -> subscribe(context));
             }
         };
     }
