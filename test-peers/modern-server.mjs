@@ -16,6 +16,7 @@
 //   echo-meta          -> the request's _meta and envelope (what the gateway sent) as JSON text
 //   aborted            -> how many answers were cut before their end (the client, or the gateway, cancelled)
 //   grow               -> adds a tool extra-<n> and announces tools/list_changed on subscriptions/listen streams
+//   touch              -> announces notifications/resources/updated for demo://greeting to its subscribers
 // Resource: demo://greeting ("hello from the modern server"). Prompt: greet {name}.
 //
 // Prints `modern-server listening on port <port>` once listening.
@@ -41,6 +42,8 @@ function serverFor() {
     { name: "modern-test-server", version: "1.0.0" },
     {
       cacheHints: { "tools/list": { ttlMs: 1000, cacheScope: "public" } },
+      // resource subscriptions on subscriptions/listen (the SDK honours resourceSubscriptions only with this)
+      capabilities: { resources: { subscribe: true, listChanged: true } },
       // the 'stale' tool's state is refused on its retry, as an expired or tampered state would be
       requestState: {
         verify: async (s) => {
@@ -141,6 +144,10 @@ function serverFor() {
     grown++;
     handler.notify.toolsChanged();
     return text(`extra-${grown}`);
+  });
+  server.registerTool("touch", { description: "Announces that demo://greeting changed" }, async () => {
+    handler.notify.resourceUpdated("demo://greeting");
+    return text("touched");
   });
   for (let i = 1; i <= grown; i++) {
     server.registerTool(`extra-${i}`, { description: `Added by grow (${i})` }, async () => text(`extra ${i}`));

@@ -225,7 +225,7 @@ public class GatewayConfiguration {
     Subscriptions mcpSubscriptions(ServerRegistry registry, UpstreamSessions upstreams, UpstreamClient client, JsonRpc json,
                                    GatewayProperties props, Catalog catalog, ClientStreams streams) {
         Subscriptions subscriptions = new Subscriptions(registry, upstreams, client, json,
-                props.getUpstream().getListTimeout(), Duration.ofSeconds(15));
+                props.getUpstream().getListTimeout(), Duration.ofSeconds(15), streams);
         // what clients see changed: tell every listening client (GET streams, subscriptions), once per change
         catalog.onMergedChanged(kinds -> kinds.stream().map(k -> switch (k) {
             case TOOLS -> "notifications/tools/list_changed";

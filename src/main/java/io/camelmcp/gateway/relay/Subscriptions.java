@@ -63,11 +63,13 @@ public class Subscriptions {
     private final Duration timeout;
     private final Duration keepAlive;
     private final Set<Listen> listens = new CopyOnWriteArraySet<>();
+    private final ClientStreams clientStreams;
     /** The upstream GET streams read for resource updates, by pool session and server. */
     private final Map<String, UpstreamReply> readers = new ConcurrentHashMap<>();
 
     public Subscriptions(ServerRegistry registry, UpstreamSessions upstreams, UpstreamClient client, JsonRpc json,
-                         Duration timeout, Duration keepAlive) {
+                         Duration timeout, Duration keepAlive, ClientStreams clientStreams) {
+        this.clientStreams = clientStreams;
         this.registry = registry;
         this.upstreams = upstreams;
         this.client = client;
@@ -168,6 +170,10 @@ public class Subscriptions {
             return false;
         }
         RegistrySnapshot.Entry server = owned.server();
+        if (upstreams.isModern(server.registration())) {
+            // a 2026-07-28 server has no resources/subscribe: its own subscriptions/listen, for this subscription
+            return upstreamListen(gs, server, owned.uri(), update -> forListens(gs, update));
+        }
         ObjectNode req = JsonRpc.request(upstreams.nextId("subscribe"), "resources/subscribe");
         req.putObject("params").put("uri", owned.uri());
         try {
@@ -215,14 +221,7 @@ public class Subscriptions {
                     }
                     JsonNode m = json.read(e.data());
                     if (m != null && "notifications/resources/updated".equals(m.path("method").asText())) {
-                        String uri = ResourceUris.expose(server, m.path("params").path("uri").asText());
-                        for (Listen l : listens) {
-                            if (l.client.sessionId().equals(gs.sessionId()) && l.uris.contains(uri)) {
-                                ObjectNode out = JsonRpc.notification("notifications/resources/updated");
-                                out.putObject("params").put("uri", uri);
-                                l.send(out);
-                            }
-                        }
+                        forListens(gs, ResourceUris.expose(server, m.path("params").path("uri").asText()));
                     }
                 }
             } catch (IOException ex) {
@@ -231,6 +230,133 @@ public class Subscriptions {
                 readers.remove(key, reply);
             }
         });
+    }
+
+    /** A resource update (a gateway URI) for every subscription of the pool that asked for it. */
+    private void forListens(ClientContext gs, String uri) {
+        for (Listen l : listens) {
+            if (l.client.sessionId().equals(gs.sessionId()) && l.uris.contains(uri)) {
+                ObjectNode out = JsonRpc.notification("notifications/resources/updated");
+                out.putObject("params").put("uri", uri);
+                l.send(out);
+            }
+        }
+    }
+
+    // ---- resource updates of 2026-07-28 servers: their own subscriptions/listen ----------------------------------
+
+    /** The upstream listens held for resource subscriptions, by gateway session, server and URI (as the server has it). */
+    private final Map<String, UpstreamReply> upstreamListens = new ConcurrentHashMap<>();
+
+    /**
+     * Opens a 2026-07-28 server's {@code subscriptions/listen} for one resource and hands each update, as a gateway
+     * URI, to {@code onUpdate}; false when the server does not acknowledge it. One per session, server and URI.
+     */
+    private boolean upstreamListen(ClientContext gs, RegistrySnapshot.Entry server, String uri,
+                                   java.util.function.Consumer<String> onUpdate) {
+        String key = gs.sessionId() + '\n' + server.name() + '\n' + uri;
+        if (upstreamListens.containsKey(key)) {
+            return true;
+        }
+        UpstreamReply reply;
+        try {
+            UpstreamSession session = upstreams.sessionFor(gs, server.registration(), timeout);
+            ObjectNode req = JsonRpc.request(upstreams.nextId("listen"), "subscriptions/listen");
+            req.putObject("params").putObject("notifications").putArray("resourceSubscriptions").add(uri);
+            reply = upstreams.post(server.registration(), session, req, upstreams.upstreamCapabilities(gs), timeout);
+        } catch (UpstreamException e) {
+            LOG.info("Could not subscribe to {} at '{}': {}", uri, server.name(), e.getMessage());
+            return false;
+        }
+        if (reply.status() != 200 || !reply.isEventStream()) {
+            reply.discard();
+            return false;
+        }
+        SseReader events = new SseReader(reply.body());
+        try {
+            // the acknowledgement comes first and says whether the server honours the subscription
+            JsonNode ack = null;
+            SseEvent e;
+            while (ack == null && (e = events.next()) != null) {
+                if (e.isMessage()) {
+                    ack = json.read(e.data());
+                }
+            }
+            boolean honoured = false;
+            for (JsonNode u : ack == null ? json.mapper().createArrayNode() : ack.at("/params/notifications/resourceSubscriptions")) {
+                honoured |= uri.equals(u.asText());
+            }
+            if (!honoured) {
+                reply.discard();
+                return false;
+            }
+        } catch (IOException ex) {
+            reply.discard();
+            return false;
+        }
+        if (upstreamListens.putIfAbsent(key, reply) != null) {
+            reply.discard();
+            return true;
+        }
+        Thread.ofVirtual().name("mcp-upstream-listen-" + server.name()).start(() -> {
+            try (events) {
+                SseEvent e;
+                while ((e = events.next()) != null) {
+                    if (e.isMessage()) {
+                        JsonNode m = json.read(e.data());
+                        if (m != null && "notifications/resources/updated".equals(m.path("method").asText())) {
+                            onUpdate.accept(ResourceUris.expose(server, m.path("params").path("uri").asText()));
+                        }
+                    }
+                }
+            } catch (IOException ex) {
+                LOG.debug("Subscription stream of '{}' ended: {}", server.name(), ex.toString());
+            } finally {
+                upstreamListens.remove(key, reply);
+            }
+        });
+        return true;
+    }
+
+    /** Ends the upstream listen held for a session, server and URI, if any. */
+    private void upstreamUnlisten(ClientContext gs, RegistrySnapshot.Entry server, String uri) {
+        UpstreamReply reply = upstreamListens.remove(gs.sessionId() + '\n' + server.name() + '\n' + uri);
+        if (reply != null) {
+            reply.discard(); // closing the stream ends the subscription (2026-07-28 cancellation)
+        }
+    }
+
+    /** server-requests.yaml: whether a 2025 client's resources/subscribe or unsubscribe goes to a 2026-07-28 server. */
+    public boolean toModernServer(@ExchangeProperty(McpExchange.TARGET) RegistrySnapshot.Entry server) {
+        return upstreams.isModern(server.registration());
+    }
+
+    /**
+     * A 2025 client's {@code resources/subscribe} of a resource of a 2026-07-28 server (which has no such method): the
+     * gateway opens the server's {@code subscriptions/listen} for it, and its updates go to the client's GET stream.
+     */
+    public Answer subscribeForSession(@ExchangeProperty(McpExchange.MESSAGE) JsonRpcMessage msg,
+                                      @ExchangeProperty(McpExchange.CLIENT) ClientContext gs,
+                                      @ExchangeProperty(McpExchange.TARGET) RegistrySnapshot.Entry server) {
+        String uri = msg.paramsObject().path("uri").asText();
+        boolean ok = upstreamListen(gs, server, uri, update -> {
+            ObjectNode out = JsonRpc.notification("notifications/resources/updated");
+            out.putObject("params").put("uri", update);
+            clientStreams.publish(gs.sessionId(), out);
+        });
+        if (!ok) {
+            throw McpException.rpc(ErrorCodes.INVALID_PARAMS, "MCP server '" + server.name()
+                    + "' did not take a subscription to " + uri, msg.id());
+        }
+        return Answer.json(json.write(json.result(msg.id(), json.object())));
+    }
+
+    /** A 2025 client's {@code resources/unsubscribe} of a 2026-07-28 server's resource: its listen is closed. */
+    public Answer unsubscribeForSession(@ExchangeProperty(McpExchange.MESSAGE) JsonRpcMessage msg,
+                                        @ExchangeProperty(McpExchange.CLIENT) ClientContext gs,
+                                        @ExchangeProperty(McpExchange.TARGET) RegistrySnapshot.Entry server) {
+        upstreamUnlisten(gs, server, msg.paramsObject().path("uri").asText());
+        return Answer.json(json.write(json.result(msg.id(), json.object())));
     }
 
     /** The listen answer: the queued notifications as they come, a keep-alive comment when nothing does. */

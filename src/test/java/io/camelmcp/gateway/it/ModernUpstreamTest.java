@@ -75,7 +75,7 @@ class ModernUpstreamTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> server("modern").path("ready").asBoolean()
                 && server("everything-a").path("ready").asBoolean());
         assertThat(server("modern").path("protocolVersion").asText()).isEqualTo("2026-07-28");
-        assertThat(server("modern").path("tools").asInt()).isGreaterThanOrEqualTo(9);
+        assertThat(server("modern").path("tools").asInt()).isGreaterThanOrEqualTo(10);
         assertThat(server("modern").path("resources").asInt()).isEqualTo(1);
         assertThat(server("everything-a").path("protocolVersion").asText()).isEqualTo("2025-11-25");
 
@@ -90,7 +90,7 @@ class ModernUpstreamTest {
         String id = RawMcpClient.JSON.readTree(created.body()).path("server_id").asText();
         await().atMost(Duration.ofSeconds(20)).until(() -> registered(id).path("ready").asBoolean());
         assertThat(registered(id).path("protocol_version").asText()).isEqualTo("2026-07-28");
-        assertThat(registered(id).path("tool_count").asInt()).isEqualTo(9);
+        assertThat(registered(id).path("tool_count").asInt()).isEqualTo(10);
     }
 
     @Test
@@ -217,6 +217,41 @@ class ModernUpstreamTest {
                 + "\"requestState\":\"" + state + "\"}", 3);
         assertThat(done.path("result").path("content").get(0).path("text").asText()).as(done.toString())
                 .isEqualTo("You answered: blue (state " + state + ")");
+    }
+
+    /**
+     * A 2026-07-28 server has no resources/subscribe: for a 2025 client's subscription the gateway opens the server's
+     * subscriptions/listen for the resource and relays its updates to the client's GET stream; a 2026-07-28 client's
+     * own subscription to it is fed the same way. Both see the gateway URI.
+     */
+    @Test
+    void resourceUpdatesOfA2026ServerReachSubscribersOfBothRevisions() throws Exception {
+        await().atMost(Duration.ofSeconds(20)).until(() -> server("modern").path("ready").asBoolean());
+        String uri = "mcp-gateway://modern/demo://greeting";
+        RawMcpClient c = new RawMcpClient(endpoint());
+        c.initialize("2025-11-25");
+        java.util.List<JsonNode> onGet = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.List<JsonNode> onListen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (AutoCloseable get = c.listen(onGet::add);
+             AutoCloseable listen = io.camelmcp.gateway.support.StatelessRequests.stream(endpoint(), "s1",
+                     "subscriptions/listen", "{\"notifications\":{\"resourceSubscriptions\":[\"" + uri + "\"]}}",
+                     "{}", onListen::add)) {
+            JsonNode subscribed = c.request(2, "resources/subscribe", "{\"uri\":\"" + uri + "\"}");
+            assertThat(subscribed.has("result")).as(subscribed.toString()).isTrue();
+            await().atMost(Duration.ofSeconds(10)).until(() -> !onListen.isEmpty());
+            assertThat(onListen.get(0).at("/params/notifications/resourceSubscriptions").toString()).contains(uri);
+            c.request(3, "tools/call", "{\"name\":\"m_touch\",\"arguments\":{}}");
+            await().atMost(Duration.ofSeconds(10)).until(() -> updated(onGet, uri) && updated(onListen, uri));
+            assertThat(onListen.stream().filter(m -> "notifications/resources/updated".equals(m.path("method").asText())))
+                    .allSatisfy(m -> assertThat(m.at("/params/_meta/io.modelcontextprotocol~1subscriptionId").asText())
+                            .isEqualTo("s1"));
+            assertThat(c.request(4, "resources/unsubscribe", "{\"uri\":\"" + uri + "\"}").has("result")).isTrue();
+        }
+    }
+
+    private static boolean updated(java.util.List<JsonNode> messages, String uri) {
+        return messages.stream().anyMatch(m -> "notifications/resources/updated".equals(m.path("method").asText())
+                && uri.equals(m.path("params").path("uri").asText()));
     }
 
     private JsonNode post2026(String method, String name, String params, int id) throws Exception {
