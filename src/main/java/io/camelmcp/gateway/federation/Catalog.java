@@ -255,7 +255,7 @@ public class Catalog {
 
     private void ping(ServerRegistration server, UpstreamSession session, Duration timeout) throws UpstreamException {
         ObjectNode req = JsonRpc.request(sessions.nextId("ping"), "ping");
-        sessions.readResponse(server, client.post(server, session, json.write(req), timeout), req.get("id"));
+        sessions.readResponse(server, client.postIdempotent(server, session, json.write(req), timeout), req.get("id"));
     }
 
     private static String key(String server, String view) {
