@@ -268,7 +268,7 @@ public class Catalog {
             return;
         }
         ObjectNode req = JsonRpc.request(sessions.nextId("ping"), "ping");
-        sessions.readResponse(server, client.post(server, session, json.write(req), timeout), req.get("id"));
+        sessions.readResponse(server, client.postIdempotent(server, session, json.write(req), timeout), req.get("id"));
     }
 
     /**

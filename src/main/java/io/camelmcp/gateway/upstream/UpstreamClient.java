@@ -13,12 +13,14 @@ import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpResponse;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.EndpointDetails;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
@@ -26,6 +28,8 @@ import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.pool.PoolConcurrencyPolicy;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import io.camelmcp.gateway.registry.ServerRegistration;
 import io.camelmcp.gateway.session.UpstreamSession;
@@ -41,10 +45,22 @@ public class UpstreamClient implements AutoCloseable {
     static final String ACCEPT = "application/json, text/event-stream";
     private static final ContentType JSON = ContentType.create("application/json");
 
+    private static final Logger LOG = LoggerFactory.getLogger(UpstreamClient.class);
+
     private final CloseableHttpClient http;
+    /**
+     * For the second try of a request that is safe to repeat, after its keep-alive connection turned out dead: keeps
+     * no connection, so that try is always on a new one (the pool may hold more connections the same crash killed).
+     */
+    private final CloseableHttpClient fresh;
 
     public UpstreamClient(Duration connectTimeout) {
-        this.http = HttpClients.custom()
+        this.http = client(connectTimeout, true);
+        this.fresh = client(connectTimeout, false);
+    }
+
+    private static CloseableHttpClient client(Duration connectTimeout, boolean keepAlive) {
+        var builder = HttpClients.custom()
                 .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
                         // every open SSE answer holds a connection: no pool limit below the system's own
                         .setPoolConcurrencyPolicy(PoolConcurrencyPolicy.LAX)
@@ -53,6 +69,8 @@ public class UpstreamClient implements AutoCloseable {
                         .setDefaultConnectionConfig(ConnectionConfig.custom()
                                 .setConnectTimeout(Timeout.of(connectTimeout))
                                 .setSocketTimeout(Timeout.DISABLED) // streams may be quiet for long
+                                // a pooled connection idle for less is not checked: if its server died meanwhile,
+                                // a request on it fails at once (see send, which retries what is safe to)
                                 .setValidateAfterInactivity(TimeValue.ofSeconds(2))
                                 .build())
                         .build())
@@ -60,8 +78,11 @@ public class UpstreamClient implements AutoCloseable {
                 .disableRedirectHandling()
                 .disableCookieManagement()
                 .disableContentCompression() // relay bodies as the upstream sent them
-                .disableAuthCaching()
-                .build();
+                .disableAuthCaching();
+        if (!keepAlive) {
+            builder.setConnectionReuseStrategy((request, response, context) -> false);
+        }
+        return builder.build();
     }
 
     /** POSTs one JSON-RPC message. Answers in any HTTP status are returned; only I/O failures throw. */
@@ -82,7 +103,23 @@ public class UpstreamClient implements AutoCloseable {
         session(request, session);
         request.setHeader("Accept", ACCEPT);
         request.setEntity(new ByteArrayEntity(body, JSON));
-        return send(server, request, timeout);
+        return send(server, request, timeout, false);
+    }
+
+    /**
+     * POSTs a JSON-RPC request that is safe to send twice (a {@code ping}): if the pooled keep-alive connection it went
+     * out on turns out dead (reset or closed by the server before any answer, as after a crash or restart), it is sent
+     * once more on a new connection, within the same {@code timeout}, so that the answer is about the server as it is
+     * now rather than about a connection to what it was.
+     */
+    public UpstreamReply postIdempotent(ServerRegistration server, UpstreamSession session, byte[] body, Duration timeout)
+            throws UpstreamException {
+        HttpPost request = new HttpPost(server.url());
+        server.headers().forEach(request::setHeader);
+        session(request, session);
+        request.setHeader("Accept", ACCEPT);
+        request.setEntity(new ByteArrayEntity(body, JSON));
+        return send(server, request, timeout, true);
     }
 
     /**
@@ -122,14 +159,18 @@ public class UpstreamClient implements AutoCloseable {
         if (lastEventId != null) {
             request.setHeader("Last-Event-ID", lastEventId);
         }
-        return send(server, request, connectTimeout);
+        return send(server, request, connectTimeout, false);
     }
 
-    /** GETs a plain HTTP resource of a server (its health path), with the server's headers; answers in any status. */
+    /**
+     * GETs a plain HTTP resource of a server (its health path), with the server's headers; answers in any status. Being
+     * idempotent, it is retried once on a new connection when its pooled one turns out dead (see
+     * {@link #postIdempotent}).
+     */
     public UpstreamReply get(ServerRegistration server, java.net.URI uri, Duration timeout) throws UpstreamException {
         HttpGet request = new HttpGet(uri);
         server.headers().forEach(request::setHeader);
-        return send(server, request, timeout);
+        return send(server, request, timeout, true);
     }
 
     /** Ends an upstream session (DELETE); failures only matter to the log. */
@@ -137,7 +178,7 @@ public class UpstreamClient implements AutoCloseable {
         if (session.sessionId() == null) {
             return;
         }
-        send(server, request(new HttpDelete(server.url()), server, session), timeout).discard();
+        send(server, request(new HttpDelete(server.url()), server, session), timeout, false).discard();
     }
 
     private static <R extends HttpUriRequestBase> R request(R request, ServerRegistration server, UpstreamSession session) {
@@ -157,15 +198,34 @@ public class UpstreamClient implements AutoCloseable {
         return request;
     }
 
-    private UpstreamReply send(ServerRegistration server, HttpUriRequestBase request, Duration timeout)
+    /**
+     * Sends {@code request} within {@code timeout}. When {@code idempotent}, an I/O failure before any answer on a
+     * <em>reused</em> connection is retried once on a new one: a keep-alive connection that the server (or something
+     * in between) reset or closed while it sat in the pool says nothing about the server now. Without that, a health
+     * ping after a crash reported the dead connection ("Connection reset by peer") instead of what a new connection
+     * meets: a refusal, or a server that accepts and never answers ("no answer within").
+     */
+    private UpstreamReply send(ServerRegistration server, HttpUriRequestBase request, Duration timeout, boolean idempotent)
             throws UpstreamException {
         AtomicBoolean timedOut = new AtomicBoolean();
         io.netty.util.Timeout cut = Timers.after(timeout.toNanos(), () -> {
             timedOut.set(true);
-            request.cancel();
+            request.cancel(); // also cancels a second try: a cancelled request cancels each execution it is given
         });
         try {
-            CloseableHttpResponse response = CloseableHttpResponse.adapt(http.executeOpen(null, request, null));
+            ClassicHttpResponse opened;
+            HttpClientContext context = HttpClientContext.create();
+            try {
+                opened = http.executeOpen(null, request, context);
+            } catch (IOException e) {
+                if (!idempotent || timedOut.get() || Thread.currentThread().isInterrupted() || !reused(context)) {
+                    throw e;
+                }
+                LOG.debug("{} {} to '{}' failed on a reused connection ({}); trying once more on a new one",
+                        request.getMethod(), request.getRequestUri(), server.name(), e.toString());
+                opened = fresh.executeOpen(null, request, HttpClientContext.create());
+            }
+            CloseableHttpResponse response = CloseableHttpResponse.adapt(opened);
             if (!cut.cancel()) { // the timeout fired just as the answer came: it counts as late
                 response.close(CloseMode.IMMEDIATE);
                 throw UpstreamException.timeout(server.name(), "no answer within " + timeout, null);
@@ -189,6 +249,15 @@ public class UpstreamClient implements AutoCloseable {
         } finally {
             cut.cancel();
         }
+    }
+
+    /**
+     * Whether the failed execution went out on a connection taken from the pool: one that had already carried an answer
+     * (a new connection has none before its first; a failure before this request's answer adds none).
+     */
+    private static boolean reused(HttpClientContext context) {
+        EndpointDetails connection = context.getEndpointDetails();
+        return connection != null && connection.getResponseCount() > 0;
     }
 
     private static String header(ClassicHttpResponse response, String name) {
@@ -218,5 +287,6 @@ public class UpstreamClient implements AutoCloseable {
     @Override
     public void close() {
         http.close(CloseMode.IMMEDIATE); // open streams (list-change listeners) never end by themselves
+        fresh.close(CloseMode.IMMEDIATE);
     }
 }
