@@ -142,7 +142,7 @@ public class UpstreamClient implements AutoCloseable {
         }
         request.setHeader("Accept", ACCEPT);
         request.setEntity(new ByteArrayEntity(body, JSON));
-        return send(server, request, timeout);
+        return send(server, request, timeout, false);
     }
 
     /** Opens the session's standalone server-to-client stream (GET); the reply body is an SSE stream. */
