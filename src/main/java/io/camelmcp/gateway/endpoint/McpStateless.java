@@ -182,14 +182,8 @@ public class McpStateless {
     }
 
     private String mac(String form) {
-        try {
-            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
-            mac.init(new javax.crypto.spec.SecretKeySpec(secret.key(), "HmacSHA256"));
-            byte[] digest = mac.doFinal(form.getBytes(StandardCharsets.UTF_8));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(digest, 24));
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is missing from this JDK", e);
-        }
+        byte[] digest = SharedSecret.hmac(secret.key(), form.getBytes(StandardCharsets.UTF_8));
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(digest, 24));
     }
 
     /** server/discover: the revisions the gateway speaks, its merged capabilities, who it is. */

@@ -445,13 +445,7 @@ public class RoundTrips {
     }
 
     private static byte[] mac(byte[] key, byte[] payload) {
-        try {
-            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
-            mac.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(payload);
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is missing from this JDK", e);
-        }
+        return SharedSecret.hmac(key, payload);
     }
 
     private static McpException invalidState(JsonRpcMessage msg, String why) {

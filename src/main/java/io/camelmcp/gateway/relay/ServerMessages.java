@@ -136,15 +136,8 @@ public class ServerMessages {
     }
 
     private static byte[] mac(String sessionId, byte[] server, byte[] token) {
-        try {
-            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
-            mac.init(new javax.crypto.spec.SecretKeySpec(sessionId.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
-            mac.update(server);
-            mac.update((byte) 0);
-            return java.util.Arrays.copyOf(mac.doFinal(token), 12);
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is missing from this JDK", e);
-        }
+        return java.util.Arrays.copyOf(io.camelmcp.gateway.session.SharedSecret.hmac(
+                sessionId.getBytes(java.nio.charset.StandardCharsets.UTF_8), server, new byte[] {0}, token), 12);
     }
 
     /**

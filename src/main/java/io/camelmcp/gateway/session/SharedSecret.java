@@ -22,6 +22,20 @@ public interface SharedSecret {
         return key();
     }
 
+    /** HMAC-SHA256 of the parts, in order, under {@code key}: what every MAC the gateway hands out is made of. */
+    static byte[] hmac(byte[] key, byte[]... parts) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
+            for (byte[] part : parts) {
+                mac.update(part);
+            }
+            return mac.doFinal();
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is missing from this JDK", e);
+        }
+    }
+
     /** A random key of this process: the memory store's, one replica. */
     static SharedSecret random() {
         byte[] key = new byte[32];
