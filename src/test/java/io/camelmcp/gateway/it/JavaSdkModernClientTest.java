@@ -10,6 +10,8 @@ import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 
+import io.camelmcp.gateway.support.McpSchemas;
+import io.camelmcp.gateway.support.RecordingHttpProxy;
 import io.modelcontextprotocol.modern.McpSchema.CallToolResult;
 import io.modelcontextprotocol.modern.McpSchema.DiscoverResult;
 import io.modelcontextprotocol.modern.McpSchema.ElicitResult;
@@ -22,12 +24,13 @@ import io.modelcontextprotocol.modern.client.transport.HttpClientMcpTransport;
 /**
  * The official MCP Java SDK 2.2.0's 2026-07-28 client ({@code io.modelcontextprotocol.modern}) through the gateway to
  * two 2025 server-everything upstreams: discover, list, a call, progress, and an elicitation the gateway turned into
- * an InputRequiredResult, which the SDK answers with its form handler and retries by itself.
+ * an InputRequiredResult, which the SDK answers with its form handler and retries by itself; every message on the
+ * wire is valid for the 2026-07-28 schema.
  */
 class JavaSdkModernClientTest extends EverythingGatewayTest {
 
-    private McpSyncClient client(List<String> asked) {
-        return McpClient.sync(HttpClientMcpTransport.builder(endpoint()).build())
+    private McpSyncClient client(String url, List<String> asked) {
+        return McpClient.sync(HttpClientMcpTransport.builder(url).build())
                 .clientInfo(Implementation.builder("java-sdk-modern", "2.2.0").build())
                 .roundTimeout(Duration.ofSeconds(20))
                 .formElicitation(request -> {
@@ -44,9 +47,18 @@ class JavaSdkModernClientTest extends EverythingGatewayTest {
     }
 
     @Test
-    void theJavaSdksStatelessClientUsesSessionServersThroughTheGateway() {
+    void theJavaSdksStatelessClientUsesSessionServersThroughTheGateway() throws Exception {
         List<String> asked = new CopyOnWriteArrayList<>();
-        McpSyncClient c = client(asked);
+        try (RecordingHttpProxy wire = new RecordingHttpProxy(endpoint())) {
+            converse(client(wire.url(), asked), asked);
+            // every message both ways, against the 2026-07-28 schema
+            assertThat(wire.unreadable()).isEmpty();
+            assertThat(wire.messages()).hasSizeGreaterThan(10);
+            McpSchemas.assertValid(McpSchemas.V2026_07_28, wire.messages());
+        }
+    }
+
+    private void converse(McpSyncClient c, List<String> asked) {
         DiscoverResult discover = c.discover();
         assertThat(discover.supportedVersions()).contains("2026-07-28", "2025-11-25");
 
