@@ -162,10 +162,18 @@ public class Forwarder {
             throw unavailable(msg, server, "answer broke off: " + e.getMessage());
         }
         if (reply.status() == 200) {
+            if (!reply.contentType().isEmpty() && !reply.contentType().regionMatches(true, 0, "application/json", 0, 16)) {
+                throw invalid(msg, server, "answered HTTP 200 with Content-Type " + cut(reply.contentType()));
+            }
             if (msg.paramsObject().has("task")) {
-                body = rewritten(server, body, m -> serverMessages.taskCreated(session, server, m.get("result")));
+                body = rewritten(msg, server, body, m -> serverMessages.taskCreated(session, server, m.get("result")));
             } else if (!server.prefix().isEmpty() && indexOf(body, URI_FIELD) >= 0) {
-                body = rewritten(server, body, m -> { });
+                body = rewritten(msg, server, body, m -> { });
+            } else {
+                String problem = json.responseProblem(body, msg.id());
+                if (problem != null) {
+                    throw invalid(msg, server, problem);
+                }
             }
             return Answer.json(body);
         }
@@ -374,15 +382,21 @@ public class Forwarder {
         };
     }
 
-    private byte[] rewritten(RegistrySnapshot.Entry server, byte[] body, java.util.function.Consumer<JsonNode> inspect) {
+    private byte[] rewritten(JsonRpcMessage msg, RegistrySnapshot.Entry server, byte[] body,
+                             java.util.function.Consumer<JsonNode> inspect) {
+        JsonNode m;
         try {
-            JsonNode m = json.read(body);
-            ResourceUris.exposeAll(server, m.get("result"));
-            inspect.accept(m);
-            return json.write(m);
+            m = json.read(body);
         } catch (IOException e) {
-            return body; // not JSON: passed on as the upstream sent it
+            throw invalid(msg, server, "answered something that is not JSON");
         }
+        String problem = JsonRpc.responseProblem(m, msg.id());
+        if (problem != null) {
+            throw invalid(msg, server, problem);
+        }
+        ResourceUris.exposeAll(server, m.get("result"));
+        inspect.accept(m);
+        return json.write(m);
     }
 
     /** What the gateway itself sets on every upstream request: a route cannot replace it. */
@@ -423,6 +437,20 @@ public class Forwarder {
             return i;
         }
         return -1;
+    }
+
+    /**
+     * An answer that is not a JSON-RPC response to the request (a proxy's error page, bytes, another request's id):
+     * -32001 naming the server, logged once here; never the upstream's bytes to the client.
+     */
+    private static McpException invalid(JsonRpcMessage msg, RegistrySnapshot.Entry server, String why) {
+        LOG.warn("MCP server '{}' {} to {} {}", server.name(), why, msg.method(), msg.id());
+        return McpException.rpc(ErrorCodes.UPSTREAM_UNAVAILABLE, "MCP server '" + server.name() + "' sent an invalid answer: "
+                + why, msg.id(), Map.of("server", server.name()));
+    }
+
+    private static String cut(String s) {
+        return s.length() > 60 ? s.substring(0, 60) + "…" : s;
     }
 
     private static McpException unavailable(JsonRpcMessage msg, RegistrySnapshot.Entry server, String why) {

@@ -126,7 +126,97 @@ public final class JsonRpc {
     }
 
     private static boolean validId(JsonNode id) {
-        return id != null && (id.isTextual() || id.isIntegralNumber());
+        return id != null && (id.isIntegralNumber() || id.isTextual() && wellFormed(id.textValue()));
+    }
+
+    /**
+     * Whether a string is valid Unicode: no lone UTF-16 surrogate (JSON's {@code "\ud800"} escape can make one). Such
+     * an id cannot be written as UTF-8, so it would reach the upstream changed and its answer never match.
+     */
+    static boolean wellFormed(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isSurrogate(c)) {
+                if (!Character.isHighSurrogate(c) || i + 1 == s.length() || !Character.isLowSurrogate(s.charAt(i + 1))) {
+                    return false;
+                }
+                i++;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * What is wrong with an upstream's JSON answer to the request {@code id}, or null when it is a JSON-RPC response
+     * to that request: one object, {@code "jsonrpc": "2.0"}, the same id (and id type), a result or an error (with an
+     * integer code and a string message), nothing after it. Read as a token stream, skipping the result's contents, so
+     * the check costs no tree on the hot path.
+     */
+    public String responseProblem(byte[] body, JsonNode id) {
+        try (JsonParser p = mapper.createParser(body)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return "answered something that is not a JSON-RPC response";
+            }
+            boolean rpc = false;
+            JsonNode answered = null;
+            int results = 0;
+            String errorProblem = null;
+            boolean method = false;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken value = p.nextToken();
+                switch (name) {
+                    case "jsonrpc" -> rpc = value == JsonToken.VALUE_STRING && "2.0".equals(p.getText());
+                    case "id" -> answered = mapper.readTree(p);
+                    case "result" -> {
+                        results++;
+                        p.skipChildren();
+                    }
+                    case "error" -> {
+                        results++;
+                        errorProblem = errorProblem(mapper.readTree(p));
+                    }
+                    case "method" -> {
+                        method = true;
+                        p.skipChildren();
+                    }
+                    default -> p.skipChildren();
+                }
+            }
+            if (p.nextToken() != null) {
+                return "answered JSON with trailing data";
+            }
+            return problem(rpc, method, results, answered, id, errorProblem);
+        } catch (IOException e) {
+            return "answered something that is not JSON";
+        }
+    }
+
+    /** The same check on an answer already parsed. */
+    public static String responseProblem(JsonNode answer, JsonNode id) {
+        if (answer == null || !answer.isObject()) {
+            return "answered something that is not a JSON-RPC response";
+        }
+        int results = (answer.has("result") ? 1 : 0) + (answer.has("error") ? 1 : 0);
+        return problem("2.0".equals(answer.path("jsonrpc").textValue()), answer.has("method"), results, answer.get("id"),
+                id, answer.has("error") ? errorProblem(answer.get("error")) : null);
+    }
+
+    private static String problem(boolean rpc, boolean method, int results, JsonNode answered, JsonNode id,
+                                  String errorProblem) {
+        if (!rpc || method || results != 1) {
+            return "answered something that is not a JSON-RPC response";
+        }
+        if (answered == null || !answered.equals(id)) {
+            String other = answered == null ? "missing" : answered.toString();
+            return "answered another request (id " + (other.length() > 40 ? other.substring(0, 40) + "…" : other) + ")";
+        }
+        return errorProblem;
+    }
+
+    private static String errorProblem(JsonNode error) {
+        return error.isObject() && error.path("code").isIntegralNumber() && error.path("message").isTextual()
+                ? null : "answered a malformed JSON-RPC error";
     }
 
     /** A request envelope ({@code jsonrpc}, {@code id}, {@code method}); the caller adds {@code params} if any. */

@@ -214,15 +214,15 @@ public final class SseRelay extends EventChunks {
             if (timedOut) {
                 LOG.warn("Upstream '{}' did not answer request {} in time; cancelled", server, requestId);
                 failures.timedOut();
-                return finishWithError("Upstream server '" + server + "' did not answer within " + deadline.timeout());
+                return finishWithError("MCP server '" + server + "' did not answer within " + deadline.timeout());
             }
             LOG.warn("Stream from upstream '{}' broke before the response to {}: {}", server, requestId, e.toString());
             failures.broke();
-            return finishWithError("Upstream server '" + server + "' stream broke: " + e.getMessage());
+            return finishWithError("MCP server '" + server + "' stream broke: " + e.getMessage());
         }
         if (event == null && timedOut) {
             failures.timedOut();
-            return finishWithError("Upstream server '" + server + "' did not answer within " + deadline.timeout());
+            return finishWithError("MCP server '" + server + "' did not answer within " + deadline.timeout());
         }
         if (event == null && resume()) {
             return new byte[0];
@@ -230,7 +230,7 @@ public final class SseRelay extends EventChunks {
         if (event == null) {
             LOG.warn("Upstream '{}' ended its stream without answering request {}", server, requestId);
             failures.broke();
-            return finishWithError("Upstream server '" + server + "' closed the stream without a response");
+            return finishWithError("MCP server '" + server + "' closed the stream without a response");
         }
         if (event.id() != null) {
             lastEventId = event.id();
@@ -245,10 +245,19 @@ public final class SseRelay extends EventChunks {
         try {
             msg = json.read(event.data());
         } catch (IOException e) {
-            LOG.warn("Upstream '{}' sent an SSE event that is not JSON; dropped", server);
-            return new byte[0];
+            msg = null;
         }
-        boolean isOurResponse = msg != null && !msg.has("method") && requestId.equals(msg.get("id"));
+        // a stream carries JSON-RPC messages, and of the responses only the one to this request: anything else is
+        // a broken or lying server, and the request fails now rather than at the call timeout
+        String problem = msg == null || !msg.isObject() || !"2.0".equals(msg.path("jsonrpc").textValue())
+                ? "sent an SSE event that is not a JSON-RPC message"
+                : msg.has("method") ? null : JsonRpc.responseProblem(msg, requestId);
+        if (problem != null) {
+            LOG.warn("Upstream '{}' {} on the stream of request {}", server, problem, requestId);
+            failures.broke();
+            return finishWithError("MCP server '" + server + "' sent an invalid answer: " + problem);
+        }
+        boolean isOurResponse = !msg.has("method");
         if (msg != null && "notifications/progress".equals(msg.path("method").asText())) {
             arm();
         }
@@ -287,7 +296,8 @@ public final class SseRelay extends EventChunks {
     }
 
     private byte[] finishWithError(String message) {
-        byte[] bytes = json.write(json.error(requestId, ErrorCodes.UPSTREAM_UNAVAILABLE, message, null));
+        byte[] bytes = json.write(json.error(requestId, ErrorCodes.UPSTREAM_UNAVAILABLE, message,
+                java.util.Map.of("server", server)));
         done = true;
         closeUpstream();
         return bytes;

@@ -55,4 +55,43 @@ class JsonRpcTest {
         assertThat(e.httpStatus()).isEqualTo(413);
         assertThatThrownBy(() -> parse("{\"a\":\"" + "y".repeat(5000) + "\"}")).isInstanceOf(McpException.class);
     }
+
+    private String problem(String answer, String id) throws Exception {
+        byte[] bytes = answer.getBytes(StandardCharsets.UTF_8);
+        String streamed = json.responseProblem(bytes, json.read(id));
+        // the token-stream check and the tree check agree wherever the answer is JSON
+        try {
+            assertThat(JsonRpc.responseProblem(json.read(bytes), json.read(id))).isEqualTo(streamed);
+        } catch (java.io.IOException notJson) {
+            assertThat(streamed).isEqualTo("answered something that is not JSON");
+        }
+        return streamed;
+    }
+
+    @Test
+    void anUpstreamAnswerIsAResponseToTheRequestItWasAskedWith() throws Exception {
+        assertThat(problem("{\"jsonrpc\":\"2.0\",\"id\":7,\"result\":{\"content\":[{\"a\":[1,{}]}]}}", "7")).isNull();
+        assertThat(problem("{\"id\":\"x\",\"error\":{\"code\":-32602,\"message\":\"no\"},\"jsonrpc\":\"2.0\"}", "\"x\"")).isNull();
+        assertThat(problem("{\"jsonrpc\":\"2.0\",\"id\":\"7\",\"result\":{}}", "7")).startsWith("answered another request");
+        assertThat(problem("{\"jsonrpc\":\"2.0\",\"id\":8,\"result\":{}}", "7")).isEqualTo("answered another request (id 8)");
+        assertThat(problem("{\"jsonrpc\":\"2.0\",\"result\":{}}", "7")).isEqualTo("answered another request (id missing)");
+        assertThat(problem("{\"jsonrpc\":\"2.0\",\"id\":7}", "7")).contains("not a JSON-RPC response");
+        assertThat(problem("{\"jsonrpc\":\"2.0\",\"id\":7,\"result\":{},\"error\":{}}", "7")).contains("not a JSON-RPC response");
+        assertThat(problem("{\"jsonrpc\":\"1.0\",\"id\":7,\"result\":{}}", "7")).contains("not a JSON-RPC response");
+        assertThat(problem("[{\"jsonrpc\":\"2.0\",\"id\":7,\"result\":{}}]", "7")).contains("not a JSON-RPC response");
+        assertThat(problem("{\"jsonrpc\":\"2.0\",\"id\":7,\"error\":{\"code\":\"bad\"}}", "7")).isEqualTo("answered a malformed JSON-RPC error");
+        assertThat(problem("<html>", "7")).isEqualTo("answered something that is not JSON");
+        assertThat(json.responseProblem("{\"jsonrpc\":\"2.0\",\"id\":7,\"result\":{}} {}".getBytes(StandardCharsets.UTF_8),
+                json.read("7"))).isEqualTo("answered JSON with trailing data");
+    }
+
+    @Test
+    void anIdWithALoneSurrogateIsInvalid() {
+        assertThat(error(() -> parse("{\"jsonrpc\":\"2.0\",\"id\":\"a\\udc00\",\"method\":\"ping\"}")).code())
+                .isEqualTo(ErrorCodes.INVALID_REQUEST);
+        assertThat(parse("{\"jsonrpc\":\"2.0\",\"id\":\"\\ud83d\\ude00\",\"method\":\"ping\"}").id().textValue())
+                .isEqualTo("\ud83d\ude00");
+        assertThat(JsonRpc.wellFormed("\ud800x")).isFalse();
+        assertThat(JsonRpc.wellFormed("x\ud800")).isFalse();
+    }
 }

@@ -1,0 +1,145 @@
+package io.camelmcp.gateway.support;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Random;
+import java.util.concurrent.Executors;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * An MCP server over Streamable HTTP that initializes and lists its tools like any other, and then answers each
+ * tool's call the way a broken or lying upstream does: the tool's name says how ({@link #TOOLS}). Hand-written on
+ * purpose: no SDK sends these, and a gateway meets them in production (a proxy's error page, a crashed process,
+ * a server answering another request's id).
+ */
+public final class HostileServer implements AutoCloseable {
+
+    /** The tools, each named for the answer its call gets; {@code ok} answers correctly. */
+    public static final String[] TOOLS = {"ok", "html", "bytes", "not_rpc", "wrong_id", "string_id", "no_result",
+            "html_type", "sse_wrong_id", "sse_garbage", "sse_break", "sse_not_rpc"};
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpServer server;
+
+    private HostileServer() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.createContext("/mcp", this::handle);
+        server.start();
+    }
+
+    public static HostileServer start() throws IOException {
+        return new HostileServer();
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/mcp";
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        try (ex) {
+            if (!"POST".equals(ex.getRequestMethod())) {
+                ex.sendResponseHeaders(405, -1);
+                return;
+            }
+            JsonNode msg = JSON.readTree(ex.getRequestBody());
+            JsonNode id = msg.get("id");
+            String method = msg.path("method").asText();
+            if (id == null) {
+                ex.sendResponseHeaders(202, -1);
+                return;
+            }
+            ex.getResponseHeaders().add("Mcp-Session-Id", "hostile-session");
+            switch (method) {
+                case "initialize" -> json(ex, result(id, JSON.readTree("{\"protocolVersion\":\"2025-11-25\","
+                        + "\"capabilities\":{\"tools\":{}},\"serverInfo\":{\"name\":\"hostile\",\"version\":\"1\"}}")));
+                case "tools/list" -> {
+                    ObjectNode list = JSON.createObjectNode();
+                    for (String tool : TOOLS) {
+                        list.withArray("tools").addObject().put("name", tool)
+                                .putObject("inputSchema").put("type", "object");
+                    }
+                    json(ex, result(id, list));
+                }
+                case "tools/call" -> call(ex, id, msg.path("params").path("name").asText());
+                default -> json(ex, result(id, JSON.createObjectNode()));
+            }
+        }
+    }
+
+    private void call(HttpExchange ex, JsonNode id, String tool) throws IOException {
+        switch (tool) {
+            case "ok" -> json(ex, result(id, text("fine")));
+            case "html" -> raw(ex, "application/json", "<html><body><h1>502 Bad Gateway</h1></body></html>");
+            case "bytes" -> {
+                byte[] noise = new byte[512];
+                new Random(42).nextBytes(noise);
+                ex.getResponseHeaders().add("Content-Type", "application/json");
+                ex.sendResponseHeaders(200, noise.length);
+                ex.getResponseBody().write(noise);
+            }
+            case "not_rpc" -> raw(ex, "application/json", "{\"hello\":\"world\"}");
+            case "wrong_id" -> json(ex, result(JSON.getNodeFactory().numberNode(987654), text("someone else's")));
+            case "string_id" -> json(ex, result(JSON.getNodeFactory().textNode(id.asText()), text("id as a string")));
+            case "no_result" -> raw(ex, "application/json", "{\"jsonrpc\":\"2.0\",\"id\":" + id + "}");
+            case "html_type" -> raw(ex, "text/html", "<html>maintenance</html>");
+            case "sse_wrong_id" -> sse(ex, JSON.writeValueAsString(result(JSON.getNodeFactory().numberNode(987654),
+                    text("someone else's"))));
+            case "sse_garbage" -> sse(ex, "this is not json");
+            case "sse_not_rpc" -> sse(ex, "{\"hello\":\"world\"}");
+            case "sse_break" -> {
+                // a progress notification, then the process dies before the response
+                ex.getResponseHeaders().add("Content-Type", "text/event-stream");
+                ex.sendResponseHeaders(200, 0);
+                OutputStream out = ex.getResponseBody();
+                out.write(("data: {\"jsonrpc\":\"2.0\",\"method\":\"notifications/message\",\"params\":"
+                        + "{\"level\":\"info\",\"data\":\"starting\"}}\n\n").getBytes(StandardCharsets.UTF_8));
+                out.flush();
+            }
+            default -> json(ex, result(id, text("?")));
+        }
+    }
+
+    private static ObjectNode text(String text) {
+        ObjectNode r = JSON.createObjectNode();
+        r.withArray("content").addObject().put("type", "text").put("text", text);
+        return r;
+    }
+
+    private static ObjectNode result(JsonNode id, JsonNode result) {
+        ObjectNode out = JSON.createObjectNode().put("jsonrpc", "2.0");
+        out.set("id", id);
+        out.set("result", result);
+        return out;
+    }
+
+    private static void json(HttpExchange ex, JsonNode body) throws IOException {
+        raw(ex, "application/json", JSON.writeValueAsString(body));
+    }
+
+    private static void raw(HttpExchange ex, String type, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().add("Content-Type", type);
+        ex.sendResponseHeaders(200, bytes.length);
+        ex.getResponseBody().write(bytes);
+    }
+
+    private static void sse(HttpExchange ex, String data) throws IOException {
+        ex.getResponseHeaders().add("Content-Type", "text/event-stream");
+        ex.sendResponseHeaders(200, 0);
+        ex.getResponseBody().write(("data: " + data + "\n\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
