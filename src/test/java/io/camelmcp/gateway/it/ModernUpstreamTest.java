@@ -11,7 +11,10 @@ import java.time.Duration;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -20,6 +23,8 @@ import org.springframework.test.context.DynamicPropertySource;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.camelmcp.gateway.support.ClientDriver;
+import io.camelmcp.gateway.support.McpSchemas;
+import io.camelmcp.gateway.support.RecordingHttpProxy;
 import io.camelmcp.gateway.support.FixtureServer;
 import io.camelmcp.gateway.support.Peers;
 import io.camelmcp.gateway.support.RawMcpClient;
@@ -34,11 +39,14 @@ import io.camelmcp.gateway.support.ServerEverything;
  * server's rounds never end or it refuses its own requestState.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ModernUpstreamTest {
 
     static final String KEY = "modern-key";
     static ServerEverything modern;
     static ServerEverything dualEra;
+    /** What the gateway and the 2026-07-28 server "modern" say to each other, in all the tests of this class. */
+    static RecordingHttpProxy upstreamWire;
 
     @LocalServerPort
     int port;
@@ -46,10 +54,11 @@ class ModernUpstreamTest {
     @DynamicPropertySource
     static void servers(DynamicPropertyRegistry registry) throws Exception {
         modern = ServerEverything.modern("reject");
+        upstreamWire = new RecordingHttpProxy(modern.url());
         dualEra = ServerEverything.modern("stateless");
         registry.add("mcp.gateway.demo.enabled", () -> "false");
         registry.add("mcp.gateway.servers[0].name", () -> "modern");
-        registry.add("mcp.gateway.servers[0].url", () -> modern.url());
+        registry.add("mcp.gateway.servers[0].url", () -> upstreamWire.url());
         registry.add("mcp.gateway.servers[0].prefix", () -> "m_");
         registry.add("mcp.gateway.servers[1].name", () -> "everything-a");
         registry.add("mcp.gateway.servers[1].url", () -> Peers.everythingA().url());
@@ -62,6 +71,7 @@ class ModernUpstreamTest {
 
     @AfterAll
     static void stop() throws Exception {
+        upstreamWire.close();
         modern.close();
         dualEra.close();
     }
@@ -94,8 +104,23 @@ class ModernUpstreamTest {
     }
 
     @Test
+    @Order(Integer.MAX_VALUE)
+    void everyMessageBetweenTheGatewayAndThe2026ServerIsValidForItsSchema() {
+        // run last: the wire of every test before it (discover probes, lists, calls, MRTR retries, listen streams)
+        assertThat(upstreamWire.unreadable()).isEmpty();
+        assertThat(upstreamWire.messages()).hasSizeGreaterThan(20);
+        McpSchemas.assertValid(McpSchemas.V2026_07_28, upstreamWire.messages());
+    }
+
+    @Test
     void aTypeScriptV1ClientUsesA2026UpstreamThroughTheGateway() throws Exception {
-        JsonNode r = ClientDriver.run(endpoint(), "m_", "modern", Map.of());
+        JsonNode r;
+        try (RecordingHttpProxy wire = new RecordingHttpProxy(endpoint())) {
+            r = ClientDriver.run(wire.url(), "m_", "modern", Map.of());
+            // the v1 client's 2025-11-25 conversation with the gateway, against that revision's schema
+            assertThat(wire.unreadable()).isEmpty();
+            McpSchemas.assertValid(McpSchemas.V2025_11_25, wire.messages());
+        }
         assertThat(r.path("ok").asBoolean()).as(r.toString()).isTrue();
         // both servers' tools, prefixed
         assertThat(r.path("tools").toString()).contains("m_add", "m_ask", "m_slow", "a_get-sum", "a_echo");
