@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ErrorReportValve;
-import org.apache.tomcat.util.res.StringManager;
+import org.springframework.http.HttpStatus;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 
@@ -20,8 +20,6 @@ import com.fasterxml.jackson.core.io.JsonStringEncoder;
  * the request's own text.
  */
 public class HttpErrorValve extends ErrorReportValve {
-
-    private static final StringManager TOMCAT = StringManager.getManager("org.apache.catalina.valves");
 
     @Override
     protected void report(Request request, Response response, Throwable t) {
@@ -58,26 +56,10 @@ public class HttpErrorValve extends ErrorReportValve {
         }
     }
 
+    /** The status's English reason phrase (Spring's table: Tomcat's own strings follow the JVM's locale). */
     private static String reason(int status) {
-        String phrase = switch (status) {
-            case 400 -> "Bad Request";
-            case 404 -> "Not Found";
-            case 405 -> "Method Not Allowed";
-            case 408 -> "Request Timeout";
-            case 413 -> "Content Too Large";
-            case 414 -> "URI Too Long";
-            case 415 -> "Unsupported Media Type";
-            case 431 -> "Request Header Fields Too Large";
-            case 500 -> "Internal Server Error";
-            case 501 -> "Not Implemented";
-            case 503 -> "Service Unavailable";
-            default -> null;
-        };
-        if (phrase != null) {
-            return phrase;
-        }
-        String tomcat = TOMCAT.getString("http." + status + ".reason");
-        return tomcat == null || tomcat.startsWith("Cannot find message") ? "HTTP " + status : tomcat;
+        HttpStatus known = HttpStatus.resolve(status);
+        return known == null ? "HTTP " + status : known.getReasonPhrase();
     }
 
     private static String escape(String s) {

@@ -258,7 +258,7 @@ public final class SseRelay extends EventChunks {
             return finishWithError("MCP server '" + server + "' sent an invalid answer: " + problem);
         }
         boolean isOurResponse = !msg.has("method");
-        if (msg != null && "notifications/progress".equals(msg.path("method").asText())) {
+        if ("notifications/progress".equals(msg.path("method").asText())) {
             arm();
         }
         JsonNode out = transform == null ? msg : transform.apply(msg);
