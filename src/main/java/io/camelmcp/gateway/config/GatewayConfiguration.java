@@ -360,12 +360,21 @@ public class GatewayConfiguration {
         return new ServerMessages(upstreams, registry, relayStores, json, props.getUpstream().getMaxRequestDuration(), bus);
     }
 
+    /** Every server's own route for its calls, with its circuit breaker and bulkhead (forward.yaml's server-call). */
+    @Bean
+    io.camelmcp.gateway.federation.ServerCalls mcpServerCalls(CamelContext camel, ServerRegistry registry,
+                                                             GatewayProperties props) {
+        var calls = new io.camelmcp.gateway.federation.ServerCalls(camel, props.getUpstream().policy());
+        registry.addListener(calls::registryChanged);
+        return calls;
+    }
+
     @Bean
     Forwarder mcpForwarder(UpstreamSessions upstreams, JsonRpc json, DiscoveryService discovery, ServerMessages serverMessages,
-                           ClientStreams streams, GatewayProperties props) {
+                           ClientStreams streams, GatewayProperties props, io.camelmcp.gateway.federation.ServerCalls calls) {
         return new Forwarder(upstreams, json, discovery, new SseRelay.Deadline(
                 props.getUpstream().getRequestTimeout(), props.getUpstream().getMaxRequestDuration()), serverMessages, streams,
-                props.getStreamAfter());
+                props.getStreamAfter(), calls);
     }
 
     /** The aggregation strategy every list fan-out route shares. */
@@ -422,7 +431,8 @@ public class GatewayConfiguration {
     }
 
     @Bean
-    ServersEndpoint mcpServersEndpoint(ServerRegistry registry, Catalog catalog) {
-        return new ServersEndpoint(registry, catalog);
+    ServersEndpoint mcpServersEndpoint(ServerRegistry registry, Catalog catalog,
+                                       io.camelmcp.gateway.federation.ServerCalls calls) {
+        return new ServersEndpoint(registry, catalog, calls);
     }
 }

@@ -116,6 +116,34 @@ public class GatewayProperties {
         private Map<String, String> headers = new LinkedHashMap<>();
         /** Which of the server's tools to expose: include/exclude lists of names or patterns with '*'. */
         private final Tools tools = new Tools();
+        /** This server's circuit breaker thresholds (unset: {@code mcp.gateway.upstream.breaker.*}). */
+        private final Breaker breaker = new Breaker();
+        /** Calls waiting for this server's answer at once (unset: {@code mcp.gateway.upstream.max-concurrent-calls}). */
+        private Integer maxConcurrentCalls;
+        /** This server's connect timeout (unset: {@code mcp.gateway.upstream.connect-timeout}). */
+        private Duration connectTimeout;
+        /** Until this server's answer starts and between its progress notifications (unset: the upstream default). */
+        private Duration requestTimeout;
+        /** A whole call to this server, however much progress it reports (unset: the upstream default). */
+        private Duration maxRequestDuration;
+
+        public Breaker getBreaker() { return breaker; }
+        public Integer getMaxConcurrentCalls() { return maxConcurrentCalls; }
+        public void setMaxConcurrentCalls(Integer maxConcurrentCalls) { this.maxConcurrentCalls = maxConcurrentCalls; }
+        public Duration getConnectTimeout() { return connectTimeout; }
+        public void setConnectTimeout(Duration connectTimeout) { this.connectTimeout = connectTimeout; }
+        public Duration getRequestTimeout() { return requestTimeout; }
+        public void setRequestTimeout(Duration requestTimeout) { this.requestTimeout = requestTimeout; }
+        public Duration getMaxRequestDuration() { return maxRequestDuration; }
+        public void setMaxRequestDuration(Duration maxRequestDuration) { this.maxRequestDuration = maxRequestDuration; }
+
+        /** What this server sets of its breaker, bulkhead and timeouts. */
+        public io.camelmcp.gateway.registry.CallPolicy policy() {
+            return new io.camelmcp.gateway.registry.CallPolicy(breaker.failureRateThreshold, breaker.slowCallRateThreshold,
+                    breaker.slowCallDuration, breaker.minimumNumberOfCalls, breaker.slidingWindowSize,
+                    breaker.waitInOpenState, breaker.halfOpenCalls, maxConcurrentCalls, connectTimeout, requestTimeout,
+                    maxRequestDuration);
+        }
 
         public String getName() { return name; }
         public void setName(String name) { this.name = name; }
@@ -126,6 +154,56 @@ public class GatewayProperties {
         public Map<String, String> getHeaders() { return headers; }
         public void setHeaders(Map<String, String> headers) { this.headers = headers; }
         public Tools getTools() { return tools; }
+    }
+
+    /**
+     * A circuit breaker's thresholds (Resilience4j's, count-based window): the gateway's defaults under
+     * {@code mcp.gateway.upstream.breaker}, a server's own under {@code mcp.gateway.servers[i].breaker} (unset there:
+     * the default). Only the server's failures count: no answer, a broken or invalid answer, an HTTP error without
+     * JSON-RPC; a JSON-RPC error the server answers is a success.
+     */
+    public static class Breaker {
+        /** Percentage of failed calls among the window's that opens the breaker. */
+        private Float failureRateThreshold;
+        /** Percentage of slow calls among the window's that opens the breaker (100: only when all are slow). */
+        private Float slowCallRateThreshold;
+        /** A call that takes longer is slow. */
+        private Duration slowCallDuration;
+        /** Calls in the window before the rates count. */
+        private Integer minimumNumberOfCalls;
+        /** How many of the latest calls the rates are taken over. */
+        private Integer slidingWindowSize;
+        /** How long an open breaker refuses calls (-32001 at once) before it lets a few through. */
+        private Duration waitInOpenState;
+        /** The calls let through then: their outcome closes the breaker or opens it again. */
+        private Integer halfOpenCalls;
+
+        static Breaker defaults() {
+            Breaker b = new Breaker();
+            b.failureRateThreshold = 50f;
+            b.slowCallRateThreshold = 100f;
+            b.slowCallDuration = Duration.ofSeconds(60);
+            b.minimumNumberOfCalls = 10;
+            b.slidingWindowSize = 20;
+            b.waitInOpenState = Duration.ofSeconds(30);
+            b.halfOpenCalls = 3;
+            return b;
+        }
+
+        public Float getFailureRateThreshold() { return failureRateThreshold; }
+        public void setFailureRateThreshold(Float failureRateThreshold) { this.failureRateThreshold = failureRateThreshold; }
+        public Float getSlowCallRateThreshold() { return slowCallRateThreshold; }
+        public void setSlowCallRateThreshold(Float slowCallRateThreshold) { this.slowCallRateThreshold = slowCallRateThreshold; }
+        public Duration getSlowCallDuration() { return slowCallDuration; }
+        public void setSlowCallDuration(Duration slowCallDuration) { this.slowCallDuration = slowCallDuration; }
+        public Integer getMinimumNumberOfCalls() { return minimumNumberOfCalls; }
+        public void setMinimumNumberOfCalls(Integer minimumNumberOfCalls) { this.minimumNumberOfCalls = minimumNumberOfCalls; }
+        public Integer getSlidingWindowSize() { return slidingWindowSize; }
+        public void setSlidingWindowSize(Integer slidingWindowSize) { this.slidingWindowSize = slidingWindowSize; }
+        public Duration getWaitInOpenState() { return waitInOpenState; }
+        public void setWaitInOpenState(Duration waitInOpenState) { this.waitInOpenState = waitInOpenState; }
+        public Integer getHalfOpenCalls() { return halfOpenCalls; }
+        public void setHalfOpenCalls(Integer halfOpenCalls) { this.halfOpenCalls = halfOpenCalls; }
     }
 
     public static class Tools {
@@ -172,6 +250,25 @@ public class GatewayProperties {
         private Duration deliverTimeout = Duration.ofSeconds(30);
         /** What is sent upstream in the background: notifications/cancelled, the DELETE that ends a session. */
         private Duration closeTimeout = Duration.ofSeconds(5);
+        /** Every server's circuit breaker, unless its registration sets its own thresholds. */
+        private final Breaker breaker = Breaker.defaults();
+        /**
+         * Calls waiting for one server's answer at once (its bulkhead): a server that slows down holds at most this
+         * many connections and requests; more are refused at once with -32001. A streamed answer counts until it starts.
+         */
+        private int maxConcurrentCalls = 200;
+
+        public Breaker getBreaker() { return breaker; }
+        public int getMaxConcurrentCalls() { return maxConcurrentCalls; }
+        public void setMaxConcurrentCalls(int maxConcurrentCalls) { this.maxConcurrentCalls = maxConcurrentCalls; }
+
+        /** The gateway's defaults for every server's breaker, bulkhead and timeouts. */
+        public io.camelmcp.gateway.registry.CallPolicy policy() {
+            return new io.camelmcp.gateway.registry.CallPolicy(breaker.failureRateThreshold, breaker.slowCallRateThreshold,
+                    breaker.slowCallDuration, breaker.minimumNumberOfCalls, breaker.slidingWindowSize,
+                    breaker.waitInOpenState, breaker.halfOpenCalls, maxConcurrentCalls, connectTimeout, requestTimeout,
+                    maxRequestDuration);
+        }
 
         public Duration getDeliverTimeout() { return deliverTimeout; }
         public void setDeliverTimeout(Duration deliverTimeout) { this.deliverTimeout = deliverTimeout; }

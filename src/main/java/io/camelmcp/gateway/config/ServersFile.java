@@ -187,7 +187,7 @@ public final class ServersFile {
 
     static ServerRegistration registration(GatewayProperties.Server s, String source) {
         return new ServerRegistration(s.getName(), toUri(s.getUrl()), s.getPrefix(), s.getHeaders(), source,
-                new ToolFilter(s.getTools().getInclude(), s.getTools().getExclude()));
+                new ToolFilter(s.getTools().getInclude(), s.getTools().getExclude()), null, null, s.policy());
     }
 
     static URI toUri(String url) {

@@ -28,6 +28,8 @@ public final class McpExchange {
     public static final String CLIENT = "mcpClient";
     /** {@link io.camelmcp.gateway.registry.RegistrySnapshot.Entry}: the server that owns what the request names. */
     public static final String TARGET = "mcpTarget";
+    /** The endpoint of the target server's own route (its circuit breaker and bulkhead): see ServerCalls. */
+    public static final String SERVER_CALL = "mcpServerCall";
 
     /** The upstream's answer to the forwarded request (an UpstreamReply), between forward.yaml's send and answer steps. */
     public static final String UPSTREAM_REPLY = "mcpUpstreamReply";

@@ -44,6 +44,8 @@ public class Forwarder {
     private final ServerMessages serverMessages;
     private final ClientStreams streams;
     private final java.time.Duration streamAfter;
+    /** The servers' breakers: a streamed answer that fails after its route returned still counts against its server. */
+    private final ServerCalls calls;
     /** A 2025 client's answers from 2026-07-28 servers (2026-only members off, MRTR carried out for the client). */
     private final io.camelmcp.gateway.relay.InputRequiredRelay modern;
 
@@ -52,7 +54,9 @@ public class Forwarder {
      *                    before the client gets an SSE stream instead of one JSON object (zero: always a stream)
      */
     public Forwarder(UpstreamSessions upstreams, JsonRpc json, DiscoveryService discovery, SseRelay.Deadline deadline,
-                     ServerMessages serverMessages, ClientStreams streams, java.time.Duration streamAfter) {
+                     ServerMessages serverMessages, ClientStreams streams, java.time.Duration streamAfter,
+                     ServerCalls calls) {
+        this.calls = calls;
         this.streams = streams;
         this.streamAfter = streamAfter;
         this.upstreams = upstreams;
@@ -72,6 +76,22 @@ public class Forwarder {
     public static final String STREAMED = "mcpUpstreamStreamed";
     /** The headers a route set for the upstream, kept for the retries of a call to a 2026-07-28 server. */
     private static final String UPSTREAM_HEADERS = "mcpUpstreamHeaders";
+
+    /** What is left to do once the client has its answer (see {@link #afterReply}). */
+    private static final String ON_REPLIED = "mcpOnReplied";
+
+    /**
+     * After the circuit breaker: what the call left to do once the client has its answer (read the end of the
+     * upstream's answer, or let it go if nobody reads it) is tied to this exchange, which the servlet completes after
+     * writing the reply. The breaker ran the call on a copy of the exchange, whose own completion comes first.
+     */
+    public void afterReply(Exchange exchange) {
+        org.apache.camel.spi.Synchronization s = exchange.getProperty(ON_REPLIED, org.apache.camel.spi.Synchronization.class);
+        if (s != null) {
+            exchange.removeProperty(ON_REPLIED);
+            exchange.getExchangeExtension().addOnCompletion(s);
+        }
+    }
 
     /**
      * Before the send step: a server known to be unreachable (its last probe or health check failed) or held by its
@@ -102,7 +122,8 @@ public class Forwarder {
         }
         try {
             // the tree itself: to a 2026-07-28 server it goes with its per-request envelope written into it
-            reply = upstreams.send(session, server.registration(), msg.raw(), deadline.timeout(), headers);
+            reply = upstreams.send(session, server.registration(), msg.raw(), deadline.of(server.registration()).timeout(),
+                    headers);
         } catch (UpstreamException e) {
             LOG.warn("Call to MCP server '{}' failed: {}", server.name(), e.getMessage());
             if (e.isTimeout()) {
@@ -130,7 +151,7 @@ public class Forwarder {
         ServerMessages.Running running = (ServerMessages.Running) exchange.removeProperty(RUNNING); // the stream's now
         exchange.removeProperty(REPLY);
         SseRelay relay = new SseRelay(server.name(), reply.body(), msg.id(), json,
-                toClient(session, server, msg), deadline, new StreamEnd(session, server, msg, running),
+                toClient(session, server, msg), deadline.of(server.registration()), new StreamEnd(session, server, msg, running),
                 lastEventId -> upstreams.resume(session, server.registration(), lastEventId));
         try {
             return answer(exchange, session, relay);
@@ -156,7 +177,7 @@ public class Forwarder {
         finish(exchange);
         byte[] body;
         try {
-            body = reply.readAll();
+            body = reply.readAll(deadline.of(server.registration()).timeout());
         } catch (IOException e) {
             LOG.warn("Answer of MCP server '{}' broke off: {}", server.name(), e.toString());
             throw unavailable(msg, server, "answer broke off: " + e.getMessage());
@@ -202,7 +223,7 @@ public class Forwarder {
         Answer answer = modern.answer(session, server, msg, reply, headers, exchange.getProperty(McpExchange.BATCH) != null,
                 running);
         if (answer instanceof Answer.Events events) {
-            exchange.getExchangeExtension().addOnCompletion(new org.apache.camel.support.SynchronizationAdapter() {
+            exchange.setProperty(ON_REPLIED, new org.apache.camel.support.SynchronizationAdapter() {
                 @Override
                 public void onDone(Exchange done) {
                     if (done.getMessage().getBody() != events.events()) {
@@ -238,6 +259,8 @@ public class Forwarder {
         private final JsonRpcMessage msg;
         private final ServerMessages.Running running;
 
+        private final long started = System.nanoTime();
+
         StreamEnd(ClientContext session, RegistrySnapshot.Entry server, JsonRpcMessage msg, ServerMessages.Running running) {
             this.session = session;
             this.server = server;
@@ -249,11 +272,13 @@ public class Forwarder {
         public void timedOut() {
             upstreams.cancel(session, server.registration(), msg.id(), "gateway timeout");
             discovery.refreshSoon(server.registration());
+            calls.failed(server.registration(), started, "its streamed answer was late");
         }
 
         @Override
         public void broke() {
             discovery.refreshSoon(server.registration());
+            calls.failed(server.registration(), started, "its streamed answer broke off or was invalid");
         }
 
         @Override
@@ -279,7 +304,7 @@ public class Forwarder {
             // outside a batch the end of the upstream's answer is read after the client has its own, in this thread
             boolean whole = relay.readAhead(!batch);
             if (!batch) {
-                exchange.getExchangeExtension().addOnCompletion(new org.apache.camel.support.SynchronizationAdapter() {
+                exchange.setProperty(ON_REPLIED, new org.apache.camel.support.SynchronizationAdapter() {
                     @Override
                     public void onDone(Exchange done) {
                         relay.releaseUpstream();

@@ -8,6 +8,7 @@ import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 
 import io.camelmcp.gateway.federation.Catalog;
+import io.camelmcp.gateway.federation.ServerCalls;
 import io.camelmcp.gateway.registry.RegistrySnapshot;
 import io.camelmcp.gateway.registry.ServerRegistry;
 import io.camelmcp.gateway.registry.ServerStatus;
@@ -18,10 +19,12 @@ public class ServersEndpoint {
 
     private final ServerRegistry registry;
     private final Catalog catalog;
+    private final ServerCalls calls;
 
-    public ServersEndpoint(ServerRegistry registry, Catalog catalog) {
+    public ServersEndpoint(ServerRegistry registry, Catalog catalog, ServerCalls calls) {
         this.registry = registry;
         this.catalog = catalog;
+        this.calls = calls;
     }
 
     @ReadOperation
@@ -52,6 +55,8 @@ public class ServersEndpoint {
         m.put("skippedTools", r.invalid());
         m.put("conflicts", r.conflicts());
         m.put("filteredTools", r.filtered());
+        // its calls' circuit breaker: state (CLOSED, OPEN, HALF_OPEN) and the window's numbers; null before a call
+        m.put("breaker", calls.describe(e.name()));
         m.put("checkedAt", s.checkedAt() == null ? null : s.checkedAt().toString());
         return m; // header values (credentials) are deliberately not shown
     }

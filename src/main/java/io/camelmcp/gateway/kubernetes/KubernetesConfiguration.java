@@ -54,9 +54,9 @@ public class KubernetesConfiguration {
 
     @Bean
     StatusWriter kubernetesStatus(KubernetesClient client, KubernetesWatcher watcher, KubernetesRegistrations registrations,
-                                  ServerRegistry registry, Catalog catalog, KubernetesProperties props, ObjectMapper json,
-                                  ProducerTemplate producer) {
-        return new StatusWriter(client, watcher, registrations, registry, catalog, props, json, producer);
+                                  ServerRegistry registry, Catalog catalog, io.camelmcp.gateway.federation.ServerCalls calls,
+                                  KubernetesProperties props, ObjectMapper json, ProducerTemplate producer) {
+        return new StatusWriter(client, watcher, registrations, registry, catalog, calls, props, json, producer);
     }
 
     /**

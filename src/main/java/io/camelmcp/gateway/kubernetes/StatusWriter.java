@@ -48,6 +48,7 @@ public class StatusWriter implements AutoCloseable {
     private final KubernetesRegistrations registrations;
     private final ServerRegistry registry;
     private final Catalog catalog;
+    private final io.camelmcp.gateway.federation.ServerCalls calls;
     private final KubernetesProperties props;
     private final ObjectMapper json;
     private final ProducerTemplate producer;
@@ -58,8 +59,9 @@ public class StatusWriter implements AutoCloseable {
     private CompletableFuture<?> election;
 
     public StatusWriter(KubernetesClient client, KubernetesWatcher watcher, KubernetesRegistrations registrations,
-                        ServerRegistry registry, Catalog catalog, KubernetesProperties props, ObjectMapper json,
-                        ProducerTemplate producer) {
+                        ServerRegistry registry, Catalog catalog, io.camelmcp.gateway.federation.ServerCalls calls,
+                        KubernetesProperties props, ObjectMapper json, ProducerTemplate producer) {
+        this.calls = calls;
         this.client = client;
         this.watcher = watcher;
         this.registrations = registrations;
@@ -79,6 +81,7 @@ public class StatusWriter implements AutoCloseable {
         }
         registry.addListener(snapshot -> requestWrite());
         registrations.onOutcome(outcome -> requestWrite());
+        calls.onStateChange(this::requestWrite);
         KubernetesProperties.Lease lease = props.getLease();
         String identity = firstNonBlank(lease.getIdentity(), System.getenv("POD_NAME"), hostName());
         String namespace = firstNonBlank(lease.getNamespace(), System.getenv("POD_NAMESPACE"), podNamespace(), "default");
@@ -185,6 +188,10 @@ public class StatusWriter implements AutoCloseable {
         String revision = s.server() == null ? null : catalog.protocolVersion(s.server());
         if (revision != null) {
             status.put("protocolVersion", revision);
+        }
+        String breaker = s.server() == null ? null : calls.breakerState(s.server());
+        if (breaker != null) {
+            status.put("circuitBreaker", breaker); // this replica's view: each has its own breakers
         }
         status.put("observedGeneration", s.generation());
         return status;

@@ -264,6 +264,7 @@ public class RegistrationApi {
             out.put("heartbeat_interval_seconds", registrations.heartbeatSeconds());
             out.put("health_path", r.healthPath());
             out.put("metadata", r.metadata());
+            out.put("limits", r.limits());
             out.put("registered_at", r.registeredAt().toString());
         } else {
             out.put("last_heartbeat", null);

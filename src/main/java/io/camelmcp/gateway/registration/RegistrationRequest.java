@@ -16,11 +16,12 @@ import io.camelmcp.gateway.registry.ServerRegistry;
  * members keep their value.
  */
 public record RegistrationRequest(String name, String url, String prefix, String transport, String healthPath,
-                                  ObjectNode metadata) {
+                                  ObjectNode metadata, ObjectNode limits) {
 
     public static final String STREAMABLE_HTTP = "streamable-http";
     public static final String SSE = "sse";
-    private static final Set<String> MEMBERS = Set.of("name", "url", "prefix", "transport", "healthPath", "metadata");
+    private static final Set<String> MEMBERS = Set.of("name", "url", "prefix", "transport", "healthPath", "metadata",
+            "limits");
     private static final int MAX_NAME = 128;
     private static final int MAX_PREFIX = 64;
     private static final int MAX_URL = 2048;
@@ -36,7 +37,7 @@ public record RegistrationRequest(String name, String url, String prefix, String
         }
         return new RegistrationRequest(name, url(text(o, "url", true)), prefix(text(o, "prefix", true)),
                 transport(text(o, "transport", false), STREAMABLE_HTTP), healthPath(text(o, "healthPath", false)),
-                metadata(o));
+                metadata(o), limits(o));
     }
 
     /** An update of {@code current}: what the body names replaces what it held. */
@@ -52,7 +53,7 @@ public record RegistrationRequest(String name, String url, String prefix, String
         return new RegistrationRequest(current.name(), url == null ? current.url() : url(url),
                 prefix == null ? current.prefix() : prefix(prefix), transport(transport, current.transport()),
                 o.has("healthPath") ? healthPath(text(o, "healthPath", false)) : current.healthPath(),
-                o.has("metadata") ? metadata(o) : current.metadata());
+                o.has("metadata") ? metadata(o) : current.metadata(), o.has("limits") ? limits(o) : current.limits());
     }
 
     private static ObjectNode object(JsonNode body) {
@@ -63,7 +64,7 @@ public record RegistrationRequest(String name, String url, String prefix, String
             String member = it.next().getKey();
             if (!MEMBERS.contains(member)) {
                 throw Problem.badRequest(member, "unknown member (expected one of name, url, prefix, transport, "
-                        + "healthPath, metadata)");
+                        + "healthPath, metadata, limits)");
             }
         }
         return o;
@@ -129,6 +130,16 @@ public record RegistrationRequest(String name, String url, String prefix, String
             throw Problem.badRequest("healthPath", "must be a path on the server, starting with / (e.g. \"/health\")");
         }
         return path;
+    }
+
+    /** The registration's own breaker, bulkhead and timeouts: checked here (400 naming the member), kept as given. */
+    private static ObjectNode limits(ObjectNode o) {
+        JsonNode l = o.get("limits");
+        if (l == null || l.isNull()) {
+            return null;
+        }
+        Limits.policy(l, "limits");
+        return (ObjectNode) l;
     }
 
     private static ObjectNode metadata(ObjectNode o) {

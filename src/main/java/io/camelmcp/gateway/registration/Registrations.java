@@ -76,13 +76,14 @@ public class Registrations {
         String token = "mcpgw_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes(32));
         Instant now = clock.instant();
         Registration r = new Registration(UUID.randomUUID().toString(), req.name(), req.url(), req.prefix(),
-                req.transport(), req.healthPath(), req.metadata(), ApiKeys.sha256Hex(token), now, now);
+                req.transport(), req.healthPath(), req.metadata(), ApiKeys.sha256Hex(token), now, now, req.limits());
         RegistrationStore.Outcome outcome = store.add(r, now);
         Registration previous = outcome == RegistrationStore.Outcome.NAME_TAKEN ? sameServer(req) : null;
         if (previous != null) {
             // the same server registering again (restarted, its token lost): its registration, with a new token and
             // what it says now, in one atomic replace (its id stays; the old token is worth nothing from now on)
-            r = previous.renewed(req.url(), req.prefix(), req.transport(), req.healthPath(), req.metadata(), r.tokenHash(), now);
+            r = previous.renewed(req.url(), req.prefix(), req.transport(), req.healthPath(), req.metadata(), req.limits(),
+                    r.tokenHash(), now);
             outcome = store.replace(r);
             if (outcome == RegistrationStore.Outcome.DONE) {
                 store.heartbeat(r.id(), now);
@@ -141,6 +142,7 @@ public class Registrations {
     public Registration update(Registration current, RegistrationRequest req) {
         refuseTakenElsewhere(req.name(), req.prefix(), current.name());
         Registration next = current.updated(req.url(), req.prefix(), req.transport(), req.healthPath(), req.metadata(),
+                req.limits(),
                 clock.instant());
         RegistrationStore.Outcome outcome = store.replace(next);
         if (outcome == RegistrationStore.Outcome.UNKNOWN) {
@@ -272,7 +274,7 @@ public class Registrations {
 
     private static ServerRegistration server(Registration r) {
         ServerRegistration s = new ServerRegistration(r.name(), URI.create(r.url()), r.prefix(), Map.of(), SOURCE,
-                null, r.healthPath(), null);
+                null, r.healthPath(), null, Limits.policy(r.limits(), "limits"));
         if (RegistrationRequest.SSE.equals(r.transport())) {
             // registered as the owner said; served once the gateway speaks legacy HTTP+SSE upstream
             return s.withHold(new ServerStatus(false, REASON_UNSUPPORTED_TRANSPORT, "the legacy HTTP+SSE transport "

@@ -9,18 +9,25 @@ import java.util.Map;
  * {@code healthPath}, when set, is what the health probe GETs (resolved against {@code url}) instead of an MCP ping.
  * {@code hold}, when set, is the status the source imposes: the server is not probed and serves nothing (a REST
  * registration whose heartbeats stopped); lifting it makes a new registration, probed afresh.
+ * {@code policy} is what the registration sets of its calls' breaker, bulkhead and timeouts (the rest: the gateway's).
  */
 public record ServerRegistration(String name, URI url, String prefix, Map<String, String> headers, String source,
-                                 ToolFilter tools, String healthPath, ServerStatus hold) {
+                                 ToolFilter tools, String healthPath, ServerStatus hold, CallPolicy policy) {
 
     public ServerRegistration {
         prefix = prefix == null ? "" : prefix;
         headers = headers == null ? Map.of() : Map.copyOf(headers);
         tools = tools == null ? ToolFilter.ALL : tools;
         healthPath = healthPath == null || healthPath.isBlank() ? null : healthPath;
+        policy = policy == null ? CallPolicy.DEFAULTS : policy;
         if (hold != null && hold.ready()) {
             throw new IllegalArgumentException("a hold is a not-ready status");
         }
+    }
+
+    public ServerRegistration(String name, URI url, String prefix, Map<String, String> headers, String source,
+                              ToolFilter tools, String healthPath, ServerStatus hold) {
+        this(name, url, prefix, headers, source, tools, healthPath, hold, null);
     }
 
     public ServerRegistration(String name, URI url, String prefix, Map<String, String> headers, String source,
@@ -30,7 +37,12 @@ public record ServerRegistration(String name, URI url, String prefix, Map<String
 
     /** This registration held by its source with {@code status} (null: released). */
     public ServerRegistration withHold(ServerStatus status) {
-        return new ServerRegistration(name, url, prefix, headers, source, tools, healthPath, status);
+        return new ServerRegistration(name, url, prefix, headers, source, tools, healthPath, status, policy);
+    }
+
+    /** This registration with its own breaker, bulkhead and timeout settings. */
+    public ServerRegistration withPolicy(CallPolicy policy) {
+        return new ServerRegistration(name, url, prefix, headers, source, tools, healthPath, hold, policy);
     }
 
     /** What the health probe GETs: {@code healthPath} on the origin of {@code url} (never another host); null without one. */
@@ -55,6 +67,7 @@ public record ServerRegistration(String name, URI url, String prefix, Map<String
     public String toString() {
         return "ServerRegistration[name=" + name + ", url=" + url + ", prefix=" + prefix + ", headers=" + headers.keySet()
                 + ", source=" + source + ", tools=" + tools + (healthPath == null ? "" : ", healthPath=" + healthPath)
-                + (hold == null ? "" : ", hold=" + hold.reason()) + "]";
+                + (hold == null ? "" : ", hold=" + hold.reason())
+                + (policy.equals(CallPolicy.DEFAULTS) ? "" : ", policy=" + policy) + "]";
     }
 }

@@ -278,7 +278,7 @@ public final class InputRequiredRelay {
                 endStream(false);
                 if (timedOut) {
                     fail(ErrorCodes.UPSTREAM_UNAVAILABLE, "Upstream server '" + server.name() + "' did not answer within "
-                            + deadline.timeout(), null);
+                            + deadline.of(server.registration()).timeout(), null);
                 } else if (!clientGone && !cancelled) {
                     broken.accept(server.registration());
                     fail(ErrorCodes.UPSTREAM_UNAVAILABLE, "Upstream server '" + server.name() + "' stream broke: "
@@ -402,7 +402,7 @@ public final class InputRequiredRelay {
         /** Waits for the client's answers to this round's inputs, then sends the request again with them. */
         private void retry() {
             ObjectNode responses = json.object();
-            long until = System.nanoTime() + deadline.timeout().toNanos();
+            long until = System.nanoTime() + deadline.of(server.registration()).timeout().toNanos();
             try {
                 for (int i = 0; i < asked.size(); i++) {
                     InputRequests.Asked a = asked.get(i);
@@ -418,7 +418,7 @@ public final class InputRequiredRelay {
                 }
             } catch (TimeoutException e) {
                 fail(ErrorCodes.INTERNAL_ERROR, "The client did not answer the input MCP server '" + server.name()
-                        + "' asked for within " + deadline.timeout(), null);
+                        + "' asked for within " + deadline.of(server.registration()).timeout(), null);
                 return;
             } catch (ExecutionException | java.util.concurrent.CancellationException e) {
                 fail(ErrorCodes.INTERNAL_ERROR, "The call ended while waiting for the client's input", null);
@@ -443,7 +443,7 @@ public final class InputRequiredRelay {
             currentId = again.get("id");
             UpstreamReply reply;
             try {
-                reply = upstreams.send(gs, server.registration(), again, deadline.timeout(), headers);
+                reply = upstreams.send(gs, server.registration(), again, deadline.of(server.registration()).timeout(), headers);
             } catch (UpstreamException e) {
                 LOG.warn("Retry of a call to MCP server '{}' with the client's input failed: {}", server.name(), e.getMessage());
                 broken.accept(server.registration());
@@ -467,7 +467,7 @@ public final class InputRequiredRelay {
                 timer.cancel();
             }
             UpstreamReply r = current;
-            timer = Timers.after(deadline.timeout().toNanos(), () -> {
+            timer = Timers.after(deadline.of(server.registration()).timeout().toNanos(), () -> {
                 timedOut = true;
                 if (r != null) {
                     r.discard();

@@ -66,7 +66,17 @@ public final class SseRelay extends EventChunks {
      * How long the relay waits for the response: {@code timeout} from the start and again from each
      * progress notification (as the lifecycle spec allows), never longer than {@code max} in all.
      */
-    public record Deadline(Duration timeout, Duration max) {}
+    public record Deadline(Duration timeout, Duration max) {
+        /** This deadline with the server's own timeouts where its registration sets them (itself when it sets none). */
+        public Deadline of(io.camelmcp.gateway.registry.ServerRegistration server) {
+            io.camelmcp.gateway.registry.CallPolicy p = server.policy();
+            if (p.requestTimeout() == null && p.maxRequestDuration() == null) {
+                return this;
+            }
+            return new Deadline(p.requestTimeout() != null ? p.requestTimeout() : timeout,
+                    p.maxRequestDuration() != null ? p.maxRequestDuration() : max);
+        }
+    }
 
     /** What the owner of the relay wants done when the upstream lets the request down. */
     public interface Failures {

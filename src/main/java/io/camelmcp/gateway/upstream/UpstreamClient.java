@@ -59,6 +59,12 @@ public class UpstreamClient implements AutoCloseable {
         this.fresh = client(connectTimeout, false);
     }
 
+    /** A request's own connect timeout: still honoured per request by HttpClient 5 (over the pool's default). */
+    @SuppressWarnings("deprecation")
+    private static org.apache.hc.client5.http.config.RequestConfig connectTimeout(Duration connect) {
+        return org.apache.hc.client5.http.config.RequestConfig.custom().setConnectTimeout(Timeout.of(connect)).build();
+    }
+
     private static CloseableHttpClient client(Duration connectTimeout, boolean keepAlive) {
         var builder = HttpClients.custom()
                 .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
@@ -215,6 +221,10 @@ public class UpstreamClient implements AutoCloseable {
         try {
             ClassicHttpResponse opened;
             HttpClientContext context = HttpClientContext.create();
+            Duration connect = server.policy().connectTimeout();
+            if (connect != null) { // the server's own; the pool's default otherwise
+                context.setRequestConfig(connectTimeout(connect));
+            }
             try {
                 opened = http.executeOpen(null, request, context);
             } catch (IOException e) {
@@ -223,7 +233,9 @@ public class UpstreamClient implements AutoCloseable {
                 }
                 LOG.debug("{} {} to '{}' failed on a reused connection ({}); trying once more on a new one",
                         request.getMethod(), request.getRequestUri(), server.name(), e.toString());
-                opened = fresh.executeOpen(null, request, HttpClientContext.create());
+                HttpClientContext again = HttpClientContext.create();
+                again.setRequestConfig(context.getRequestConfig());
+                opened = fresh.executeOpen(null, request, again);
             }
             CloseableHttpResponse response = CloseableHttpResponse.adapt(opened);
             if (!cut.cancel()) { // the timeout fired just as the answer came: it counts as late

@@ -57,6 +57,28 @@ public final class UpstreamReply {
         return buffered;
     }
 
+    /**
+     * {@link #readAll()} within {@code within}: a server that sends its answer's headers and then stalls the body is
+     * cut when the time is up (the connection is closed), so that no call waits on it longer than its timeout.
+     */
+    public byte[] readAll(java.time.Duration within) throws IOException {
+        if (buffered != null) {
+            return buffered;
+        }
+        java.util.concurrent.atomic.AtomicBoolean late = new java.util.concurrent.atomic.AtomicBoolean();
+        io.netty.util.Timeout cut = Timers.after(within.toNanos(), () -> {
+            late.set(true);
+            closeQuietly(body);
+        });
+        try {
+            return readAll();
+        } catch (IOException e) {
+            throw late.get() ? new IOException("answer not complete within " + within, e) : e;
+        } finally {
+            cut.cancel();
+        }
+    }
+
     /** How long an answer's stream may take to end after its response before it is cut. */
     static final long RELEASE_MILLIS = 2000;
 

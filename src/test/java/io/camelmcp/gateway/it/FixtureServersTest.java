@@ -292,9 +292,12 @@ class FixtureServersTest {
     void aServerThatDiesMidCallGivesTheClientAnErrorNotAHang() throws Exception {
         awaitServer("dying", s -> s.path("ready").asBoolean());
         RawMcpClient c = client();
+        long t0 = System.nanoTime();
         HttpResponse<String> r = c.post("{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":\"tools/call\",\"params\":{\"name\":\"dying_die\","
                 + "\"arguments\":{},\"_meta\":{\"progressToken\":\"d\"}}}", java.util.Map.of());
         List<JsonNode> messages = RawMcpClient.messages(r);
+        System.out.printf("fault: upstream killed mid-call -> the client's call ended with -32001 %d ms after it began%n",
+                (System.nanoTime() - t0) / 1_000_000);
         JsonNode last = messages.get(messages.size() - 1);
         assertThat(last.path("id").asInt()).isEqualTo(8);
         assertThat(last.path("error").path("code").asInt()).isEqualTo(-32001);

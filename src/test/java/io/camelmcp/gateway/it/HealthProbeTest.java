@@ -150,7 +150,10 @@ class HealthProbeTest {
         // the server's port now belongs to a listener that takes every connection and never says a word
         silentLink.cut();
         silent = new SilentListener(silentLink.port());
+        long quiet = System.nanoTime();
         JsonNode down = awaitServer("silent", s -> !s.path("ready").asBoolean());
+        System.out.printf("fault: upstream silent (accepts, never answers) -> not ready %d ms later%n",
+                (System.nanoTime() - quiet) / 1_000_000);
         assertThat(down.path("reason").asText()).isEqualTo("UpstreamUnreachable");
         assertThat(down.path("message").asText()).contains("no answer within");
         assertThat(silent.accepted()).isPositive(); // the check did reach the listener, and gave up on it

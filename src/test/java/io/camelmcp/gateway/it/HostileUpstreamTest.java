@@ -48,6 +48,8 @@ class HostileUpstreamTest {
         registry.add("mcp.gateway.servers[1].name", () -> "decent");
         registry.add("mcp.gateway.servers[1].url", () -> decent.url());
         registry.add("mcp.gateway.servers[1].prefix", () -> "d_");
+        // every case here is one broken answer between good ones: its breaker must not open (CircuitBreakerTest's job)
+        registry.add("mcp.gateway.servers[0].breaker.failure-rate-threshold", () -> "100");
         // no health check between reads: a test case must not be a health failure's side effect
         registry.add("mcp.gateway.discovery.health-interval", () -> "0");
     }

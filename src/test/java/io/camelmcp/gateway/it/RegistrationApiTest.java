@@ -229,6 +229,21 @@ class RegistrationApiTest {
         assertField(post("/register", KEY, null, "{\"name\":\"x\",\"url\":\"" + alpha.url()
                 + "\",\"prefix\":\"x_\",\"metadata\":[1]}"), "metadata");
         assertField(post("/register", KEY, null, "{\"name\":7,\"url\":\"" + alpha.url() + "\",\"prefix\":\"x_\"}"), "name");
+        // a registration's own breaker, bulkhead and timeouts: each member checked
+        String limited = "{\"name\":\"x\",\"url\":\"" + alpha.url() + "\",\"prefix\":\"x_\",\"limits\":";
+        assertField(post("/register", KEY, null, limited + "{\"maxConcurrentCalls\":0}}"), "limits.maxConcurrentCalls");
+        assertField(post("/register", KEY, null, limited + "{\"requestTimeout\":\"soon\"}}"), "limits.requestTimeout");
+        assertField(post("/register", KEY, null, limited + "{\"failureRateThreshold\":150}}"), "limits.failureRateThreshold");
+        assertField(post("/register", KEY, null, limited + "{\"timeout\":\"1s\"}}"), "limits.timeout");
+        assertField(post("/register", KEY, null, limited + "[]}"), "limits");
+        HttpResponse<String> withLimits = post("/register", KEY, null, "{\"name\":\"lim\",\"url\":\"" + alpha.url()
+                + "\",\"prefix\":\"lim_\",\"limits\":{\"maxConcurrentCalls\":7,\"requestTimeout\":\"90s\"}}");
+        assertThat(withLimits.statusCode()).as(withLimits.body()).isEqualTo(201);
+        JsonNode limits = json(get("/servers/lim", KEY)).path("limits");
+        assertThat(limits.path("maxConcurrentCalls").asInt()).isEqualTo(7);
+        assertThat(limits.path("requestTimeout").asText()).isEqualTo("90s");
+        assertThat(send("DELETE", "/servers/" + json(withLimits).path("server_id").asText(), KEY, null, null).statusCode())
+                .isEqualTo(204);
         assertThat(post("/register", KEY, null, "{not json").statusCode()).isEqualTo(400);
         assertThat(post("/register", KEY, null, "[]").statusCode()).isEqualTo(400);
         assertThat(send("POST", "/register", KEY, null, register("x", alpha.url(), "x_"), "text/plain").statusCode())

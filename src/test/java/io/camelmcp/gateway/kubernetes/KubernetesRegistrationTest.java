@@ -127,6 +127,9 @@ class KubernetesRegistrationTest {
         RawMcpClient c = client();
         assertThat(c.request(5, "tools/call", "{\"name\":\"myserver_beta\",\"arguments\":{}}")
                 .path("result").path("content").path(0).path("text").asText()).isEqualTo("server1:beta");
+        // its calls' circuit breaker shows in the status from the first call
+        await().atMost(WAIT).until(() -> "CLOSED".equals(status(Kind.MCP_SERVER_REGISTRATION, "mcp-test", "my-mcp-server")
+                .path("circuitBreaker").asText()));
     }
 
     @Test
@@ -215,7 +218,10 @@ class KubernetesRegistrationTest {
         await().atMost(WAIT).until(() -> !watcher.watching()); // the gateway noticed
         assertThat(tools()).doesNotContain("late_ping"); // the gateway cannot know yet
         apiLink = new CuttableProxy(api.port(), linkPort); // the API server is back
+        long back = System.nanoTime();
         await().atMost(Duration.ofSeconds(40)).until(() -> tools().contains("late_ping"));
+        System.out.printf("fault: Kubernetes watch closed -> what was registered meanwhile served %d ms after the API "
+                + "server was back%n", (System.nanoTime() - back) / 1_000_000);
         assertThat(watcher.watching()).isTrue();
         await().atMost(WAIT).until(() -> "True".equals(ready("mcp-test", "late").path("status").asText()));
         assertThat(tools()).contains("myserver_alpha");

@@ -38,7 +38,8 @@ public abstract class RegistrationStoreContract {
         ObjectNode metadata = JsonNodeFactory.instance.objectNode().put("team", "search");
         metadata.putArray("tags").add("a").add("b");
         return new Registration(id, name, "http://127.0.0.1:3001/mcp", prefix, "streamable-http", "/health", metadata,
-                "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", T0, T0);
+                "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", T0, T0,
+                JsonNodeFactory.instance.objectNode().put("maxConcurrentCalls", 20).put("requestTimeout", "90s"));
     }
 
     @Test
@@ -75,7 +76,7 @@ public abstract class RegistrationStoreContract {
         store.add(registration("id-1", "search", "search_"), T0);
         store.add(registration("id-2", "mail", "mail_"), T0);
         Registration moved = registration("id-1", "search", "find_")
-                .updated("http://10.0.0.1/mcp", "find_", "streamable-http", null, null, T0.plusSeconds(5));
+                .updated("http://10.0.0.1/mcp", "find_", "streamable-http", null, null, null, T0.plusSeconds(5));
         assertThat(store.replace(moved)).isEqualTo(Outcome.DONE);
         assertThat(store.get("id-1")).isEqualTo(moved);
         assertThat(store.replace(registration("id-1", "search", "mail_"))).isEqualTo(Outcome.PREFIX_TAKEN);

@@ -24,10 +24,14 @@ public final class HostileServer implements AutoCloseable {
 
     /** The tools, each named for the answer its call gets; {@code ok} answers correctly. */
     public static final String[] TOOLS = {"ok", "html", "bytes", "not_rpc", "wrong_id", "string_id", "no_result",
-            "html_type", "sse_wrong_id", "sse_garbage", "sse_break", "sse_not_rpc"};
+            "html_type", "sse_wrong_id", "sse_garbage", "sse_break", "sse_not_rpc", "slow", "stall_body"};
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpServer server;
+    /** Tool calls that reached this server: what a test counts to see that an open breaker spared it. */
+    private final java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+    /** How long {@code slow} takes before it answers, and how long {@code stall_body} stalls its answer's body. */
+    private volatile long slowMillis = 1500;
 
     private HostileServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
@@ -38,6 +42,14 @@ public final class HostileServer implements AutoCloseable {
 
     public static HostileServer start() throws IOException {
         return new HostileServer();
+    }
+
+    public int calls() {
+        return calls.get();
+    }
+
+    public void slowMillis(long millis) {
+        this.slowMillis = millis;
     }
 
     public String url() {
@@ -76,7 +88,21 @@ public final class HostileServer implements AutoCloseable {
     }
 
     private void call(HttpExchange ex, JsonNode id, String tool) throws IOException {
+        calls.incrementAndGet();
         switch (tool) {
+            case "slow" -> {
+                pause(slowMillis);
+                json(ex, result(id, text("slow but fine")));
+            }
+            case "stall_body" -> {
+                // the headers and half the answer, then nothing: a server stuck mid-write
+                byte[] bytes = JSON.writeValueAsBytes(result(id, text("never complete")));
+                ex.getResponseHeaders().add("Content-Type", "application/json");
+                ex.sendResponseHeaders(200, bytes.length);
+                ex.getResponseBody().write(bytes, 0, bytes.length / 2);
+                ex.getResponseBody().flush();
+                pause(slowMillis);
+            }
             case "ok" -> json(ex, result(id, text("fine")));
             case "html" -> raw(ex, "application/json", "<html><body><h1>502 Bad Gateway</h1></body></html>");
             case "bytes" -> {
@@ -105,6 +131,14 @@ public final class HostileServer implements AutoCloseable {
                 out.flush();
             }
             default -> json(ex, result(id, text("?")));
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
