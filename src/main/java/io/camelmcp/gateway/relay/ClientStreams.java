@@ -181,6 +181,12 @@ public class ClientStreams {
                     upstreamOpened(gs, e.registration());
                 } catch (UpstreamException | McpException ex) {
                     LOG.debug("No session with '{}' for a GET stream: {}", e.name(), ex.getMessage());
+                } catch (IllegalStateException ex) {
+                    if (!closing) {
+                        throw ex;
+                    }
+                    // the gateway stopped while this opened: its HTTP pool or Redis connection is closed by now
+                    LOG.debug("No session with '{}' for a GET stream, the gateway stopped: {}", e.name(), ex.getMessage());
                 }
             });
         }
