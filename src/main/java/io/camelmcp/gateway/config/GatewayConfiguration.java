@@ -2,7 +2,9 @@ package io.camelmcp.gateway.config;
 
 import java.time.Duration;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -13,6 +15,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import org.springframework.boot.info.BuildProperties;
+import org.springframework.boot.web.context.WebServerGracefulShutdownLifecycle;
 import org.springframework.boot.web.context.WebServerInitializedEvent;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.web.cors.CorsConfiguration;
@@ -21,11 +24,14 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.beans.factory.ObjectProvider;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.camelmcp.gateway.demo.DemoServers;
 import io.camelmcp.gateway.endpoint.Batches;
 import io.camelmcp.gateway.endpoint.McpCorsFilter;
 import io.camelmcp.gateway.endpoint.RequestSizeFilter;
@@ -44,6 +50,8 @@ import io.camelmcp.gateway.health.ServersEndpoint;
 import io.camelmcp.gateway.protocol.JsonRpc;
 import io.camelmcp.gateway.federation.DiscoveryService;
 import io.camelmcp.gateway.federation.ProbeSchedule;
+import io.camelmcp.gateway.registry.RegistrySnapshot;
+import io.camelmcp.gateway.registry.ServerRegistration;
 import io.camelmcp.gateway.registry.ServerRegistry;
 import io.camelmcp.gateway.relay.ClientStreams;
 import io.camelmcp.gateway.federation.LoggingLevels;
@@ -58,6 +66,7 @@ import io.camelmcp.gateway.session.ReplicaBus;
 import io.camelmcp.gateway.session.InMemorySessionStore;
 import io.camelmcp.gateway.session.RelayStores;
 import io.camelmcp.gateway.session.SessionStore;
+import io.camelmcp.gateway.session.UpstreamSession;
 import io.camelmcp.gateway.upstream.SseRelay;
 import io.camelmcp.gateway.upstream.UpstreamClient;
 import io.camelmcp.gateway.upstream.UpstreamSessions;
@@ -69,6 +78,8 @@ import io.camelmcp.gateway.upstream.UpstreamSessions;
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(GatewayProperties.class)
 public class GatewayConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayConfiguration.class);
 
     public static final String STATIC_SOURCE = "static";
 
@@ -181,6 +192,63 @@ public class GatewayConfiguration {
             @Override public void stop() { running = false; catalog.close(); }
             @Override public boolean isRunning() { return running; }
             @Override public int getPhase() { return Integer.MAX_VALUE; }
+        };
+    }
+
+    /**
+     * On SIGTERM, just before the web server drains (server.shutdown=graceful: no new connections, the requests in
+     * progress waited for at most spring.lifecycle.timeout-per-shutdown-phase): the clients' GET streams and
+     * 2026-07-28 subscriptions end, their answers completing, so that the drain waits for calls in progress only,
+     * not for streams that never end by themselves.
+     */
+    @Bean
+    SmartLifecycle mcpStreamsLifecycle(ClientStreams streams, Subscriptions subscriptions) {
+        return onStop(WebServerGracefulShutdownLifecycle.SMART_LIFECYCLE_PHASE + 1, () -> {
+            int ended = streams.shutdown();
+            int listens = subscriptions.open();
+            subscriptions.close();
+            LOG.info("Shutting down: {} GET stream(s) and {} subscription(s) ended; calls in progress go on", ended, listens);
+        });
+    }
+
+    /**
+     * After the drain, before the web server and Camel stop: with the memory store a client's session cannot outlive
+     * this process, so its upstream sessions are ended (DELETE, waited for at most upstream.close-timeout); a shared
+     * store's (Redis) live on for the other replicas and are left alone.
+     */
+    @Bean
+    SmartLifecycle mcpClientSessionsLifecycle(SessionStore store, UpstreamSessions upstreams, ServerRegistry registry) {
+        return onStop(WebServerGracefulShutdownLifecycle.SMART_LIFECYCLE_PHASE - 1, () -> {
+            List<SessionStore.EndedSession> ended = store.endWithReplica();
+            if (ended.isEmpty()) {
+                return;
+            }
+            List<Map.Entry<ServerRegistration, UpstreamSession>> toEnd = new ArrayList<>();
+            RegistrySnapshot snapshot = registry.snapshot();
+            for (SessionStore.EndedSession e : ended) {
+                for (UpstreamSession u : e.upstreams()) {
+                    RegistrySnapshot.Entry server = snapshot.server(u.server());
+                    // the demo servers run in this process: their sessions ended with them (demoServersLifecycle)
+                    if (server != null && u.sessionId() != null && !DemoServers.SOURCE.equals(server.registration().source())) {
+                        toEnd.add(Map.entry(server.registration(), u));
+                    }
+                }
+            }
+            int deleted = upstreams.closeAll(toEnd);
+            LOG.info("Shutting down: {} client session(s) ended, {} of their {} upstream session(s) ended with DELETE",
+                    ended.size(), deleted, toEnd.size());
+        });
+    }
+
+    /** A lifecycle that only acts on stop, in {@code phase} (the highest stops first). */
+    private static SmartLifecycle onStop(int phase, Runnable stop) {
+        return new SmartLifecycle() {
+            private volatile boolean running;
+
+            @Override public void start() { running = true; }
+            @Override public void stop() { running = false; stop.run(); }
+            @Override public boolean isRunning() { return running; }
+            @Override public int getPhase() { return phase; }
         };
     }
 

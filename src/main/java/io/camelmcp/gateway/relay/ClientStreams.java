@@ -67,6 +67,9 @@ public class ClientStreams {
     /** Upstream GET streams held for a gateway session, by "session\nserver". */
     private final Map<String, UpstreamReply> upstreamStreams = new ConcurrentHashMap<>();
 
+    /** Set when the gateway stops ({@link #shutdown}): no GET stream opens any more. */
+    private volatile boolean closing;
+
     /** A session's GET stream held here, and the client that opened it (for upstream streams opened later). */
     private record Listener(EventStream stream, ClientContext client) {}
 
@@ -91,6 +94,9 @@ public class ClientStreams {
                      @ExchangeProperty(McpExchange.CLIENT) ClientContext gs) {
         if (!ctx.acceptsEventStream()) {
             throw McpException.http(406, ErrorCodes.TRANSPORT_ERROR, "Not Acceptable: GET must accept text/event-stream");
+        }
+        if (closing) {
+            throw shuttingDown();
         }
         Map<String, EventStream> mine = streams.computeIfAbsent(gs.sessionId(), k -> new ConcurrentHashMap<>());
         EventStream stream = null;
@@ -120,7 +126,11 @@ public class ClientStreams {
         EventStream.Attachment body = stream.attach(lastSeen, RETRY_MILLIS, KEEP_ALIVE_MILLIS, prime);
         // another replica that held the client's GET stream lets go of it and of its upstream streams
         bus.publish(new ReplicaMessage(ReplicaMessage.STREAM, bus.replica(), gs.sessionId(), null, null));
-        openUpstreams(gs);
+        if (closing) {
+            letGo(gs.sessionId()); // the shutdown began while this stream opened, after it ended the others: it ends too
+        } else {
+            openUpstreams(gs);
+        }
         return Answer.events(body);
     }
 
@@ -171,6 +181,12 @@ public class ClientStreams {
                     upstreamOpened(gs, e.registration());
                 } catch (UpstreamException | McpException ex) {
                     LOG.debug("No session with '{}' for a GET stream: {}", e.name(), ex.getMessage());
+                } catch (IllegalStateException ex) {
+                    if (!closing) {
+                        throw ex;
+                    }
+                    // the gateway stopped while this opened: its HTTP pool or Redis connection is closed by now
+                    LOG.debug("No session with '{}' for a GET stream, the gateway stopped: {}", e.name(), ex.getMessage());
                 }
             });
         }
@@ -323,6 +339,32 @@ public class ClientStreams {
             old.end();
         }
         closeUpstreamStreams(sessionId);
+    }
+
+    /**
+     * The gateway stops (before the web server drains its requests): GET streams are refused from now on (503),
+     * each open one ends, its response completing, so that the client sees the end of its stream and the drain
+     * waits only for calls in progress; the upstream streams held for clients close. The streams of requests
+     * (their SSE answers) go on to their responses. Returns how many GET streams ended.
+     */
+    public int shutdown() {
+        closing = true;
+        int ended = 0;
+        for (String sessionId : List.copyOf(current.keySet())) {
+            ended += current.containsKey(sessionId) ? 1 : 0;
+            letGo(sessionId);
+        }
+        for (String key : List.copyOf(upstreamStreams.keySet())) {
+            UpstreamReply r = upstreamStreams.remove(key);
+            if (r != null) {
+                r.discard();
+            }
+        }
+        return ended;
+    }
+
+    static McpException shuttingDown() {
+        return McpException.http(503, ErrorCodes.TRANSPORT_ERROR, "Service Unavailable: the gateway is shutting down");
     }
 
     /** The gateway session ended: its streams end, and the upstream streams held for it close. */

@@ -66,6 +66,8 @@ public class Subscriptions {
     private final ClientStreams clientStreams;
     /** The upstream GET streams read for resource updates, by pool session and server. */
     private final Map<String, UpstreamReply> readers = new ConcurrentHashMap<>();
+    /** Set when the gateway stops ({@link #close}): no subscription opens any more. */
+    private volatile boolean closing;
 
     public Subscriptions(ServerRegistry registry, UpstreamSessions upstreams, UpstreamClient client, JsonRpc json,
                          Duration timeout, Duration keepAlive, ClientStreams clientStreams) {
@@ -87,6 +89,8 @@ public class Subscriptions {
         final boolean resources;
         final Set<String> uris;
         final BlockingQueue<byte[]> queue = new LinkedBlockingQueue<>();
+        /** Its graceful end is queued (once, whether the shutdown or a listen that raced it got there first). */
+        final java.util.concurrent.atomic.AtomicBoolean ending = new java.util.concurrent.atomic.AtomicBoolean();
 
         Listen(JsonNode id, ClientContext client, boolean tools, boolean prompts, boolean resources, Set<String> uris) {
             this.id = id;
@@ -109,6 +113,9 @@ public class Subscriptions {
     /** subscriptions/listen: acknowledged at once, then the notifications the client opted in to, until it closes. */
     public Answer listen(Exchange exchange, @ExchangeProperty(McpExchange.MESSAGE) JsonRpcMessage msg,
                          @ExchangeProperty(McpExchange.CLIENT) ClientContext gs) {
+        if (closing) {
+            throw ClientStreams.shuttingDown();
+        }
         JsonNode id = exchange.getProperty(McpExchange.CLIENT_REQUEST_ID, JsonNode.class);
         JsonNode filter = msg.paramsObject().path("notifications");
         if (!filter.isObject()) {
@@ -144,6 +151,9 @@ public class Subscriptions {
         }
         l.send(ack);
         listens.add(l);
+        if (closing) {
+            end(l); // the shutdown began while this one was acknowledged, after it ended the others
+        }
         return Answer.events(new ListenStream(l));
     }
 
@@ -396,15 +406,23 @@ public class Subscriptions {
         return listens.size();
     }
 
-    /** The gateway stops: every subscription gets its graceful end (a result for the listen request), then closes. */
+    /**
+     * The gateway stops (before the web server drains its requests): every subscription gets its graceful end (a
+     * result for the listen request) and its answer completes; new ones are refused (503).
+     */
     public void close() {
-        List<Listen> all = new ArrayList<>(listens);
-        for (Listen l : all) {
-            ObjectNode result = json.object();
-            result.put("resultType", "complete");
-            result.putObject("_meta").set(StatelessFamily.META_SUBSCRIPTION_ID, l.id);
-            l.queue.add(EventChunks.frame(null, json.write(json.result(l.id, result))));
-            l.queue.add(END);
+        closing = true;
+        new ArrayList<>(listens).forEach(this::end);
+    }
+
+    private void end(Listen l) {
+        if (!l.ending.compareAndSet(false, true)) {
+            return;
         }
+        ObjectNode result = json.object();
+        result.put("resultType", "complete");
+        result.putObject("_meta").set(StatelessFamily.META_SUBSCRIPTION_ID, l.id);
+        l.queue.add(EventChunks.frame(null, json.write(json.result(l.id, result))));
+        l.queue.add(END);
     }
 }

@@ -143,6 +143,18 @@ public class InMemorySessionStore implements SessionStore {
     }
 
     @Override
+    public List<EndedSession> endWithReplica() {
+        List<EndedSession> all = new ArrayList<>();
+        for (String id : List.copyOf(sessions.keySet())) {
+            Entry e = sessions.remove(id);
+            if (e != null) {
+                all.add(new EndedSession(e.session, List.copyOf(e.upstreams.values()), false));
+            }
+        }
+        return all;
+    }
+
+    @Override
     public int size() {
         return sessions.size();
     }

@@ -67,6 +67,15 @@ public interface SessionStore {
 
     int size();
 
+    /**
+     * This replica stops: the sessions that cannot outlive it, removed and returned with their upstream sessions,
+     * without telling the listeners (whoever stops the replica ends those upstream sessions, and waits for that).
+     * In memory: every session. A shared store returns none: its sessions live on, served by the other replicas.
+     */
+    default List<EndedSession> endWithReplica() {
+        return List.of();
+    }
+
     /** Forgets what this replica may have cached of a session: another replica changed it (a shared store). */
     default void forget(String sessionId) {
     }

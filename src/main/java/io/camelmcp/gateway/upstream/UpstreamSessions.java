@@ -589,6 +589,40 @@ public class UpstreamSessions {
         }
     }
 
+    /**
+     * Ends upstream sessions (DELETE), all at once, and waits for them at most the close timeout: on shutdown, where
+     * a DELETE left in the background would die with the JVM unsent. Returns how many the upstreams acknowledged.
+     */
+    public int closeAll(List<java.util.Map.Entry<ServerRegistration, UpstreamSession>> sessions) {
+        java.util.concurrent.atomic.AtomicInteger ended = new java.util.concurrent.atomic.AtomicInteger();
+        List<Thread> threads = new java.util.ArrayList<>();
+        for (java.util.Map.Entry<ServerRegistration, UpstreamSession> e : sessions) {
+            if (e.getValue().sessionId() == null) {
+                continue; // nothing to end (a modern server has no sessions)
+            }
+            threads.add(Thread.ofVirtual().name("mcp-close-" + e.getKey().name()).start(() -> {
+                try {
+                    client.delete(e.getKey(), e.getValue(), closeTimeout);
+                    ended.incrementAndGet();
+                } catch (UpstreamException ex) {
+                    LOG.debug("Closing session on '{}' failed: {}", e.getKey().name(), ex.getMessage());
+                }
+            }));
+        }
+        long deadline = System.nanoTime() + closeTimeout.toNanos();
+        try {
+            for (Thread t : threads) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || !t.join(Duration.ofNanos(left))) {
+                    break; // the rest would not be waited for either
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return ended.get();
+    }
+
     private static UpstreamSession await(ServerRegistration server, CompletableFuture<UpstreamSession> f)
             throws UpstreamException {
         try {

@@ -43,6 +43,13 @@ public final class RecordingHttpProxy implements AutoCloseable {
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final List<JsonNode> messages = new CopyOnWriteArrayList<>();
     private final List<String> unreadable = new CopyOnWriteArrayList<>();
+    private final List<Request> requests = new CopyOnWriteArrayList<>();
+
+    /**
+     * One request that crossed: its HTTP method, its Mcp-Session-Id (null without one) and its JSON-RPC method (null
+     * for a bodiless request such as the DELETE that ends a session, or a response).
+     */
+    public record Request(String httpMethod, String sessionId, String rpcMethod) {}
 
     /** A proxy to {@code target} (the whole endpoint URL; the request's own path is ignored). */
     public RecordingHttpProxy(String target) throws IOException {
@@ -63,6 +70,11 @@ public final class RecordingHttpProxy implements AutoCloseable {
         return List.copyOf(messages);
     }
 
+    /** Every request so far, in the order they came, bodiless ones (GET, DELETE) included. */
+    public List<Request> requests() {
+        return List.copyOf(requests);
+    }
+
     /** Bodies that were not JSON (a test wants none). */
     public List<String> unreadable() {
         return List.copyOf(unreadable);
@@ -71,6 +83,8 @@ public final class RecordingHttpProxy implements AutoCloseable {
     private void relay(HttpExchange ex) throws IOException {
         try (ex) {
             byte[] body = ex.getRequestBody().readAllBytes();
+            requests.add(new Request(ex.getRequestMethod(), ex.getRequestHeaders().getFirst("Mcp-Session-Id"),
+                    rpcMethod(body)));
             if (body.length > 0) {
                 record("out", new String(body, StandardCharsets.UTF_8));
             }
@@ -137,6 +151,15 @@ public final class RecordingHttpProxy implements AutoCloseable {
             }
         } catch (IOException e) {
             // the peer went away, or the stream was cut: what crossed is recorded
+        }
+    }
+
+    private static String rpcMethod(byte[] body) {
+        try {
+            JsonNode msg = body.length == 0 ? null : JSON.readTree(body);
+            return msg != null && msg.path("method").isTextual() ? msg.get("method").asText() : null;
+        } catch (IOException e) {
+            return null;
         }
     }
 
