@@ -47,9 +47,11 @@ public class McpTransport {
         if (family == null) {
             // 400 with UnsupportedProtocolVersionError and the versions spoken (2026-07-28 versioning; a 2025 client
             // gets the 400 its revision prescribes, and the list)
+            // what was asked for, cut: a header of kilobytes is not echoed back whole
+            String asked = version.length() > 64 ? version.substring(0, 64) + "…" : version;
             throw new McpException(400, ErrorCodes.UNSUPPORTED_PROTOCOL_VERSION, "Unsupported protocol version: "
-                    + version + " (supported: " + String.join(", ", families.versions()) + ")", null,
-                    java.util.Map.of("supported", families.versions(), "requested", version));
+                    + asked + " (supported: " + String.join(", ", families.versions()) + ")", null,
+                    java.util.Map.of("supported", families.versions(), "requested", asked));
         }
         exchange.setProperty(McpExchange.FAMILY, family.name()); // the endpoint route's one branch per family
         String accept = in.getHeader("Accept", String.class);

@@ -206,6 +206,13 @@ public class Forwarder {
         } catch (IOException ignored) {
             // not JSON: reported below
         }
+        if (refusedRequest(reply.status())) {
+            // the server is up and says the request is wrong: the client's error, not the server's failure (a client
+            // sending bad requests must not open the server's breaker for everyone)
+            LOG.debug("MCP server '{}' refused {} {} with HTTP {}", server.name(), msg.method(), msg.id(), reply.status());
+            throw McpException.rpc(ErrorCodes.INVALID_REQUEST, "MCP server '" + server.name() + "' refused the request: "
+                    + "HTTP " + reply.status(), msg.id(), Map.of("server", server.name(), "status", reply.status()));
+        }
         LOG.warn("MCP server '{}' answered HTTP {}", server.name(), reply.status());
         throw unavailable(msg, server, "answered HTTP " + reply.status());
     }
@@ -472,6 +479,11 @@ public class Forwarder {
         LOG.warn("MCP server '{}' {} to {} {}", server.name(), why, msg.method(), msg.id());
         return McpException.rpc(ErrorCodes.UPSTREAM_UNAVAILABLE, "MCP server '" + server.name() + "' sent an invalid answer: "
                 + why, msg.id(), Map.of("server", server.name()));
+    }
+
+    /** An HTTP status by which a server refuses the request itself (malformed, too large, of a type it does not take). */
+    static boolean refusedRequest(int status) {
+        return status == 400 || status == 413 || status == 414 || status == 415 || status == 422 || status == 431;
     }
 
     private static String cut(String s) {

@@ -31,7 +31,23 @@ public final class JsonRpc {
                 .maxStringLength((int) Math.min(Integer.MAX_VALUE, maxDocumentBytes))
                 .build());
         bounded.setRecyclerPool(com.fasterxml.jackson.core.util.JsonRecyclerPools.sharedConcurrentDequePool());
-        this.boundedMapper = new ObjectMapper(bounded);
+        this.boundedMapper = new ObjectMapper(bounded)
+                // a relay passes numbers on as they came: 0.1, 1.10 or 1e999999 are not rounded through a double
+                .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .configure(com.fasterxml.jackson.databind.cfg.JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
+    }
+
+    /**
+     * A parser's message for the client: what is wrong and where, without the parser's own vocabulary (its
+     * configuration names, feature hints, source excerpt).
+     */
+    static String parseProblem(String parserMessage) {
+        String m = parserMessage == null ? "malformed JSON" : parserMessage;
+        m = m.replaceAll(", from `[^`]*`", "")
+                .replaceAll("[;:]? *(enable|use|set) `[^`]*`[^.;)]*", "")
+                .replaceAll("\\s*\\[Source: .*", "")
+                .strip();
+        return m.length() > 200 ? m.substring(0, 200) + "…" : m;
     }
 
     public ObjectMapper mapper() { return mapper; }
@@ -74,9 +90,9 @@ public final class JsonRpc {
             if (limit.contains("getMaxDocumentLength") || limit.contains("getMaxStringLength")) {
                 throw McpException.http(413, ErrorCodes.INVALID_REQUEST, "Request body exceeds the gateway's limit");
             }
-            throw McpException.http(400, ErrorCodes.PARSE_ERROR, "Parse error: " + e.getOriginalMessage());
+            throw McpException.http(400, ErrorCodes.PARSE_ERROR, "Parse error: " + parseProblem(e.getOriginalMessage()));
         } catch (JsonProcessingException e) {
-            throw McpException.http(400, ErrorCodes.PARSE_ERROR, "Parse error: " + e.getOriginalMessage());
+            throw McpException.http(400, ErrorCodes.PARSE_ERROR, "Parse error: " + parseProblem(e.getOriginalMessage()));
         } catch (IOException e) {
             throw McpException.http(400, ErrorCodes.PARSE_ERROR, "Parse error: could not read the request body");
         }

@@ -582,7 +582,7 @@ public class UpstreamSessions {
             Thread.ofVirtual().name("mcp-close-" + server.name()).start(() -> {
                 try {
                     client.delete(server, s, closeTimeout);
-                } catch (UpstreamException e) {
+                } catch (UpstreamException | IllegalStateException e) { // the HTTP pool closed: the gateway stops
                     LOG.debug("Closing session on '{}' failed: {}", server.name(), e.getMessage());
                 }
             });

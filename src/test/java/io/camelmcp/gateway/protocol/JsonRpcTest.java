@@ -56,6 +56,25 @@ class JsonRpcTest {
         assertThatThrownBy(() -> parse("{\"a\":\"" + "y".repeat(5000) + "\"}")).isInstanceOf(McpException.class);
     }
 
+    @Test
+    void numbersArePassedOnAsTheyCame() throws Exception {
+        JsonRpcMessage m = parse("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"t\","
+                + "\"arguments\":{\"a\":1e999999,\"b\":0.1000000000000000055511151231257827,\"c\":1.10,\"d\":12345678901234567890123}}}");
+        String forwarded = json.mapper().writeValueAsString(m.raw());
+        assertThat(forwarded).contains("\"a\":1E+999999", "\"b\":0.1000000000000000055511151231257827", "\"c\":1.10",
+                "\"d\":12345678901234567890123").doesNotContain("Infinity");
+    }
+
+    @Test
+    void parseErrorsSayWhatIsWrongWithoutTheParsersVocabulary() {
+        McpException deep = error(() -> parse("[".repeat(1500) + "]".repeat(1500)));
+        assertThat(deep.httpStatus()).isEqualTo(400);
+        assertThat(deep.getMessage()).startsWith("Parse error: ").contains("nesting depth")
+                .doesNotContain("StreamReadConstraints", "`", "Source");
+        McpException nan = error(() -> parse("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"x\",\"params\":{\"a\":NaN}}"));
+        assertThat(nan.getMessage()).startsWith("Parse error: ").contains("NaN").doesNotContain("JsonReadFeature", "`");
+    }
+
     private String problem(String answer, String id) throws Exception {
         byte[] bytes = answer.getBytes(StandardCharsets.UTF_8);
         String streamed = json.responseProblem(bytes, json.read(id));
