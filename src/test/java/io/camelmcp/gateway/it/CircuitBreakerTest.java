@@ -75,6 +75,7 @@ class CircuitBreakerTest {
         registry.add("mcp.gateway.servers[1].breaker.wait-in-open-state", () -> "1s");
         registry.add("mcp.gateway.servers[1].breaker.half-open-calls", () -> "1");
         registry.add("mcp.gateway.servers[1].request-timeout", () -> "1s");
+        registry.add("mcp.gateway.servers[1].max-request-duration", () -> "3s");
         server(registry, 2, "narrow", narrow.url(), "n_");
         registry.add("mcp.gateway.servers[2].max-concurrent-calls", () -> "2");
         server(registry, 3, "decent", decent.url(), "d_");
@@ -169,6 +170,20 @@ class CircuitBreakerTest {
             assertThat(took).as(tool).isBetween(Duration.ofMillis(900), Duration.ofMillis(3000));
             System.out.printf("CircuitBreakerTest: %s cut after %.2f s (request-timeout 1s)%n", tool, took.toNanos() / 1e9);
         }
+        // a stream that progresses forever: not cut by the 1 s request timeout while it progresses, cut by the
+        // server's 3 s max-request-duration
+        long t0 = System.nanoTime();
+        var r = c.post("{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"tools/call\",\"params\":{\"name\":\"s_sse_endless\","
+                + "\"arguments\":{},\"_meta\":{\"progressToken\":\"p\"}}}", Map.of());
+        Duration took = Duration.ofNanos(System.nanoTime() - t0);
+        List<JsonNode> messages = RawMcpClient.messages(r);
+        JsonNode last = messages.get(messages.size() - 1);
+        assertThat(last.path("error").path("code").asInt()).as(r.body()).isEqualTo(-32001);
+        assertThat(last.path("error").path("data").path("server").asText()).isEqualTo("slow");
+        assertThat(messages.size()).as("the progress came through first").isGreaterThan(10);
+        assertThat(took).isBetween(Duration.ofMillis(2800), Duration.ofSeconds(6));
+        System.out.printf("CircuitBreakerTest: endless progress cut after %.2f s (max-request-duration 3s), %d progress "
+                + "notifications relayed%n", took.toNanos() / 1e9, messages.size() - 1);
         // the gateway's default (5 min) still holds for the others: decent answers as before
         assertThat(call(c, 3, "d_hello").toString()).contains("hello from decent");
     }

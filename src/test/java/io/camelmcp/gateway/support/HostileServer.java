@@ -24,7 +24,7 @@ public final class HostileServer implements AutoCloseable {
 
     /** The tools, each named for the answer its call gets; {@code ok} answers correctly. */
     public static final String[] TOOLS = {"ok", "html", "bytes", "not_rpc", "wrong_id", "string_id", "no_result",
-            "html_type", "sse_wrong_id", "sse_garbage", "sse_break", "sse_not_rpc", "slow", "stall_body"};
+            "html_type", "sse_wrong_id", "sse_garbage", "sse_break", "sse_not_rpc", "slow", "stall_body", "sse_endless"};
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpServer server;
@@ -32,6 +32,9 @@ public final class HostileServer implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
     /** How long {@code slow} takes before it answers, and how long {@code stall_body} stalls its answer's body. */
     private volatile long slowMillis = 1500;
+    /** Extra tools its tools/list lists, and how long each one's description is: a giant list. */
+    private volatile int extraTools;
+    private volatile int descriptionChars;
 
     private HostileServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
@@ -46,6 +49,12 @@ public final class HostileServer implements AutoCloseable {
 
     public int calls() {
         return calls.get();
+    }
+
+    /** From now on tools/list also lists {@code count} tools with descriptions of {@code chars} characters. */
+    public void giantList(int count, int chars) {
+        this.extraTools = count;
+        this.descriptionChars = chars;
     }
 
     public void slowMillis(long millis) {
@@ -79,17 +88,40 @@ public final class HostileServer implements AutoCloseable {
                         list.withArray("tools").addObject().put("name", tool)
                                 .putObject("inputSchema").put("type", "object");
                     }
+                    String description = "d".repeat(descriptionChars);
+                    for (int i = 0; i < extraTools; i++) {
+                        list.withArray("tools").addObject().put("name", "t" + i).put("description", description)
+                                .putObject("inputSchema").put("type", "object");
+                    }
+                    // and names no client can call: skipped, not served
+                    list.withArray("tools").addObject().put("name", "has space").putObject("inputSchema").put("type", "object");
+                    list.withArray("tools").addObject().put("name", "").putObject("inputSchema").put("type", "object");
+                    list.withArray("tools").addObject().put("name", "x".repeat(300)).putObject("inputSchema").put("type", "object");
                     json(ex, result(id, list));
                 }
-                case "tools/call" -> call(ex, id, msg.path("params").path("name").asText());
+                case "tools/call" -> call(ex, id, msg.path("params").path("name").asText(),
+                        msg.path("params").path("_meta").path("progressToken"));
                 default -> json(ex, result(id, JSON.createObjectNode()));
             }
         }
     }
 
-    private void call(HttpExchange ex, JsonNode id, String tool) throws IOException {
+    private void call(HttpExchange ex, JsonNode id, String tool, JsonNode progressToken) throws IOException {
         calls.incrementAndGet();
         switch (tool) {
+            case "sse_endless" -> {
+                // progress every 100 ms, never a response: only the gateway's whole-call bound ends it
+                ex.getResponseHeaders().add("Content-Type", "text/event-stream");
+                ex.sendResponseHeaders(200, 0);
+                OutputStream out = ex.getResponseBody();
+                for (int i = 1; ; i++) {
+                    ObjectNode p = JSON.createObjectNode().put("jsonrpc", "2.0").put("method", "notifications/progress");
+                    p.putObject("params").put("progress", i).set("progressToken", progressToken);
+                    out.write(("data: " + JSON.writeValueAsString(p) + "\n\n").getBytes(StandardCharsets.UTF_8));
+                    out.flush(); // throws once the gateway let go
+                    pause(100);
+                }
+            }
             case "slow" -> {
                 pause(slowMillis);
                 json(ex, result(id, text("slow but fine")));
