@@ -139,10 +139,7 @@ public class GatewayProperties {
 
         /** What this server sets of its breaker, bulkhead and timeouts. */
         public io.camelmcp.gateway.registry.CallPolicy policy() {
-            return new io.camelmcp.gateway.registry.CallPolicy(breaker.failureRateThreshold, breaker.slowCallRateThreshold,
-                    breaker.slowCallDuration, breaker.minimumNumberOfCalls, breaker.slidingWindowSize,
-                    breaker.waitInOpenState, breaker.halfOpenCalls, maxConcurrentCalls, connectTimeout, requestTimeout,
-                    maxRequestDuration);
+            return breaker.policy(maxConcurrentCalls, connectTimeout, requestTimeout, maxRequestDuration);
         }
 
         public String getName() { return name; }
@@ -177,6 +174,14 @@ public class GatewayProperties {
         private Duration waitInOpenState;
         /** The calls let through then: their outcome closes the breaker or opens it again. */
         private Integer halfOpenCalls;
+
+        /** These thresholds with the bulkhead and timeouts beside them, as one policy. */
+        io.camelmcp.gateway.registry.CallPolicy policy(Integer maxConcurrentCalls, Duration connectTimeout,
+                                                       Duration requestTimeout, Duration maxRequestDuration) {
+            return new io.camelmcp.gateway.registry.CallPolicy(failureRateThreshold, slowCallRateThreshold,
+                    slowCallDuration, minimumNumberOfCalls, slidingWindowSize, waitInOpenState, halfOpenCalls,
+                    maxConcurrentCalls, connectTimeout, requestTimeout, maxRequestDuration);
+        }
 
         static Breaker defaults() {
             Breaker b = new Breaker();
@@ -264,10 +269,7 @@ public class GatewayProperties {
 
         /** The gateway's defaults for every server's breaker, bulkhead and timeouts. */
         public io.camelmcp.gateway.registry.CallPolicy policy() {
-            return new io.camelmcp.gateway.registry.CallPolicy(breaker.failureRateThreshold, breaker.slowCallRateThreshold,
-                    breaker.slowCallDuration, breaker.minimumNumberOfCalls, breaker.slidingWindowSize,
-                    breaker.waitInOpenState, breaker.halfOpenCalls, maxConcurrentCalls, connectTimeout, requestTimeout,
-                    maxRequestDuration);
+            return breaker.policy(maxConcurrentCalls, connectTimeout, requestTimeout, maxRequestDuration);
         }
 
         public Duration getDeliverTimeout() { return deliverTimeout; }

@@ -186,8 +186,14 @@ public final class ServersFile {
     }
 
     static ServerRegistration registration(GatewayProperties.Server s, String source) {
+        io.camelmcp.gateway.registry.CallPolicy policy;
+        try {
+            policy = s.policy();
+        } catch (IllegalArgumentException e) { // a threshold or timeout out of range: which server, which setting
+            throw new IllegalArgumentException("mcp.gateway.servers '" + s.getName() + "': " + e.getMessage(), e);
+        }
         return new ServerRegistration(s.getName(), toUri(s.getUrl()), s.getPrefix(), s.getHeaders(), source,
-                new ToolFilter(s.getTools().getInclude(), s.getTools().getExclude()), null, null, s.policy());
+                new ToolFilter(s.getTools().getInclude(), s.getTools().getExclude()), null, null, policy);
     }
 
     static URI toUri(String url) {

@@ -65,7 +65,12 @@ public class Forwarder {
         this.deadline = deadline;
         this.serverMessages = serverMessages;
         this.modern = new io.camelmcp.gateway.relay.InputRequiredRelay(upstreams, json, serverMessages, streams, deadline,
-                discovery::refreshSoon);
+                server -> {
+                    // a 2026-07-28 server's answer that broke or failed after the call's route returned: re-probed,
+                    // and counted against its breaker like any other failure of it
+                    discovery.refreshSoon(server);
+                    calls.failed(server, System.nanoTime(), "its answer to a 2025 client's call failed");
+                });
     }
 
     /** The upstream's answer to the forwarded request, between the send step and the answer steps. */

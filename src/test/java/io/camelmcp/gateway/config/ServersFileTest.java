@@ -66,6 +66,33 @@ class ServersFileTest {
     }
 
     @Test
+    void aServersOwnBreakerBulkheadAndTimeoutsBindAndAreChecked() throws Exception {
+        open("""
+                mcp:
+                  gateway:
+                    servers:
+                      - name: gh
+                        url: http://127.0.0.1:1/mcp
+                        prefix: gh_
+                        max-concurrent-calls: 20
+                        request-timeout: 90s
+                        breaker:
+                          failure-rate-threshold: 25
+                          wait-in-open-state: 10s
+                """);
+        var policy = registry.snapshot().server("gh").registration().policy();
+        assertThat(policy.maxConcurrentCalls()).isEqualTo(20);
+        assertThat(policy.requestTimeout()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(policy.failureRateThreshold()).isEqualTo(25f);
+        assertThat(policy.waitInOpenState()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(policy.connectTimeout()).as("unset: the gateway's default").isNull();
+        assertThatThrownBy(() -> open("mcp:\n  gateway:\n    servers:\n      - name: a\n        url: http://h/mcp\n"
+                + "        max-concurrent-calls: 0\n")).hasMessageContaining("'a'").hasMessageContaining("max-concurrent-calls");
+        assertThatThrownBy(() -> open("mcp:\n  gateway:\n    servers:\n      - name: b\n        url: http://h/mcp\n"
+                + "        breaker:\n          failure-rate-threshold: 150\n")).hasMessageContaining("failure-rate-threshold");
+    }
+
+    @Test
     void anEmptyListIsNoServers() throws Exception {
         open("mcp:\n  gateway:\n    servers: []\n");
         assertThat(registry.snapshot().servers()).isEmpty();
