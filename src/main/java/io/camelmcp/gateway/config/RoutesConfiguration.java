@@ -77,7 +77,8 @@ public class RoutesConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    RouteFiles routeFiles(CamelContext camel, Environment env, GatewayProperties props) {
+    RouteFiles routeFiles(CamelContext camel, Environment env, GatewayProperties props,
+                          io.camelmcp.gateway.federation.ServerCalls calls) {
         Path dir = routesDir(env);
         if (dir == null) {
             return null;
@@ -85,7 +86,10 @@ public class RoutesConfiguration {
         // the bundled files as configured before the post-processor above rewrote the pattern
         String configured = env.getProperty("camel.main.routes-include-pattern", "classpath:routes/*.yaml");
         RouteSources sources = RouteSources.of(configured, dir, new PathMatchingResourcePatternResolver());
-        return new RouteFiles(camel, dir, sources.bundled(), props.getRoutesReloadInterval());
+        RouteFiles files = new RouteFiles(camel, dir, sources.bundled(), props.getRoutesReloadInterval());
+        // the servers' routes are made from a template: a reloaded file may have changed it
+        files.onReload(calls::templatesChanged);
+        return files;
     }
 
     @Bean

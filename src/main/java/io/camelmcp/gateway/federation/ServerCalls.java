@@ -254,6 +254,16 @@ public final class ServerCalls {
         }
     }
 
+    /**
+     * A route file was reloaded, perhaps with another {@code server-call} template: every server's route is made
+     * again from the template in force at its next call (its breaker starts closed).
+     */
+    public synchronized void templatesChanged() {
+        for (Instance i : byServer.values()) {
+            retire(i);
+        }
+    }
+
     /** Removes a route made for a registration that is gone; calls in flight on it finish on what they hold. */
     private void retire(Instance i) {
         byServer.remove(i.registration.name(), i);

@@ -61,6 +61,8 @@ public final class RouteFiles implements AutoCloseable {
     /** What each file held at the previous comparison: a file is loaded once it reads the same twice (not mid-write). */
     private Map<String, byte[]> previousRead = Map.of();
     private final ScheduledExecutorService timer;
+    /** Told after a file's new version is in force (routes made from its templates are made again). */
+    private final List<Runnable> reloadListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** How long a reload waits for the requests in flight on the routes it replaces before it stops them anyway. */
     private static final long DRAIN_SECONDS = 2;
 
@@ -93,6 +95,11 @@ public final class RouteFiles implements AutoCloseable {
     }
 
     public Path directory() { return dir; }
+
+    /** {@code listener} runs after each reload that put a file's new version (or the bundled one) in force. */
+    public void onReload(Runnable listener) {
+        reloadListeners.add(listener);
+    }
 
     /** The files whose current version is not in force, by name. */
     public Map<String, Failure> failures() {
@@ -215,6 +222,7 @@ public final class RouteFiles implements AutoCloseable {
                 inForce.put(name, content);
             }
             failures.remove(name);
+            reloadListeners.forEach(Runnable::run);
             LOG.info("Routes of {} {}: {}", name, content == null
                     ? (resource == null ? "removed with their file" : "back to the bundled file") : "reloaded from " + dir, after);
             return true;
@@ -275,11 +283,13 @@ public final class RouteFiles implements AutoCloseable {
     /** Loads one file's routes in place of those with the same ids; refuses ids that another file defines. */
     private Set<String> load(String name, Resource resource) throws Exception {
         Set<String> ids = new LinkedHashSet<>();
+        Set<String> templates = new LinkedHashSet<>();
         for (RoutesBuilder b : PluginHelper.getRoutesLoader(camel).findRoutesBuilders(List.of(resource))) {
             if (b instanceof RouteBuilder rb) {
                 for (RouteDefinition def : rb.configureRoutes(camel).getRoutes()) {
                     ids.add(def.getRouteId());
                 }
+                rb.getRouteTemplateCollection().getRouteTemplates().forEach(t -> templates.add(t.getId()));
             }
         }
         for (String id : ids) {
@@ -295,7 +305,28 @@ public final class RouteFiles implements AutoCloseable {
         for (String id : statuses(name).keySet()) {
             camel.getRouteController().stopRoute(id, DRAIN_SECONDS, TimeUnit.SECONDS);
         }
-        return PluginHelper.getRoutesLoader(camel).updateRoutes(List.of(resource));
+        // Camel keeps a route template it has already (a reload would not change it): the file's new version of each
+        // replaces it, and the old one comes back if the new version fails to load
+        org.apache.camel.model.Model model = camel.getCamelContextExtension().getContextPlugin(org.apache.camel.model.Model.class);
+        List<org.apache.camel.model.RouteTemplateDefinition> replaced = new java.util.ArrayList<>();
+        for (String id : templates) {
+            org.apache.camel.model.RouteTemplateDefinition old = model.getRouteTemplateDefinition(id);
+            if (old != null) {
+                model.removeRouteTemplateDefinition(old);
+                replaced.add(old);
+            }
+        }
+        try {
+            return PluginHelper.getRoutesLoader(camel).updateRoutes(List.of(resource));
+        } catch (Exception | LinkageError e) {
+            for (org.apache.camel.model.RouteTemplateDefinition old : replaced) {
+                if (model.getRouteTemplateDefinition(old.getId()) != null) {
+                    model.removeRouteTemplateDefinition(model.getRouteTemplateDefinition(old.getId()));
+                }
+                model.addRouteTemplateDefinition(old);
+            }
+            throw e;
+        }
     }
 
     /** After a failed load: the routes the file had before, as they were, and none of the new version's. */

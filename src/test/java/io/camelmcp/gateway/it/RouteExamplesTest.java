@@ -216,6 +216,36 @@ class RouteExamplesTest {
     }
 
     @Test
+    void anEditedServerCallTemplateServesTheServersRoutesMadeBeforeIt() throws Exception {
+        ListAppender<ILoggingEvent> seen = new ListAppender<>();
+        seen.start();
+        Logger logger = (Logger) LoggerFactory.getLogger("mcp.server-call.edited");
+        logger.addAppender(seen);
+        try {
+            RawMcpClient c = client();
+            // a_'s route is made from the bundled template by this call
+            assertThat(c.request(40, "tools/call", "{\"name\":\"a_echo\",\"arguments\":{\"message\":\"before\"}}").toString())
+                    .contains("Echo: before");
+            String bundled = Files.readString(Path.of("src/main/resources/routes/forward.yaml"));
+            String marker = "        uri: \"direct:server-call-{{key}}\"\n        steps:\n";
+            String edited = bundled.replace(marker, marker + "          - log:\n"
+                    + "              logName: mcp.server-call.edited\n"
+                    + "              message: \"to {{server}}\"\n");
+            assertThat(edited).isNotEqualTo(bundled);
+            Files.writeString(ROUTES.resolve("forward.yaml"), edited);
+            String version = io.camelmcp.gateway.routes.RouteFiles.sha256(edited.getBytes(StandardCharsets.UTF_8));
+            await().atMost(Duration.ofSeconds(20)).until(() -> version.equals(routeFiles().path("details").path("inForce")
+                    .path("forward.yaml").asText()));
+            // the server's route made before the reload is made again, from the edited template
+            assertThat(c.request(41, "tools/call", "{\"name\":\"a_echo\",\"arguments\":{\"message\":\"after\"}}").toString())
+                    .contains("Echo: after");
+            assertThat(seen.list).extracting(ILoggingEvent::getFormattedMessage).contains("to everything-a");
+        } finally {
+            logger.detachAppender(seen);
+        }
+    }
+
+    @Test
     void aRouteThatGivesNoAnswerIsAnInternalErrorNotAnEcho() throws Exception {
         String onlyLogs = """
                 - route:
