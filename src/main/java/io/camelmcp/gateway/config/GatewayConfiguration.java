@@ -276,7 +276,8 @@ public class GatewayConfiguration {
     @Bean
     McpSessions mcpSessions(SessionStore store, UpstreamSessions upstreams, ServerRegistry registry, JsonRpc json,
                             JsonNode gatewayInfo, GatewayProperties props, ClientStreams streams) {
-        return new McpSessions(store, upstreams, registry, json, gatewayInfo, props.getSessionIdleTimeout(), streams);
+        return new McpSessions(store, upstreams, registry, json, gatewayInfo, props.getSessionIdleTimeout(), streams,
+                props.getMaxSessionsPerClient());
     }
 
     @Bean
@@ -284,7 +285,7 @@ public class GatewayConfiguration {
                                    UpstreamClient client, ServerMessages serverMessages, JsonRpc json, Catalog catalog,
                                    GatewayProperties props, ReplicaBus bus) {
         ClientStreams streams = new ClientStreams(registry, store, upstreams, client, serverMessages, json,
-                props.getUpstream().getListTimeout(), bus);
+                props.getUpstream().getListTimeout(), bus, props.getMaxStreamsPerSession());
         return streams;
     }
 

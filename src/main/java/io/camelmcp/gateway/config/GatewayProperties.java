@@ -43,6 +43,19 @@ public class GatewayProperties {
     private Duration sessionIdleTimeout = Duration.ofHours(1);
 
     /**
+     * The most live sessions one client may hold (a client: its remote address, as the servlet container sees it),
+     * counted across every replica with the Redis store; an initialize beyond it is refused with 429 and
+     * Retry-After. Ended (DELETE) and expired sessions do not count. 0: no limit.
+     */
+    private int maxSessionsPerClient = 100;
+
+    /**
+     * The most GET streams (SSE) one session may hold open at once; one more is refused with 429. Counted per replica:
+     * each stream holds a connection on the replica that serves it, so that is where it costs. 0: no limit.
+     */
+    private int maxStreamsPerSession = 10;
+
+    /**
      * An upstream's streamed (SSE) answer whose first message is the response, within this time of the upstream
      * starting it, reaches the client as one JSON object; otherwise the client gets an SSE stream, opened (with its
      * priming event) once the first message is there or this time has passed. Zero: always a stream.
@@ -318,6 +331,18 @@ public class GatewayProperties {
     public void setMaxRequestSize(DataSize maxRequestSize) { this.maxRequestSize = maxRequestSize; }
     public Duration getSessionIdleTimeout() { return sessionIdleTimeout; }
     public void setSessionIdleTimeout(Duration sessionIdleTimeout) { this.sessionIdleTimeout = sessionIdleTimeout; }
+    public int getMaxSessionsPerClient() { return maxSessionsPerClient; }
+    public void setMaxSessionsPerClient(int max) { this.maxSessionsPerClient = atLeastZero("max-sessions-per-client", max); }
+    public int getMaxStreamsPerSession() { return maxStreamsPerSession; }
+    public void setMaxStreamsPerSession(int max) { this.maxStreamsPerSession = atLeastZero("max-streams-per-session", max); }
+
+    private static int atLeastZero(String property, int value) {
+        if (value < 0) {
+            throw new IllegalArgumentException("mcp.gateway." + property + " must be 0 (no limit) or more, not " + value);
+        }
+        return value;
+    }
+
     public Duration getStreamAfter() { return streamAfter; }
     public void setStreamAfter(Duration streamAfter) { this.streamAfter = streamAfter; }
     public Upstream getUpstream() { return upstream; }

@@ -48,6 +48,8 @@ public class McpHttpBinding extends DefaultHttpBinding {
             headers.put(Exchange.CONTENT_LENGTH, length);
         }
         message.getExchange().setProperty(McpServlet.START, request.getAttribute(McpServlet.START));
+        // who the client is, for max-sessions-per-client (read by initialize only): the container's value, no lookup
+        message.getExchange().setProperty(io.camelmcp.gateway.exchange.McpExchange.REMOTE_ADDRESS, request.getRemoteAddr());
         message.getBody(); // through parseBody, once: the message then knows the request is read
     }
 

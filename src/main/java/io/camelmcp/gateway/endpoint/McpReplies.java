@@ -106,6 +106,8 @@ public class McpReplies {
         Replies.json(exchange, mcp.httpStatus(), json.write(body));
         if (mcp.httpStatus() == 503) {
             exchange.getMessage().setHeader("Retry-After", "1"); // a store outage: try again (another replica may serve)
+        } else if (mcp instanceof io.camelmcp.gateway.protocol.LimitExceeded limit && limit.retryAfterSeconds() > 0) {
+            exchange.getMessage().setHeader("Retry-After", Long.toString(limit.retryAfterSeconds()));
         }
     }
 }

@@ -19,6 +19,7 @@ import io.camelmcp.gateway.exchange.RequestContext;
 import io.camelmcp.gateway.protocol.ErrorCodes;
 import io.camelmcp.gateway.protocol.JsonRpc;
 import io.camelmcp.gateway.protocol.JsonRpcMessage;
+import io.camelmcp.gateway.protocol.LimitExceeded;
 import io.camelmcp.gateway.protocol.McpException;
 import io.camelmcp.gateway.protocol.ProtocolFamily;
 import io.camelmcp.gateway.protocol.SessionFamily;
@@ -49,10 +50,13 @@ public class McpSessions {
     /** initialize belongs to the session-based revisions; the stateless family has no handshake of its own. */
     private final ProtocolFamily family = new SessionFamily();
     private final ClientStreams streams;
+    /** mcp.gateway.max-sessions-per-client; 0: no limit. */
+    private final int maxSessionsPerClient;
 
     public McpSessions(SessionStore store, UpstreamSessions upstreams, ServerRegistry registry, JsonRpc json,
-                       JsonNode serverInfo, Duration idleTimeout, ClientStreams streams) {
+                       JsonNode serverInfo, Duration idleTimeout, ClientStreams streams, int maxSessionsPerClient) {
         this.streams = streams;
+        this.maxSessionsPerClient = maxSessionsPerClient;
         this.store = store;
         this.upstreams = upstreams;
         this.registry = registry;
@@ -83,7 +87,16 @@ public class McpSessions {
         String version = family.negotiate(requested.textValue());
         GatewaySession session = new GatewaySession(newSessionId(), version,
                 capabilities == null ? json.object() : capabilities, clientInfo, Instant.now());
-        store.create(session);
+        String client = maxSessionsPerClient > 0 ? client(exchange) : null;
+        Duration wait = store.create(session, client, maxSessionsPerClient);
+        if (wait != null) {
+            long seconds = Math.max(1, (wait.toMillis() + 999) / 1000); // whole seconds, rounded up, at least 1
+            throw new LimitExceeded("mcp.gateway.max-sessions-per-client", maxSessionsPerClient,
+                    "Too Many Requests: this client (" + client + ") has " + maxSessionsPerClient + " live sessions, "
+                    + "the most mcp.gateway.max-sessions-per-client allows; end one it no longer uses with DELETE /mcp "
+                    + "(its Mcp-Session-Id), or retry after " + seconds + " s, when the least recently used one expires",
+                    msg.id(), seconds);
+        }
 
         ObjectNode result = json.object();
         result.put("protocolVersion", version);
@@ -101,6 +114,15 @@ public class McpSessions {
         result.put("instructions", INSTRUCTIONS);
         Replies.json(exchange, 200, json.write(json.result(msg.id(), result)));
         exchange.getMessage().setHeader("Mcp-Session-Id", session.id());
+    }
+
+    /**
+     * Who a session counts for (mcp.gateway.max-sessions-per-client): the request's remote address. The one place that
+     * decides: once requests are authenticated, the principal goes here.
+     */
+    static String client(Exchange exchange) {
+        String address = exchange.getProperty(McpExchange.REMOTE_ADDRESS, String.class);
+        return address == null || address.isEmpty() ? "unknown" : address;
     }
 
     /** Every request after initialize must name a live session: 400 without one, 404 for an unknown one. */

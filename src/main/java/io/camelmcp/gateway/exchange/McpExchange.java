@@ -44,5 +44,8 @@ public final class McpExchange {
     /** {@link Answer.StreamOpener}: opens this request's SSE answer early (set by the endpoint for POSTs). */
     public static final String OPEN_STREAM = "mcpOpenStream";
 
+    /** The request's remote address (the servlet request's), for per-client limits: see McpSessions#client. */
+    public static final String REMOTE_ADDRESS = "mcpRemoteAddress";
+
     private McpExchange() {}
 }

@@ -18,6 +18,7 @@ import io.camelmcp.gateway.exchange.Answer;
 import io.camelmcp.gateway.exchange.RequestContext;
 import io.camelmcp.gateway.protocol.ErrorCodes;
 import io.camelmcp.gateway.protocol.JsonRpc;
+import io.camelmcp.gateway.protocol.LimitExceeded;
 import io.camelmcp.gateway.protocol.McpException;
 import io.camelmcp.gateway.registry.RegistrySnapshot;
 import io.camelmcp.gateway.registry.ServerRegistration;
@@ -64,6 +65,14 @@ public class ClientStreams {
     /** Per gateway session: its streams by id (for Last-Event-ID), and the one new messages go to. */
     private final Map<String, Map<String, EventStream>> streams = new ConcurrentHashMap<>();
     private final Map<String, Listener> current = new ConcurrentHashMap<>();
+    /**
+     * The GET responses open per gateway session on this replica (mcp.gateway.max-streams-per-session): each holds a
+     * connection here, so the count is this replica's (a session's streams on other replicas are theirs to count).
+     * Ended or closed ones are dropped at the session's next GET; checked and added under the set's lock.
+     */
+    private final Map<String, java.util.Set<EventStream.Attachment>> attached = new ConcurrentHashMap<>();
+    /** mcp.gateway.max-streams-per-session; 0: no limit. */
+    private final int maxStreams;
     /** Upstream GET streams held for a gateway session, by "session\nserver". */
     private final Map<String, UpstreamReply> upstreamStreams = new ConcurrentHashMap<>();
 
@@ -76,7 +85,9 @@ public class ClientStreams {
     private final ReplicaBus bus;
 
     public ClientStreams(ServerRegistry registry, SessionStore store, UpstreamSessions upstreams, UpstreamClient client,
-                         ServerMessages serverMessages, JsonRpc json, Duration connectTimeout, ReplicaBus bus) {
+                         ServerMessages serverMessages, JsonRpc json, Duration connectTimeout, ReplicaBus bus,
+                         int maxStreams) {
+        this.maxStreams = maxStreams;
         this.bus = bus;
         bus.subscribe(this::onReplicaMessage);
         this.registry = registry;
@@ -114,16 +125,30 @@ public class ClientStreams {
             }
         }
         boolean prime = primes(gs);
-        if (stream != null && stream.id().startsWith("p")) {
-            // resuming the stream of a request (the client lost it): what it missed, up to the response
-            return Answer.events(stream.attach(lastSeen, RETRY_MILLIS, KEEP_ALIVE_MILLIS, prime));
+        java.util.Set<EventStream.Attachment> open = attached.computeIfAbsent(gs.sessionId(), k -> ConcurrentHashMap.newKeySet());
+        EventStream.Attachment body;
+        synchronized (open) { // two GETs of one session at once cannot both take the last slot
+            open.removeIf(a -> !a.isOpen());
+            // resuming a stream that a response still reads ends that response: a connection replaced, none added
+            if (maxStreams > 0 && open.size() >= maxStreams && (stream == null || !stream.attached())) {
+                throw new LimitExceeded("mcp.gateway.max-streams-per-session", maxStreams, "Too Many Requests: this "
+                        + "session has " + open.size() + " open GET streams (on this replica), the most "
+                        + "mcp.gateway.max-streams-per-session allows; close one before opening another", null, 0);
+            }
+            if (stream != null && stream.id().startsWith("p")) {
+                // resuming the stream of a request (the client lost it): what it missed, up to the response
+                body = stream.attach(lastSeen, RETRY_MILLIS, KEEP_ALIVE_MILLIS, prime);
+                open.add(body);
+                return Answer.events(body);
+            }
+            if (stream == null) {
+                stream = new EventStream("s" + streamIds.incrementAndGet(), HISTORY, HISTORY_BYTES);
+                mine.put(stream.id(), stream);
+            }
+            current.put(gs.sessionId(), new Listener(stream, gs));
+            body = stream.attach(lastSeen, RETRY_MILLIS, KEEP_ALIVE_MILLIS, prime);
+            open.add(body);
         }
-        if (stream == null) {
-            stream = new EventStream("s" + streamIds.incrementAndGet(), HISTORY, HISTORY_BYTES);
-            mine.put(stream.id(), stream);
-        }
-        current.put(gs.sessionId(), new Listener(stream, gs));
-        EventStream.Attachment body = stream.attach(lastSeen, RETRY_MILLIS, KEEP_ALIVE_MILLIS, prime);
         // another replica that held the client's GET stream lets go of it and of its upstream streams
         bus.publish(new ReplicaMessage(ReplicaMessage.STREAM, bus.replica(), gs.sessionId(), null, null));
         if (closing) {
@@ -370,6 +395,7 @@ public class ClientStreams {
     /** The gateway session ended: its streams end, and the upstream streams held for it close. */
     public void closed(String sessionId) {
         current.remove(sessionId);
+        attached.remove(sessionId);
         Map<String, EventStream> mine = streams.remove(sessionId);
         if (mine != null) {
             mine.values().forEach(EventStream::end);

@@ -103,6 +103,11 @@ public final class EventStream {
         }
     }
 
+    /** Whether an HTTP response reads this stream now (a resume would end it: the connection is replaced, not added). */
+    public synchronized boolean attached() {
+        return current != null && current.isOpen();
+    }
+
     synchronized void detach(Attachment a) {
         if (current == a) {
             current = null;
@@ -134,6 +139,11 @@ public final class EventStream {
         void end() {
             ended = true;
             queue.offer(END);
+        }
+
+        /** Neither ended (its response finishes) nor closed (written to the end, or the client went away). */
+        public boolean isOpen() {
+            return !ended;
         }
 
         @Override

@@ -2,7 +2,9 @@ package io.camelmcp.gateway.session;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -22,12 +24,15 @@ public class InMemorySessionStore implements SessionStore {
 
     private static final class Entry {
         final GatewaySession session;
+        /** Whose session it is, for the per-client limit; null when not counted. */
+        final String client;
         final ConcurrentHashMap<String, UpstreamSession> upstreams = new ConcurrentHashMap<>(4);
         volatile String loggingLevel;
         volatile long expiresAtNanos;
 
-        Entry(GatewaySession session, long expiresAtNanos) {
+        Entry(GatewaySession session, String client, long expiresAtNanos) {
             this.session = session;
+            this.client = client;
             this.expiresAtNanos = expiresAtNanos;
         }
 
@@ -35,6 +40,8 @@ public class InMemorySessionStore implements SessionStore {
     }
 
     private final ConcurrentHashMap<String, Entry> sessions = new ConcurrentHashMap<>();
+    /** The ids of each client's sessions (counted ones only); a client's set changes only inside its compute. */
+    private final ConcurrentHashMap<String, Set<String>> clients = new ConcurrentHashMap<>();
     private final List<Consumer<EndedSession>> listeners = new CopyOnWriteArrayList<>();
     private final long ttlNanos;
 
@@ -44,8 +51,34 @@ public class InMemorySessionStore implements SessionStore {
     }
 
     @Override
-    public void create(GatewaySession session) {
-        sessions.put(session.id(), new Entry(session, System.nanoTime() + ttlNanos));
+    public Duration create(GatewaySession session, String client, int maxPerClient) {
+        if (client == null || maxPerClient <= 0) {
+            sessions.put(session.id(), new Entry(session, null, System.nanoTime() + ttlNanos));
+            return null;
+        }
+        Duration[] refused = new Duration[1];
+        // counted and added under the client's lock: two initializes of one client cannot both take the last slot
+        clients.compute(client, (k, ids) -> {
+            Set<String> mine = ids == null ? new HashSet<>() : ids;
+            long now = System.nanoTime();
+            long nearest = Long.MAX_VALUE;
+            for (var it = mine.iterator(); it.hasNext(); ) {
+                Entry e = sessions.get(it.next());
+                if (e == null || e.expired(now)) {
+                    it.remove(); // ended, or expired and not yet swept: no longer the client's
+                } else {
+                    nearest = Math.min(nearest, e.expiresAtNanos - now);
+                }
+            }
+            if (mine.size() >= maxPerClient) {
+                refused[0] = Duration.ofNanos(Math.max(0, nearest));
+            } else {
+                sessions.put(session.id(), new Entry(session, client, now + ttlNanos));
+                mine.add(session.id());
+            }
+            return mine.isEmpty() ? null : mine;
+        });
+        return refused[0];
     }
 
     @Override
@@ -148,6 +181,7 @@ public class InMemorySessionStore implements SessionStore {
         for (String id : List.copyOf(sessions.keySet())) {
             Entry e = sessions.remove(id);
             if (e != null) {
+                release(e);
                 all.add(new EndedSession(e.session, List.copyOf(e.upstreams.values()), false));
             }
         }
@@ -188,7 +222,18 @@ public class InMemorySessionStore implements SessionStore {
         return e != null;
     }
 
+    /** The session no longer counts for its client. */
+    private void release(Entry e) {
+        if (e.client != null) {
+            clients.computeIfPresent(e.client, (k, ids) -> {
+                ids.remove(e.session.id());
+                return ids.isEmpty() ? null : ids;
+            });
+        }
+    }
+
     private void ended(Entry e, boolean expired) {
+        release(e);
         EndedSession ended = new EndedSession(e.session, List.copyOf(e.upstreams.values()), expired);
         for (Consumer<EndedSession> l : listeners) {
             try {

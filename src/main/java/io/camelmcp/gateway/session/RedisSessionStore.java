@@ -23,7 +23,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * a version ({@code v}) that every change of what the session holds increments, the client's logging level
  * ({@code log}) and one field per upstream session ({@code u:<server>}), all JSON. A sorted set,
  * {@code <prefix>sessions}, orders the sessions by deadline so that some replica's sweep ends each expired one
- * exactly once (the hash outlives its deadline by a grace period for that).
+ * exactly once (the hash outlives its deadline by a grace period for that). With a per-client limit
+ * (mcp.gateway.max-sessions-per-client), {@code <prefix>client-sessions:<client>} is a sorted set of the client's
+ * session ids (by creation time), and the hash's {@code c} names the client: {@link #create} counts the client's live
+ * sessions by their deadlines in {@code sessions} and adds the new one in the same script; ending a session (DELETE,
+ * the sweep's claim) removes it there too, and ids of sessions that ended otherwise are dropped at the client's next
+ * initialize. Nothing else reads it: the client's set costs {@link #find} nothing.
  *
  * <p>Every operation is one Lua script, atomic in Redis, so one round trip. A session and what it holds are
  * cached per replica by version: {@link #find} (every request) refreshes the TTL and returns the hash only when
@@ -53,6 +58,33 @@ public class RedisSessionStore implements SessionStore {
             + "redis.call('ZADD', KEYS[2], now + ARGV[2], ARGV[1]) return 1", Long.class);
 
     /**
+     * KEYS: hash, zset, the client's set; ARGV: id, ttl ms, grace ms, session json, max per client, client. Counts the
+     * client's sessions still live by their deadlines in the zset (dropping the others from the client's set); at the
+     * limit returns the milliseconds until the nearest of those deadlines, else creates the session and returns -1.
+     */
+    private static final RedisScript<Long> CREATE_COUNTED = RedisScript.of(NOW
+            + "local live = 0 local nearest = false "
+            + "for _, m in ipairs(redis.call('ZRANGE', KEYS[3], 0, -1)) do "
+            + "  local d = redis.call('ZSCORE', KEYS[2], m) "
+            + "  if d and tonumber(d) >= now then live = live + 1 "
+            + "    if not nearest or tonumber(d) < nearest then nearest = tonumber(d) end "
+            + "  else redis.call('ZREM', KEYS[3], m) end "
+            + "end "
+            + "if live >= tonumber(ARGV[5]) then return math.max(0, (nearest or now) - now) end "
+            + "redis.call('DEL', KEYS[1]) "
+            + "redis.call('HSET', KEYS[1], 's', ARGV[4], 'exp', now + ARGV[2], 'v', 0, 'c', ARGV[6]) "
+            + "redis.call('PEXPIRE', KEYS[1], ARGV[2] + ARGV[3]) "
+            + "redis.call('ZADD', KEYS[2], now + ARGV[2], ARGV[1]) "
+            + "redis.call('ZADD', KEYS[3], now, ARGV[1]) return -1", Long.class);
+
+    /**
+     * Of an ending session's hash (its fields in {@code h}, its id ARGV[1]): removes it from its client's set, named by
+     * its {@code c} field and the key prefix ARGV[2] (a key the script derives: the store needs one Redis, no cluster).
+     */
+    private static final String UNCOUNT = "for i = 1, #h, 2 do if h[i] == 'c' then "
+            + "redis.call('ZREM', ARGV[2] .. 'client-sessions:' .. h[i + 1], ARGV[1]) end end ";
+
+    /**
      * KEYS: hash, zset; ARGV: id, ttl ms, grace ms, cached version ('' for none). Refreshes the deadline; returns
      * nothing when the session is gone, {version} when the cached one is current, else {version, field, value...}.
      */
@@ -74,7 +106,7 @@ public class RedisSessionStore implements SessionStore {
             + "local out = redis.call('HGETALL', KEYS[1]) table.insert(out, 1, v) return out", List.class);
 
     /**
-     * KEYS: hash, zset; ARGV: id. Deletes a live session; returns its fields, empty when it was unknown or past its
+     * KEYS: hash, zset; ARGV: id, key prefix. Deletes a live session; returns its fields, empty when it was unknown or past its
      * deadline (then the sweep ends it, as an expired one).
      */
     @SuppressWarnings("rawtypes")
@@ -82,10 +114,10 @@ public class RedisSessionStore implements SessionStore {
             + "local exp = redis.call('HGET', KEYS[1], 'exp') "
             + "if not exp or tonumber(exp) < now then return {} end "
             + "local h = redis.call('HGETALL', KEYS[1]) redis.call('DEL', KEYS[1]) redis.call('ZREM', KEYS[2], ARGV[1]) "
-            + "return h", List.class);
+            + UNCOUNT + "return h", List.class);
 
     /**
-     * KEYS: hash, zset; ARGV: id. The sweep's claim on a session past its deadline: only the replica whose ZREM
+     * KEYS: hash, zset; ARGV: id, key prefix. The sweep's claim on a session past its deadline: only the replica whose ZREM
      * succeeds ends it. Returns its fields; empty when it is not expired or another replica was first.
      */
     @SuppressWarnings("rawtypes")
@@ -95,7 +127,7 @@ public class RedisSessionStore implements SessionStore {
             + "local exp = redis.call('HGET', KEYS[1], 'exp') "
             + "if exp and tonumber(exp) >= now then return {} end "
             + "redis.call('ZREM', KEYS[2], ARGV[1]) "
-            + "local h = redis.call('HGETALL', KEYS[1]) redis.call('DEL', KEYS[1]) return h", List.class);
+            + "local h = redis.call('HGETALL', KEYS[1]) redis.call('DEL', KEYS[1]) " + UNCOUNT + "return h", List.class);
 
     /** KEYS: hash; ARGV: field, json. Returns the json kept: the new one, the earlier one, or nothing (ended). */
     private static final RedisScript<String> PUT_IF_ABSENT = RedisScript.of(LIVE
@@ -151,10 +183,21 @@ public class RedisSessionStore implements SessionStore {
     }
 
     @Override
-    public void create(GatewaySession session) {
+    public Duration create(GatewaySession session, String client, int maxPerClient) {
         String json = write(session);
-        outage.call(() -> redis.execute(CREATE, List.of(key(session.id()), zset), session.id(), ttlMillis, graceMillis, json));
+        if (client == null || maxPerClient <= 0) {
+            outage.call(() -> redis.execute(CREATE, List.of(key(session.id()), zset), session.id(), ttlMillis, graceMillis, json));
+        } else {
+            // the count and the creation in one script: still one round trip per initialize, right across replicas
+            Long refused = outage.call(() -> redis.execute(CREATE_COUNTED,
+                    List.of(key(session.id()), zset, prefix + "client-sessions:" + client),
+                    session.id(), ttlMillis, graceMillis, json, Integer.toString(maxPerClient), client));
+            if (refused != null && refused >= 0) {
+                return Duration.ofMillis(refused);
+            }
+        }
         cache.put(session.id(), new Cached("0", session, Map.of(), null, System.nanoTime()));
+        return null;
     }
 
     @Override
@@ -228,7 +271,7 @@ public class RedisSessionStore implements SessionStore {
     @Override
     @SuppressWarnings("unchecked")
     public boolean remove(String id) {
-        List<Object> fields = outage.call(() -> redis.execute(REMOVE, List.of(key(id), zset), id));
+        List<Object> fields = outage.call(() -> redis.execute(REMOVE, List.of(key(id), zset), id, prefix));
         cache.remove(id);
         Cached gone = fields == null || fields.isEmpty() || fields.get(0) == null ? null : parse(fields, 0, 0);
         if (gone == null) {
@@ -324,7 +367,7 @@ public class RedisSessionStore implements SessionStore {
     private int sweep(java.util.Set<String> due) {
         int ended = 0;
         for (String id : due) {
-            List<Object> fields = outage.call(() -> redis.execute(CLAIM, List.of(key(id), zset), id));
+            List<Object> fields = outage.call(() -> redis.execute(CLAIM, List.of(key(id), zset), id, prefix));
             cache.remove(id);
             Cached gone = fields == null || fields.isEmpty() ? null : parse(fields, 0, 0);
             if (fields != null && !fields.isEmpty()) {

@@ -1,5 +1,6 @@
 package io.camelmcp.gateway.session;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -12,7 +13,22 @@ import java.util.function.Consumer;
  */
 public interface SessionStore {
 
-    void create(GatewaySession session);
+    /** Creates the session, whoever its client is (no per-client limit). */
+    default void create(GatewaySession session) {
+        create(session, null, 0);
+    }
+
+    /**
+     * Creates the session unless its client already has {@code maxPerClient} live sessions (ended and expired ones
+     * do not count), atomically with that count: concurrent initializes of one client, on any replica of a shared
+     * store, never open more. Returns null when created; when refused, how long until the client's session with the
+     * nearest deadline would expire (zero or more): the earliest a slot frees itself if the client ends none.
+     *
+     * @param client       who the session belongs to (mcp.gateway.max-sessions-per-client counts per client), or
+     *                     null: not counted
+     * @param maxPerClient the most live sessions of one client; 0: no limit (then the client is not tracked)
+     */
+    Duration create(GatewaySession session, String client, int maxPerClient);
 
     /** The session, or null when unknown, ended or expired. Refreshes its idle TTL: every request finds it. */
     GatewaySession find(String id);

@@ -80,4 +80,29 @@ class RedisSessionStoreTest extends SessionStoreContract {
         assertThat(hash.get("u:x").toString()).contains("\"sessionId\":\"up-1\"");
         assertThat(RedisFixture.template().getExpire(prefix + "session:s1")).isPositive();
     }
+
+    @Test
+    void replicasShareEachClientsCountAndItsKeyGoesWithItsLastSession() throws Exception {
+        String prefix = "clients" + STORES.incrementAndGet() + ":";
+        RedisSessionStore a = store(prefix, Duration.ofMinutes(1));
+        RedisSessionStore b = store(prefix, TTL);
+        assertThat(a.create(session("c1"), "10.0.0.1", 3)).isNull();
+        assertThat(b.create(session("c2"), "10.0.0.1", 3)).isNull();
+        assertThat(a.create(session("c3"), "10.0.0.1", 3)).isNull();
+        Duration wait = b.create(session("c4"), "10.0.0.1", 3);
+        assertThat(wait).as("c2's deadline, b's TTL away").isNotNull().isLessThanOrEqualTo(TTL);
+        assertThat(RedisFixture.template().opsForHash().get(prefix + "session:c1", "c")).isEqualTo("10.0.0.1");
+        assertThat(RedisFixture.template().opsForZSet().size(prefix + "client-sessions:10.0.0.1")).isEqualTo(3);
+        // ended on one replica, the slot is free on the other
+        assertThat(b.remove("c1")).isTrue();
+        assertThat(a.create(session("c4"), "10.0.0.1", 3)).isNull();
+        // expired (c2, b's short TTL) and swept: gone from the client's set too
+        Thread.sleep(TTL.toMillis() + 100);
+        a.purgeExpired();
+        assertThat(RedisFixture.template().opsForZSet().range(prefix + "client-sessions:10.0.0.1", 0, -1))
+                .containsExactlyInAnyOrder("c3", "c4");
+        a.remove("c3");
+        b.remove("c4");
+        assertThat(RedisFixture.template().hasKey(prefix + "client-sessions:10.0.0.1")).isFalse();
+    }
 }

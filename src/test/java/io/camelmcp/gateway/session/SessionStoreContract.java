@@ -277,4 +277,78 @@ public abstract class SessionStoreContract {
         store.remove("s1");
         assertThat(store.find("s2")).isNotNull();
     }
+
+    // the per-client limit (mcp.gateway.max-sessions-per-client)
+
+    @Test
+    void aClientsSessionBeyondItsLimitIsRefusedAndNotCreated() {
+        for (int i = 1; i <= 3; i++) {
+            assertThat(store.create(session("c" + i), "client-a", 3)).as("session %d of 3", i).isNull();
+        }
+        Duration retryAfter = store.create(session("c4"), "client-a", 3);
+        assertThat(retryAfter).as("refused, with the time until a slot frees itself").isNotNull()
+                .isBetween(Duration.ZERO, TTL);
+        assertThat(store.find("c4")).isNull();
+        assertThat(store.find("c1")).isNotNull();
+        // another client, and sessions counted for nobody, are not affected
+        assertThat(store.create(session("d1"), "client-b", 3)).isNull();
+        store.create(session("u1"));
+        assertThat(store.find("u1")).isNotNull();
+        assertThat(store.create(session("c5"), "client-a", 0)).as("0: no limit").isNull();
+    }
+
+    @Test
+    void endingASessionFreesItsClientsSlot() {
+        store.create(session("c1"), "client-a", 2);
+        store.create(session("c2"), "client-a", 2);
+        assertThat(store.create(session("c3"), "client-a", 2)).isNotNull();
+        assertThat(store.remove("c1")).isTrue();
+        assertThat(store.create(session("c3"), "client-a", 2)).isNull();
+        assertThat(store.find("c3")).isNotNull();
+        assertThat(store.create(session("c4"), "client-a", 2)).isNotNull();
+    }
+
+    @Test
+    void expiredSessionsDoNotCountEvenBeforeTheSweep() throws Exception {
+        store.create(session("c1"), "client-a", 2);
+        store.create(session("c2"), "client-a", 2);
+        Thread.sleep(TTL.toMillis() + 100);
+        assertThat(store.create(session("c3"), "client-a", 2)).isNull();
+        assertThat(store.create(session("c4"), "client-a", 2)).isNull();
+        assertThat(store.create(session("c5"), "client-a", 2)).isNotNull();
+        awaitEnded("c1"); // the sweep still ends the expired ones, once
+        awaitEnded("c2");
+    }
+
+    @Test
+    void aSessionInUseKeepsCountingAndTheWaitIsUntilTheNearestDeadline() throws Exception {
+        store.create(session("c1"), "client-a", 2);
+        Thread.sleep(TTL.toMillis() / 2);
+        store.create(session("c2"), "client-a", 2);
+        Duration wait = store.create(session("c3"), "client-a", 2);
+        assertThat(wait).as("c1's deadline, half a TTL away").isNotNull().isLessThan(TTL.minusMillis(TTL.toMillis() / 4));
+        keepActive("c1", 2); // c2 expires meanwhile, c1 lives on
+        assertThat(store.create(session("c3"), "client-a", 1)).as("c1 still counts").isNotNull();
+        assertThat(store.create(session("c3"), "client-a", 2)).as("c2 no longer does").isNull();
+    }
+
+    @Test
+    void concurrentInitializesOfOneClientNeverExceedItsLimit() throws Exception {
+        int n = 8;
+        CyclicBarrier start = new CyclicBarrier(n);
+        List<CompletableFuture<Duration>> all = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String id = "c" + i;
+            all.add(CompletableFuture.supplyAsync(() -> {
+                try {
+                    start.await();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                return store.create(session(id), "client-a", 3);
+            }, java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()));
+        }
+        long created = all.stream().map(CompletableFuture::join).filter(java.util.Objects::isNull).count();
+        assertThat(created).isEqualTo(3);
+    }
 }

@@ -1,0 +1,44 @@
+package io.camelmcp.gateway.protocol;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * A request refused because the client holds as much as a limit of the gateway allows (sessions per client, streams
+ * per session): HTTP 429, -32000, with {@code data.limit} naming the property and {@code data.max} its value, and,
+ * when the gateway knows when a slot frees itself, a {@code Retry-After} header (whole seconds, at least 1).
+ */
+public class LimitExceeded extends McpException {
+
+    private final long retryAfterSeconds;
+
+    /** @param retryAfterSeconds the Retry-After header's value; 0 for none */
+    public LimitExceeded(String limit, int max, String message, JsonNode requestId, long retryAfterSeconds) {
+        this(message, requestId, retryAfterSeconds, data(limit, max, retryAfterSeconds));
+    }
+
+    private static Map<String, Object> data(String limit, int max, long retryAfterSeconds) {
+        Map<String, Object> data = new LinkedHashMap<>(); // in this order on the wire
+        data.put("limit", limit);
+        data.put("max", max);
+        if (retryAfterSeconds > 0) {
+            data.put("retryAfterSeconds", retryAfterSeconds);
+        }
+        return data;
+    }
+
+    private LimitExceeded(String message, JsonNode requestId, long retryAfterSeconds, Object data) {
+        super(429, ErrorCodes.TRANSPORT_ERROR, message, requestId, data);
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    /** Seconds for the Retry-After header; 0: none. */
+    public long retryAfterSeconds() { return retryAfterSeconds; }
+
+    @Override
+    public McpException withRequestId(JsonNode id) {
+        return new LimitExceeded(getMessage(), id, retryAfterSeconds, data());
+    }
+}
