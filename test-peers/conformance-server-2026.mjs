@@ -3,7 +3,8 @@
 // served statelessly by createMcpHandler (modern era only, legacy: 'reject'), with what each scenario's
 // "Server Implementation Requirements" ask for: the test_* tools, test://* resources and test_* prompts, the
 // multi-round-trip (InputRequiredResult) tools with an HMAC-protected requestState, caching hints on every
-// list and read, the subscriptions/listen triggers, and Host/Origin validation (DNS rebinding).
+// list and read, the subscriptions/listen triggers (test_trigger_tool_change / test_trigger_prompt_change add a
+// tool / prompt and announce it), and Host/Origin validation (DNS rebinding).
 //
 // Usage: node conformance-server-2026.mjs <port>   (or env PORT); endpoint http://127.0.0.1:<port>/mcp
 // Prints `conformance-server-2026 listening on port <port>` once listening.
@@ -38,6 +39,9 @@ const WAV = "UklGRiQAAABXQVZFZm10IBAAAAABAAEAQB8AAIA+AAACABAAZGF0YQAAAAA=";
 const text = (t) => ({ content: [{ type: "text", text: t }] });
 const codec = createRequestStateCodec({ key: randomBytes(32), ttlSeconds: 600 });
 const hint = { ttlMs: 60000, cacheScope: "public" };
+// the server is built per request: the tools and prompts the triggers added are its only state
+let addedTools = 0;
+let addedPrompts = 0;
 
 // input requests, written out on the wire shape the scenarios expect
 const elicit = (message, property, type = "string") => ({
@@ -156,14 +160,25 @@ function serverFor() {
     if (answer) return text(`You said: ${answer.response}`);
     return inputRequired({ inputRequests: { user_input: elicit("Please say something", "response") } });
   });
-  server.registerTool("test_trigger_tool_change", { description: "Announces tools/list_changed on listen streams" }, async () => {
+  // the list-changed triggers really change the list (a tool or prompt more each time), then announce it
+  server.registerTool("test_trigger_tool_change", { description: "Adds a tool and announces tools/list_changed" }, async () => {
+    addedTools++;
     handler.notify.toolsChanged();
-    return text("tools changed");
+    return text(`added test_added_tool_${addedTools}`);
   });
-  server.registerTool("test_trigger_prompt_change", { description: "Announces prompts/list_changed on listen streams" }, async () => {
+  server.registerTool("test_trigger_prompt_change", { description: "Adds a prompt and announces prompts/list_changed" }, async () => {
+    addedPrompts++;
     handler.notify.promptsChanged();
-    return text("prompts changed");
+    return text(`added test_added_prompt_${addedPrompts}`);
   });
+  for (let i = 1; i <= addedTools; i++) {
+    server.registerTool(`test_added_tool_${i}`, { description: `Added by test_trigger_tool_change (${i})` }, async () => text(`added tool ${i}`));
+  }
+  for (let i = 1; i <= addedPrompts; i++) {
+    server.registerPrompt(`test_added_prompt_${i}`, { description: `Added by test_trigger_prompt_change (${i})` }, async () => ({
+      messages: [{ role: "user", content: { type: "text", text: `added prompt ${i}` } }],
+    }));
+  }
 
   // ---- multi-round-trip tools (SEP-2322)
   server.registerTool("test_input_required_result_elicitation", { description: "Asks for the user's name" }, async (ctx) => {
