@@ -51,6 +51,14 @@ public final class ServerEverything implements AutoCloseable {
         return modern(legacy, freePort());
     }
 
+    /**
+     * test-peers/conformance-server-2026.mjs: the 2026-07-28-only server (TypeScript SDK v2) the conformance suite's
+     * 2026-07-28 server scenarios run against.
+     */
+    public static ServerEverything conformance2026() throws IOException, InterruptedException {
+        return start(java.util.Map.of(), "test-peers/conformance-server-2026.mjs");
+    }
+
     /** The same on a given port (e.g. where another server just stopped). */
     public static ServerEverything modern(String legacy, int port) throws IOException, InterruptedException {
         return start(port, java.util.Map.of("LEGACY", legacy), "test-peers/modern-server.mjs");
