@@ -49,8 +49,10 @@ public class McpTransport {
             // gets the 400 its revision prescribes, and the list)
             // what was asked for, cut: a header of kilobytes is not echoed back whole
             String asked = version.length() > 64 ? version.substring(0, 64) + "…" : version;
+            // the request's own id on the error (2026-07-28, SEP-2575), when the body is a request
             throw new McpException(400, ErrorCodes.UNSUPPORTED_PROTOCOL_VERSION, "Unsupported protocol version: "
-                    + asked + " (supported: " + String.join(", ", families.versions()) + ")", null,
+                    + asked + " (supported: " + String.join(", ", families.versions()) + ")",
+                    "POST".equals(method) ? requestId(exchange) : null,
                     java.util.Map.of("supported", families.versions(), "requested", asked));
         }
         exchange.setProperty(McpExchange.FAMILY, family.name()); // the endpoint route's one branch per family
@@ -88,6 +90,19 @@ public class McpTransport {
     }
 
     /** Parses the body as one JSON-RPC message and records its method and kind for dispatching. */
+    /** The id of the request in the body, read only to answer it with an error; null if there is none to read. */
+    private JsonNode requestId(Exchange exchange) {
+        try {
+            Object raw = exchange.getIn().getBody();
+            JsonNode tree = raw instanceof java.io.Reader reader ? json.parseTree(reader)
+                    : json.parseTree(exchange.getIn().getBody(InputStream.class));
+            JsonNode id = tree.get("id");
+            return id != null && (id.isTextual() || id.isIntegralNumber()) ? id : null;
+        } catch (RuntimeException e) { // no body, not JSON, a batch: the error goes without an id
+            return null;
+        }
+    }
+
     public void readMessage(Exchange exchange) {
         // a body handed over as a Reader is parsed as it is: asking Camel for an InputStream would first copy
         // the whole body into a String

@@ -206,7 +206,11 @@ public class Forwarder {
         try {
             JsonNode err = json.read(body);
             if (err != null && err.has("error") && msg.id().equals(err.get("id"))) {
-                return Answer.json(body);
+                // a 2026-07-28 client gets the server's HTTP status with its error (SEP-2575: e.g. 400 for a missing
+                // capability); a 2025 client, as always, 200
+                return reply.status() >= 400 && reply.status() < 500
+                        && io.camelmcp.gateway.protocol.StatelessFamily.NAME.equals(exchange.getProperty(McpExchange.FAMILY))
+                        ? new Answer.Json(reply.status(), body) : Answer.json(body);
             }
         } catch (IOException ignored) {
             // not JSON: reported below
