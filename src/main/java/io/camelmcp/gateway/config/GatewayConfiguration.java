@@ -433,7 +433,8 @@ public class GatewayConfiguration {
     @Bean
     io.camelmcp.gateway.federation.ServerCalls mcpServerCalls(CamelContext camel, ServerRegistry registry,
                                                              GatewayProperties props) {
-        var calls = new io.camelmcp.gateway.federation.ServerCalls(camel, props.getUpstream().policy());
+        var calls = new io.camelmcp.gateway.federation.ServerCalls(camel, props.getUpstream().policy(),
+                registry::snapshot);
         registry.addListener(calls::registryChanged);
         return calls;
     }

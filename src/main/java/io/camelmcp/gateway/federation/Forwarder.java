@@ -155,14 +155,39 @@ public class Forwarder {
         }
         ServerMessages.Running running = (ServerMessages.Running) exchange.removeProperty(RUNNING); // the stream's now
         exchange.removeProperty(REPLY);
+        StreamEnd end = new StreamEnd(session, server, msg, running);
         SseRelay relay = new SseRelay(server.name(), reply.body(), msg.id(), json,
-                toClient(session, server, msg), deadline.of(server.registration()), new StreamEnd(session, server, msg, running),
+                toClient(session, server, msg), deadline.of(server.registration()), end,
                 lastEventId -> upstreams.resume(session, server.registration(), lastEventId));
+        Answer answer;
         try {
-            return answer(exchange, session, relay);
+            answer = answer(exchange, session, relay);
         } catch (RuntimeException e) {
+            relay.releaseUpstream();
             relay.close(); // ends the relay: the request is finished and the upstream let go
             throw e;
+        }
+        if (end.returned()) { // the stream broke or was late before the route returned
+            if (answer instanceof Answer.Json failed) {
+                // its error is the whole answer: thrown, so that the server's breaker counts the call as the failure
+                // it is (the copy the breaker ran it on, and what it would have done after the reply, are dropped)
+                relay.releaseUpstream();
+                relay.close();
+                throw failure(msg, failed.body());
+            }
+            calls.failed(server.registration(), end.started, "its streamed answer broke off or was late");
+        }
+        return answer;
+    }
+
+    /** An error answer (the relay's) as the exception the route's breaker and error handler see. */
+    private McpException failure(JsonRpcMessage msg, byte[] body) {
+        try {
+            JsonNode error = json.read(body).path("error");
+            return McpException.rpc(error.path("code").asInt(ErrorCodes.UPSTREAM_UNAVAILABLE), error.path("message").asText(),
+                    msg.id(), error.has("data") ? error.get("data") : null);
+        } catch (IOException e) {
+            return McpException.rpc(ErrorCodes.UPSTREAM_UNAVAILABLE, "MCP server's answer failed", msg.id());
         }
     }
 
@@ -276,6 +301,12 @@ public class Forwarder {
         private final ServerMessages.Running running;
 
         private final long started = System.nanoTime();
+        /**
+         * Whether the stream failed while the call's route still ran (read ahead for the first message): then the
+         * route's breaker counts it; after the route returned, {@link ServerCalls#failed} does.
+         */
+        private volatile boolean failedEarly;
+        private volatile boolean routeReturned;
 
         StreamEnd(ClientContext session, RegistrySnapshot.Entry server, JsonRpcMessage msg, ServerMessages.Running running) {
             this.session = session;
@@ -284,17 +315,31 @@ public class Forwarder {
             this.running = running;
         }
 
+        /** The route is returning now; true if the stream already failed (the breaker is to count it). */
+        synchronized boolean returned() {
+            routeReturned = true;
+            return failedEarly;
+        }
+
+        private synchronized void failed(String why) {
+            if (routeReturned) {
+                calls.failed(server.registration(), started, why);
+            } else {
+                failedEarly = true;
+            }
+        }
+
         @Override
         public void timedOut() {
             upstreams.cancel(session, server.registration(), msg.id(), "gateway timeout");
             discovery.refreshSoon(server.registration());
-            calls.failed(server.registration(), started, "its streamed answer was late");
+            failed("its streamed answer was late");
         }
 
         @Override
         public void broke() {
             discovery.refreshSoon(server.registration());
-            calls.failed(server.registration(), started, "its streamed answer broke off or was invalid");
+            failed("its streamed answer broke off or was invalid");
         }
 
         @Override

@@ -52,13 +52,16 @@ public final class ServerCalls {
 
     private final CamelContext camel;
     private final CallPolicy defaults;
+    /** The registrations in force, which alone get a route. */
+    private final java.util.function.Supplier<RegistrySnapshot> registry;
     private final Map<String, Instance> byServer = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     private final java.util.List<Runnable> stateListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    public ServerCalls(CamelContext camel, CallPolicy defaults) {
+    public ServerCalls(CamelContext camel, CallPolicy defaults, java.util.function.Supplier<RegistrySnapshot> registry) {
         this.camel = camel;
         this.defaults = defaults;
+        this.registry = registry;
         // a reload of forward.yaml removes the routes made from its template: they are made again at the next call
         camel.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
             @Override
@@ -84,22 +87,31 @@ public final class ServerCalls {
      * forward.yaml's step before the call: the endpoint of the target server's route (made now at its first call),
      * as the exchange property {@code mcpServerCall} that the route's {@code toD} goes to.
      */
-    public void route(Exchange exchange, @ExchangeProperty(McpExchange.TARGET) RegistrySnapshot.Entry server) {
-        exchange.setProperty(McpExchange.SERVER_CALL, instance(server.registration()).uri);
+    public void route(Exchange exchange, @ExchangeProperty(McpExchange.MESSAGE) JsonRpcMessage msg,
+                      @ExchangeProperty(McpExchange.TARGET) RegistrySnapshot.Entry server) {
+        exchange.setProperty(McpExchange.SERVER_CALL, instance(server.registration(), msg).uri);
     }
 
-    private Instance instance(ServerRegistration registration) {
+    private Instance instance(ServerRegistration registration, JsonRpcMessage msg) {
         Instance i = byServer.get(registration.name());
         if (i != null && (i.registration == registration || i.registration.equals(registration))) {
             return i;
         }
-        return make(registration);
+        return make(registration, msg);
     }
 
-    private synchronized Instance make(ServerRegistration registration) {
+    private synchronized Instance make(ServerRegistration registration, JsonRpcMessage msg) {
         Instance i = byServer.get(registration.name());
         if (i != null && i.registration.equals(registration)) {
             return i;
+        }
+        RegistrySnapshot.Entry current = registry.get().server(registration.name());
+        if (current == null || !current.registration().equals(registration)) {
+            // the call was routed with a registration that has just been replaced or removed: no route is made for it
+            // (it would bring back a retired breaker); the client's retry meets the registration in force
+            throw McpException.rpc(ErrorCodes.UPSTREAM_UNAVAILABLE, "MCP server '" + registration.name() + "' is "
+                    + (current == null ? "no longer registered" : "registered anew; retry the call"), msg.id(),
+                    Map.of("server", registration.name()));
         }
         if (i != null) {
             retire(i);
@@ -120,10 +132,15 @@ public final class ServerCalls {
                     .add();
         } catch (Exception e) {
             camel.getRegistry().unbind(BREAKER + key);
-            throw new IllegalStateException("cannot make the route of MCP server '" + registration.name() + "' from the "
-                    + TEMPLATE + " route template: " + e.getMessage(), e);
+            LOG.warn("The route of MCP server '{}' cannot be made from the {} route template: {}", registration.name(),
+                    TEMPLATE, e.getMessage());
+            throw McpException.rpc(ErrorCodes.INTERNAL_ERROR, "the gateway cannot route calls to MCP server '"
+                    + registration.name() + "': its " + TEMPLATE + " route template does not make a route (see the "
+                    + "gateway's log)", msg.id(), Map.of("server", registration.name()));
         }
-        Instance made = new Instance(registration, key, routeId, "direct:" + TEMPLATE + "-" + key, breaker, policy);
+        // block=false: a call that meets a route being retired fails at once instead of waiting 30 s for a consumer
+        Instance made = new Instance(registration, key, routeId, "direct:" + TEMPLATE + "-" + key + "?block=false",
+                breaker, policy);
         byServer.put(registration.name(), made);
         stateListeners.forEach(Runnable::run); // a breaker to show now (CLOSED)
         return made;
@@ -184,7 +201,10 @@ public final class ServerCalls {
             int max = i == null ? defaults.maxConcurrentCalls() : i.policy.maxConcurrentCalls();
             why = "it has " + max + " calls waiting for its answer already (max-concurrent-calls)";
             state = "BULKHEAD_FULL";
-        } else if (caught instanceof CallNotPermittedException && i != null) {
+        } else if (caught instanceof CallNotPermittedException && i == null) { // retired meanwhile
+            why = "its circuit breaker is open";
+            state = "OPEN";
+        } else if (caught instanceof CallNotPermittedException) {
             CircuitBreaker.Metrics m = i.breaker.getMetrics();
             state = i.breaker.getState().name();
             why = i.breaker.getState() == CircuitBreaker.State.HALF_OPEN

@@ -69,8 +69,9 @@ public final class Limits {
         if (v == null || v.isNull()) {
             return null;
         }
-        if (!v.isIntegralNumber() || !v.canConvertToInt() || v.intValue() < 1) {
-            throw Problem.badRequest(field + "." + member, "must be a whole number, at least 1");
+        int max = member.equals("maxConcurrentCalls") ? 1_000_000 : CallPolicy.MAX_WINDOW;
+        if (!v.isIntegralNumber() || !v.canConvertToInt() || v.intValue() < 1 || v.intValue() > max) {
+            throw Problem.badRequest(field + "." + member, "must be a whole number from 1 to " + max);
         }
         return v.intValue();
     }
@@ -88,8 +89,8 @@ public final class Limits {
                 d = null;
             }
         }
-        if (d == null || d.isZero() || d.isNegative()) {
-            throw Problem.badRequest(field + "." + member, "must be a positive duration such as \"500ms\", \"30s\" or \"PT2M\"");
+        if (d == null || d.toMillis() < 1) {
+            throw Problem.badRequest(field + "." + member, "must be a duration of at least 1ms such as \"500ms\", \"30s\" or \"PT2M\"");
         }
         return d;
     }

@@ -34,12 +34,16 @@ public record CallPolicy(Float failureRateThreshold, Float slowCallRateThreshold
         if (slowCallRateThreshold != null && (slowCallRateThreshold <= 0 || slowCallRateThreshold > 100)) {
             throw new IllegalArgumentException("slow-call-rate-threshold must be a percentage above 0, at most 100");
         }
-        positive(minimumNumberOfCalls, "minimum-number-of-calls");
-        positive(slidingWindowSize, "sliding-window-size");
-        positive(halfOpenCalls, "half-open-calls");
-        positive(maxConcurrentCalls, "max-concurrent-calls");
+        // the breaker keeps its whole window from the start: sizes within reason
+        range(minimumNumberOfCalls, MAX_WINDOW, "minimum-number-of-calls");
+        range(slidingWindowSize, MAX_WINDOW, "sliding-window-size");
+        range(halfOpenCalls, MAX_WINDOW, "half-open-calls");
+        range(maxConcurrentCalls, 1_000_000, "max-concurrent-calls");
         positive(slowCallDuration, "slow-call-duration");
         positive(waitInOpenState, "wait-in-open-state");
+        if (waitInOpenState != null && waitInOpenState.toMillis() < 1) {
+            throw new IllegalArgumentException("wait-in-open-state must be at least 1ms");
+        }
         positive(connectTimeout, "connect-timeout");
         positive(requestTimeout, "request-timeout");
         positive(maxRequestDuration, "max-request-duration");
@@ -65,9 +69,12 @@ public record CallPolicy(Float failureRateThreshold, Float slowCallRateThreshold
         return value != null ? value : fallback;
     }
 
-    private static void positive(Integer value, String name) {
-        if (value != null && value < 1) {
-            throw new IllegalArgumentException(name + " must be at least 1");
+    /** The largest sliding window, minimum of calls and half-open trials a breaker may have. */
+    public static final int MAX_WINDOW = 10_000;
+
+    private static void range(Integer value, int max, String name) {
+        if (value != null && (value < 1 || value > max)) {
+            throw new IllegalArgumentException(name + " must be at least 1 and at most " + max);
         }
     }
 

@@ -61,6 +61,8 @@ public final class RouteFiles implements AutoCloseable {
     /** What each file held at the previous comparison: a file is loaded once it reads the same twice (not mid-write). */
     private Map<String, byte[]> previousRead = Map.of();
     private final ScheduledExecutorService timer;
+    /** Whether the file being loaded defines route templates. */
+    private boolean templatesLoaded;
     /** Told after a file's new version is in force (routes made from its templates are made again). */
     private final List<Runnable> reloadListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** How long a reload waits for the requests in flight on the routes it replaces before it stops them anyway. */
@@ -96,7 +98,10 @@ public final class RouteFiles implements AutoCloseable {
 
     public Path directory() { return dir; }
 
-    /** {@code listener} runs after each reload that put a file's new version (or the bundled one) in force. */
+    /**
+     * {@code listener} runs after each reload that put in force a file's version (or the bundled one) that defines
+     * route templates or a route configuration.
+     */
     public void onReload(Runnable listener) {
         reloadListeners.add(listener);
     }
@@ -207,13 +212,15 @@ public final class RouteFiles implements AutoCloseable {
         Resource resource = resource(name, content);
         Map<String, ServiceStatus> before = statuses(name);
         try {
+            templatesLoaded = false;
             Set<String> after = resource == null ? Set.of() : load(name, resource);
             for (String id : before.keySet()) {
                 if (!after.contains(id)) {
                     remove(id);
                 }
             }
-            if (resource != null && definesRouteConfiguration(resource)) {
+            boolean configuration = resource != null && definesRouteConfiguration(resource);
+            if (configuration) {
                 rebuildOthers(name); // routes apply a route configuration when they are built
             }
             if (content == null) {
@@ -222,7 +229,10 @@ public final class RouteFiles implements AutoCloseable {
                 inForce.put(name, content);
             }
             failures.remove(name);
-            reloadListeners.forEach(Runnable::run);
+            if (templatesLoaded || configuration) {
+                // routes made from a template (the servers' routes) follow a new template or route configuration
+                reloadListeners.forEach(Runnable::run);
+            }
             LOG.info("Routes of {} {}: {}", name, content == null
                     ? (resource == null ? "removed with their file" : "back to the bundled file") : "reloaded from " + dir, after);
             return true;
@@ -290,6 +300,7 @@ public final class RouteFiles implements AutoCloseable {
                     ids.add(def.getRouteId());
                 }
                 rb.getRouteTemplateCollection().getRouteTemplates().forEach(t -> templates.add(t.getId()));
+                templatesLoaded |= !templates.isEmpty();
             }
         }
         for (String id : ids) {

@@ -90,6 +90,10 @@ class ServersFileTest {
                 + "        max-concurrent-calls: 0\n")).hasMessageContaining("'a'").hasMessageContaining("max-concurrent-calls");
         assertThatThrownBy(() -> open("mcp:\n  gateway:\n    servers:\n      - name: b\n        url: http://h/mcp\n"
                 + "        breaker:\n          failure-rate-threshold: 150\n")).hasMessageContaining("failure-rate-threshold");
+        assertThatThrownBy(() -> open("mcp:\n  gateway:\n    servers:\n      - name: c\n        url: http://h/mcp\n"
+                + "        breaker:\n          sliding-window-size: 2000000000\n")).hasMessageContaining("sliding-window-size");
+        assertThatThrownBy(() -> open("mcp:\n  gateway:\n    servers:\n      - name: d\n        url: http://h/mcp\n"
+                + "        breaker:\n          wait-in-open-state: 500us\n")).hasMessageContaining("wait-in-open-state");
     }
 
     @Test

@@ -132,6 +132,16 @@ class CircuitBreakerTest {
         assertThat(call(c, 8, "f_ok").toString()).contains("fine");
         assertThat(breaker("flaky").path("state").asText()).isEqualTo("CLOSED");
         assertThat(call(c, 9, "f_ok").toString()).contains("fine");
+
+        // a streamed answer that breaks after it started (a notification came first, so the client has a stream)
+        // counts as a failure of the server: its start was the call's success, its break a failure
+        JsonNode before = breaker("flaky");
+        JsonNode broke = call(c, 10, "f_sse_break");
+        assertThat(broke.path("error").path("code").asInt()).as(broke.toString()).isEqualTo(-32001);
+        assertThat(broke.path("error").path("data").path("server").asText()).isEqualTo("flaky");
+        JsonNode after = breaker("flaky");
+        assertThat(after.path("failedCalls").asInt()).isEqualTo(before.path("failedCalls").asInt() + 1);
+        assertThat(after.path("bufferedCalls").asInt()).isEqualTo(before.path("bufferedCalls").asInt() + 2);
     }
 
     @Test
