@@ -11,7 +11,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.stream.Stream;
@@ -23,9 +22,6 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
-import io.camelmcp.gateway.support.RawMcpClient;
 import io.camelmcp.gateway.support.ServerEverything;
 
 /**
@@ -115,28 +111,7 @@ class Conformance2026Test {
             throw new IllegalStateException("conformance suite did not finish");
         }
         Files.writeString(out.resolve("output.txt"), new String(output, StandardCharsets.UTF_8));
-        return counts(out);
-    }
-
-    /** scenario -> {passed, failed, warnings} checks, from every checks.json the suite wrote. */
-    private static Map<String, int[]> counts(Path out) throws IOException {
-        Map<String, int[]> counts = new TreeMap<>();
-        try (Stream<Path> files = Files.walk(out)) {
-            for (Path checks : files.filter(f -> f.getFileName().toString().equals("checks.json")).toList()) {
-                String dir = out.relativize(checks.getParent()).toString();
-                String scenario = dir.replaceFirst("^server-", "").replaceFirst("-\\d{4}-\\d{2}-\\d{2}T.*$", "");
-                int[] c = counts.computeIfAbsent(scenario, k -> new int[3]);
-                for (JsonNode check : RawMcpClient.JSON.readTree(checks.toFile())) {
-                    switch (check.path("status").asText()) {
-                        case "SUCCESS" -> c[0]++;
-                        case "FAILURE" -> c[1]++;
-                        case "WARNING" -> c[2]++;
-                        default -> { }
-                    }
-                }
-            }
-        }
-        return counts;
+        return ConformanceTest.counts(out);
     }
 
     private static void writeReport(Set<String> required, Map<String, int[]> alone, Map<String, int[]> gateway) throws IOException {

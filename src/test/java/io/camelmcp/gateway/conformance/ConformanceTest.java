@@ -115,8 +115,8 @@ class ConformanceTest {
         return new Result(p.exitValue(), text);
     }
 
-    /** scenario -> {passed, failed, warnings} checks, from every checks.json the suite wrote. */
-    private static Map<String, int[]> counts(Path out) throws IOException {
+    /** scenario -> {passed, failed, warnings} checks, from every checks.json the suite wrote (both suites' layout). */
+    static Map<String, int[]> counts(Path out) throws IOException {
         Map<String, int[]> counts = new TreeMap<>();
         try (Stream<Path> files = Files.walk(out)) {
             for (Path checks : files.filter(f -> f.getFileName().toString().equals("checks.json")).toList()) {
