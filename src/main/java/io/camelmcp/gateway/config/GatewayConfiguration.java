@@ -185,14 +185,7 @@ public class GatewayConfiguration {
     /** Closes the catalogue's upstream streams first on shutdown (highest phase stops first). */
     @Bean
     SmartLifecycle mcpCatalogLifecycle(Catalog catalog) {
-        return new SmartLifecycle() {
-            private volatile boolean running;
-
-            @Override public void start() { running = true; }
-            @Override public void stop() { running = false; catalog.close(); }
-            @Override public boolean isRunning() { return running; }
-            @Override public int getPhase() { return Integer.MAX_VALUE; }
-        };
+        return onStop(Integer.MAX_VALUE, catalog::close);
     }
 
     /**
@@ -229,7 +222,7 @@ public class GatewayConfiguration {
                 for (UpstreamSession u : e.upstreams()) {
                     RegistrySnapshot.Entry server = snapshot.server(u.server());
                     // the demo servers run in this process: their sessions ended with them (demoServersLifecycle)
-                    if (server != null && u.sessionId() != null && !DemoServers.SOURCE.equals(server.registration().source())) {
+                    if (server != null && !DemoServers.SOURCE.equals(server.registration().source())) {
                         toEnd.add(Map.entry(server.registration(), u));
                     }
                 }

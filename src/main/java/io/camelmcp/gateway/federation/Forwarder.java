@@ -305,8 +305,8 @@ public class Forwarder {
          * Whether the stream failed while the call's route still ran (read ahead for the first message): then the
          * route's breaker counts it; after the route returned, {@link ServerCalls#failed} does.
          */
-        private volatile boolean failedEarly;
-        private volatile boolean routeReturned;
+        private boolean failedEarly;
+        private boolean routeReturned;
 
         StreamEnd(ClientContext session, RegistrySnapshot.Entry server, JsonRpcMessage msg, ServerMessages.Running running) {
             this.session = session;

@@ -10,8 +10,6 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.builder.TemplatedRouteBuilder;
-import org.apache.camel.spi.CamelEvent;
-import org.apache.camel.support.SimpleEventNotifierSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,25 +60,6 @@ public final class ServerCalls {
         this.camel = camel;
         this.defaults = defaults;
         this.registry = registry;
-        // a reload of forward.yaml removes the routes made from its template: they are made again at the next call
-        camel.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
-            @Override
-            public void notify(CamelEvent event) {
-                if (event instanceof CamelEvent.RouteRemovedEvent removed) {
-                    String id = removed.getRoute().getRouteId();
-                    for (Instance i : byServer.values()) {
-                        if (i.routeId.equals(id) && byServer.remove(i.registration.name(), i)) {
-                            camel.getRegistry().unbind(BREAKER + i.key);
-                        }
-                    }
-                }
-            }
-
-            @Override
-            public boolean isEnabled(CamelEvent event) {
-                return event instanceof CamelEvent.RouteRemovedEvent;
-            }
-        });
     }
 
     /**
@@ -266,7 +245,7 @@ public final class ServerCalls {
             RegistrySnapshot.Entry e = snapshot.server(i.registration.name());
             if (e == null || !e.registration().equals(i.registration)) {
                 synchronized (this) {
-                    if (byServer.remove(i.registration.name(), i)) {
+                    if (byServer.get(i.registration.name()) == i) {
                         retire(i);
                     }
                 }

@@ -69,7 +69,7 @@ public final class Limits {
         if (v == null || v.isNull()) {
             return null;
         }
-        int max = member.equals("maxConcurrentCalls") ? 1_000_000 : CallPolicy.MAX_WINDOW;
+        int max = member.equals("maxConcurrentCalls") ? CallPolicy.MAX_CONCURRENT_CALLS : CallPolicy.MAX_WINDOW;
         if (!v.isIntegralNumber() || !v.canConvertToInt() || v.intValue() < 1 || v.intValue() > max) {
             throw Problem.badRequest(field + "." + member, "must be a whole number from 1 to " + max);
         }

@@ -38,7 +38,7 @@ public record CallPolicy(Float failureRateThreshold, Float slowCallRateThreshold
         range(minimumNumberOfCalls, MAX_WINDOW, "minimum-number-of-calls");
         range(slidingWindowSize, MAX_WINDOW, "sliding-window-size");
         range(halfOpenCalls, MAX_WINDOW, "half-open-calls");
-        range(maxConcurrentCalls, 1_000_000, "max-concurrent-calls");
+        range(maxConcurrentCalls, MAX_CONCURRENT_CALLS, "max-concurrent-calls");
         positive(slowCallDuration, "slow-call-duration");
         positive(waitInOpenState, "wait-in-open-state");
         if (waitInOpenState != null && waitInOpenState.toMillis() < 1) {
@@ -71,6 +71,8 @@ public record CallPolicy(Float failureRateThreshold, Float slowCallRateThreshold
 
     /** The largest sliding window, minimum of calls and half-open trials a breaker may have. */
     public static final int MAX_WINDOW = 10_000;
+    /** The largest bulkhead. */
+    public static final int MAX_CONCURRENT_CALLS = 1_000_000;
 
     private static void range(Integer value, int max, String name) {
         if (value != null && (value < 1 || value > max)) {

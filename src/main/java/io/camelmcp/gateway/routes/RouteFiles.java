@@ -61,8 +61,6 @@ public final class RouteFiles implements AutoCloseable {
     /** What each file held at the previous comparison: a file is loaded once it reads the same twice (not mid-write). */
     private Map<String, byte[]> previousRead = Map.of();
     private final ScheduledExecutorService timer;
-    /** Whether the file being loaded defines route templates. */
-    private boolean templatesLoaded;
     /** Told after a file's new version is in force (routes made from its templates are made again). */
     private final List<Runnable> reloadListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** How long a reload waits for the requests in flight on the routes it replaces before it stops them anyway. */
@@ -212,8 +210,8 @@ public final class RouteFiles implements AutoCloseable {
         Resource resource = resource(name, content);
         Map<String, ServiceStatus> before = statuses(name);
         try {
-            templatesLoaded = false;
-            Set<String> after = resource == null ? Set.of() : load(name, resource);
+            Loaded loaded = resource == null ? Loaded.NOTHING : load(name, resource);
+            Set<String> after = loaded.routes();
             for (String id : before.keySet()) {
                 if (!after.contains(id)) {
                     remove(id);
@@ -229,7 +227,7 @@ public final class RouteFiles implements AutoCloseable {
                 inForce.put(name, content);
             }
             failures.remove(name);
-            if (templatesLoaded || configuration) {
+            if (loaded.templates() || configuration) {
                 // routes made from a template (the servers' routes) follow a new template or route configuration
                 reloadListeners.forEach(Runnable::run);
             }
@@ -290,8 +288,13 @@ public final class RouteFiles implements AutoCloseable {
                 : bundled.containsKey(name) ? ResourceHelper.resolveResource(camel, bundled.get(name)) : null;
     }
 
+    /** What a file put in force: its routes' ids, and whether it defines route templates. */
+    private record Loaded(Set<String> routes, boolean templates) {
+        static final Loaded NOTHING = new Loaded(Set.of(), false);
+    }
+
     /** Loads one file's routes in place of those with the same ids; refuses ids that another file defines. */
-    private Set<String> load(String name, Resource resource) throws Exception {
+    private Loaded load(String name, Resource resource) throws Exception {
         Set<String> ids = new LinkedHashSet<>();
         Set<String> templates = new LinkedHashSet<>();
         for (RoutesBuilder b : PluginHelper.getRoutesLoader(camel).findRoutesBuilders(List.of(resource))) {
@@ -300,7 +303,6 @@ public final class RouteFiles implements AutoCloseable {
                     ids.add(def.getRouteId());
                 }
                 rb.getRouteTemplateCollection().getRouteTemplates().forEach(t -> templates.add(t.getId()));
-                templatesLoaded |= !templates.isEmpty();
             }
         }
         for (String id : ids) {
@@ -328,7 +330,7 @@ public final class RouteFiles implements AutoCloseable {
             }
         }
         try {
-            return PluginHelper.getRoutesLoader(camel).updateRoutes(List.of(resource));
+            return new Loaded(PluginHelper.getRoutesLoader(camel).updateRoutes(List.of(resource)), !templates.isEmpty());
         } catch (Exception | LinkageError e) {
             for (org.apache.camel.model.RouteTemplateDefinition old : replaced) {
                 if (model.getRouteTemplateDefinition(old.getId()) != null) {
