@@ -36,7 +36,8 @@ import io.camelmcp.gateway.support.ServerEverything;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class Conformance2026Test {
 
-    static final Path NODE = Path.of("test-peers/node_modules/node/bin/node");
+    /** The Node 22 of test-peers, as ConformanceTest runs it. */
+    static final Path NODE = ConformanceTest.NODE;
     static final Path PACKAGE = Path.of("test-peers/node_modules/conformance-2026");
     static final Path SUITE = PACKAGE.resolve("dist/index.js");
     static final Path REQUIREMENTS = PACKAGE.resolve("requirements/2026-07-28.yaml");

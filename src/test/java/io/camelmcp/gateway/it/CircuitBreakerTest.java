@@ -28,6 +28,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.camelmcp.gateway.support.FixtureServer;
 import io.camelmcp.gateway.support.HostileServer;
 import io.camelmcp.gateway.support.RawMcpClient;
+import io.camelmcp.gateway.support.ServerStatuses;
 
 /**
  * Every server has its own circuit breaker and bulkhead (forward.yaml's server-call template): a server whose answers
@@ -245,12 +246,10 @@ class CircuitBreakerTest {
     }
 
     private JsonNode breaker(String server) throws Exception {
-        JsonNode all = RawMcpClient.JSON.readTree(rest.getForObject("/actuator/mcpservers", String.class));
-        for (JsonNode s : all.path("servers")) {
-            if (server.equals(s.path("name").asText())) {
-                return s.path("breaker");
-            }
+        JsonNode s = ServerStatuses.find(rest, server);
+        if (s == null) {
+            throw new AssertionError("no server " + server + " in /actuator/mcpservers");
         }
-        throw new AssertionError("no server " + server + " in " + all);
+        return s.path("breaker");
     }
 }

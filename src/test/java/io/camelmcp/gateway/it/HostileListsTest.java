@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.camelmcp.gateway.support.HostileServer;
 import io.camelmcp.gateway.support.RawMcpClient;
+import io.camelmcp.gateway.support.ServerStatuses;
 
 /**
  * Lists no client should get whole: a server listing 20,000 tools is served in pages; one whose list is larger than
@@ -90,11 +91,6 @@ class HostileListsTest {
     }
 
     private JsonNode server(String name) throws Exception {
-        for (JsonNode s : RawMcpClient.JSON.readTree(rest.getForObject("/actuator/mcpservers", String.class)).path("servers")) {
-            if (name.equals(s.path("name").asText())) {
-                return s;
-            }
-        }
-        return null;
+        return ServerStatuses.find(rest, name);
     }
 }
