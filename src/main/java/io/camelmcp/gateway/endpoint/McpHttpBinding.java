@@ -14,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.camelmcp.gateway.upstream.EventChunks;
+import io.camelmcp.gateway.session.Identity;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -50,6 +51,10 @@ public class McpHttpBinding extends DefaultHttpBinding {
         message.getExchange().setProperty(McpServlet.START, request.getAttribute(McpServlet.START));
         // who the client is, for max-sessions-per-client (read by initialize only): the container's value, no lookup
         message.getExchange().setProperty(io.camelmcp.gateway.exchange.McpExchange.REMOTE_ADDRESS, request.getRemoteAddr());
+        // who the client is, as the security filter authenticated it (nothing there: security is off)
+        Object identity = request.getAttribute(Identity.ATTRIBUTE);
+        message.getExchange().setProperty(io.camelmcp.gateway.exchange.McpExchange.IDENTITY,
+                identity instanceof Identity i ? i : Identity.ANONYMOUS);
         message.getBody(); // through parseBody, once: the message then knows the request is read
     }
 

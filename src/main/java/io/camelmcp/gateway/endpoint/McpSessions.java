@@ -28,6 +28,7 @@ import io.camelmcp.gateway.registry.ServerRegistry;
 import io.camelmcp.gateway.relay.ClientStreams;
 import io.camelmcp.gateway.session.ClientContext;
 import io.camelmcp.gateway.session.GatewaySession;
+import io.camelmcp.gateway.session.Identity;
 import io.camelmcp.gateway.session.SessionStore;
 import io.camelmcp.gateway.session.UpstreamSession;
 import io.camelmcp.gateway.upstream.UpstreamSessions;
@@ -85,8 +86,10 @@ public class McpSessions {
             throw McpException.rpc(ErrorCodes.INVALID_PARAMS, "Invalid params: \"clientInfo\" must be an object", msg.id());
         }
         String version = family.negotiate(requested.textValue());
+        Identity identity = identity(exchange);
         GatewaySession session = new GatewaySession(newSessionId(), version,
-                capabilities == null ? json.object() : capabilities, clientInfo, Instant.now());
+                capabilities == null ? json.object() : capabilities, clientInfo, Instant.now(),
+                identity.anonymous() ? null : identity.key());
         String client = maxSessionsPerClient > 0 ? client(exchange) : null;
         Duration wait = store.create(session, client, maxSessionsPerClient);
         if (wait != null) {
@@ -117,12 +120,20 @@ public class McpSessions {
     }
 
     /**
-     * Who a session counts for (mcp.gateway.max-sessions-per-client): the request's remote address. The one place that
-     * decides: once requests are authenticated, the principal goes here.
+     * Who a session counts for (mcp.gateway.max-sessions-per-client): the authenticated identity, or the request's
+     * remote address while the gateway does not authenticate. The one place that decides.
      */
     static String client(Exchange exchange) {
+        Identity identity = identity(exchange);
+        if (!identity.anonymous()) {
+            return identity.key();
+        }
         String address = exchange.getProperty(McpExchange.REMOTE_ADDRESS, String.class);
         return address == null || address.isEmpty() ? "unknown" : address;
+    }
+
+    static Identity identity(Exchange exchange) {
+        return exchange.getProperty(McpExchange.IDENTITY, Identity.ANONYMOUS, Identity.class);
     }
 
     /** Every request after initialize must name a live session: 400 without one, 404 for an unknown one. */
@@ -132,11 +143,13 @@ public class McpSessions {
             throw McpException.http(400, ErrorCodes.TRANSPORT_ERROR, "Bad Request: missing Mcp-Session-Id header");
         }
         GatewaySession session = store.find(id);
-        if (session == null) {
+        Identity identity = identity(exchange);
+        // another identity's session is not found: a session id is never a credential (MCP authorization)
+        if (session == null || !session.ownedBy(identity)) {
             throw McpException.http(404, ErrorCodes.TRANSPORT_ERROR, "Session not found: it has ended or expired; initialize a new one");
         }
         exchange.setProperty(McpExchange.SESSION, session);
-        exchange.setProperty(McpExchange.CLIENT, ClientContext.of(session));
+        exchange.setProperty(McpExchange.CLIENT, ClientContext.of(session, identity));
     }
 
     /** DELETE /mcp: ends the session and, in the background, its upstream sessions. */

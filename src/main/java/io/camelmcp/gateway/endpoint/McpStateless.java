@@ -27,6 +27,7 @@ import io.camelmcp.gateway.protocol.StatelessFamily;
 import io.camelmcp.gateway.protocol.StatelessResults;
 import io.camelmcp.gateway.session.ClientContext;
 import io.camelmcp.gateway.session.GatewaySession;
+import io.camelmcp.gateway.session.Identity;
 import io.camelmcp.gateway.session.SessionStore;
 import io.camelmcp.gateway.session.SharedSecret;
 import io.camelmcp.gateway.upstream.UpstreamSessions;
@@ -43,9 +44,6 @@ import io.camelmcp.gateway.upstream.UpstreamSessions;
  * capabilities share those upstream sessions, so a handle a tool returned stays valid for the next call.
  */
 public class McpStateless {
-
-    /** Until the gateway authenticates clients, every stateless client is this one identity. */
-    static final String ANONYMOUS = "anonymous";
 
     private final SessionStore store;
     private final JsonRpc json;
@@ -106,11 +104,11 @@ public class McpStateless {
             McpTransport.enter(exchange, new JsonRpcMessage(msg.kind(), raw.get("id"), msg.method(), msg.params(), raw));
         }
         JsonNode clientInfo = meta.get(StatelessFamily.META_CLIENT_INFO);
-        String identity = ANONYMOUS;
+        Identity identity = McpSessions.identity(exchange);
         GatewaySession pool = pool(identity, caps);
         exchange.setProperty(McpExchange.SESSION, pool);
         exchange.setProperty(McpExchange.CLIENT, new ClientContext(pool.id(), version.textValue(), caps,
-                clientInfo != null && clientInfo.isObject() ? clientInfo : null, null, family));
+                clientInfo != null && clientInfo.isObject() ? clientInfo : null, identity, family));
     }
 
     private final String replicaTag = newTag();
@@ -168,14 +166,14 @@ public class McpStateless {
     }
 
     /** The pooled gateway session of an identity and capability form, created on first use (by any replica). */
-    private GatewaySession pool(String identity, JsonNode caps) {
+    private GatewaySession pool(Identity identity, JsonNode caps) {
         ObjectNode relayed = UpstreamSessions.relayedCapabilities(caps, json.object());
-        String form = identity + '\n' + relayed;
+        String form = identity.key() + '\n' + relayed;
         String id = poolIds.computeIfAbsent(form, f -> "stateless-" + mac(f));
         GatewaySession session = store.find(id);
         if (session == null) {
             session = new GatewaySession(id, io.camelmcp.gateway.protocol.McpVersions.V2026_07_28, relayed, null,
-                    Instant.now());
+                    Instant.now(), identity.anonymous() ? null : identity.key());
             store.create(session);
         }
         return session;

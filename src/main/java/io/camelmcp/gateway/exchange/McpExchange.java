@@ -44,6 +44,12 @@ public final class McpExchange {
     /** {@link Answer.StreamOpener}: opens this request's SSE answer early (set by the endpoint for POSTs). */
     public static final String OPEN_STREAM = "mcpOpenStream";
 
+    /**
+     * {@link io.camelmcp.gateway.session.Identity}: who sent the request, as the security filter authenticated it
+     * (anonymous while security is off). Set for every request before the route runs.
+     */
+    public static final String IDENTITY = "mcpIdentity";
+
     /** The request's remote address (the servlet request's), for per-client limits: see McpSessions#client. */
     public static final String REMOTE_ADDRESS = "mcpRemoteAddress";
 

@@ -14,14 +14,19 @@ import io.camelmcp.gateway.protocol.ProtocolFamily;
  * @param protocolVersion    the revision the client speaks
  * @param clientCapabilities what the client declared it supports (elicitation, sampling, roots...)
  * @param clientInfo         the client's name and version, or null
- * @param identity           the authenticated principal, or null while the gateway does not authenticate
+ * @param identity           who the client is ({@link Identity#ANONYMOUS} while the gateway does not authenticate)
  * @param family             the family of {@code protocolVersion}: how to treat this client where revisions differ
  */
 public record ClientContext(String sessionId, String protocolVersion, JsonNode clientCapabilities, JsonNode clientInfo,
-                            String identity, ProtocolFamily family) {
+                            Identity identity, ProtocolFamily family) {
 
+    /** An anonymous client's context (the gateway's own calls, tests). */
     public static ClientContext of(GatewaySession session) {
+        return of(session, Identity.ANONYMOUS);
+    }
+
+    public static ClientContext of(GatewaySession session, Identity identity) {
         return new ClientContext(session.id(), session.protocolVersion(), session.clientCapabilities(),
-                session.clientInfo(), null, ProtocolFamilies.SUPPORTED.of(session.protocolVersion()));
+                session.clientInfo(), identity, ProtocolFamilies.SUPPORTED.of(session.protocolVersion()));
     }
 }

@@ -11,7 +11,8 @@ import com.tngtech.archunit.lang.ArchRule;
 
 /**
  * The shape of the code: one concern per package, no cycles between packages, and a layering in which the domain
- * (federation, relay, upstream, registry, session) never reaches up to the HTTP edge. Beans return values
+ * (federation, relay, upstream, registry, session) never reaches up to the HTTP edge or to security (which the routes
+ * call, and which plugs into the upstream client through an interface of the upstream package). Beans return values
  * ({@code exchange.Answer}); only the endpoint writes HTTP.
  */
 @AnalyzeClasses(packages = "io.camelmcp.gateway", importOptions = ImportOption.DoNotIncludeTests.class)
@@ -26,6 +27,7 @@ class ArchitectureTest {
             .layer("Edge").definedBy("io.camelmcp.gateway.endpoint..", "io.camelmcp.gateway.health..",
                     "io.camelmcp.gateway.kubernetes..", "io.camelmcp.gateway.demo..", "io.camelmcp.gateway.routes..",
                     "io.camelmcp.gateway.registration..")
+            .layer("Security").definedBy("io.camelmcp.gateway.security..")
             .layer("Federation").definedBy("io.camelmcp.gateway.federation..")
             .layer("Relay").definedBy("io.camelmcp.gateway.relay..")
             .layer("Upstream").definedBy("io.camelmcp.gateway.upstream..")
@@ -34,11 +36,12 @@ class ArchitectureTest {
             .layer("Protocol").definedBy("io.camelmcp.gateway.protocol..")
             .whereLayer("Config").mayNotBeAccessedByAnyLayer()
             .whereLayer("Edge").mayOnlyBeAccessedByLayers("Config")
-            .whereLayer("Federation").mayOnlyBeAccessedByLayers("Config", "Edge")
-            .whereLayer("Relay").mayOnlyBeAccessedByLayers("Config", "Edge", "Federation")
-            .whereLayer("Upstream").mayOnlyBeAccessedByLayers("Config", "Edge", "Federation", "Relay")
-            .whereLayer("State").mayOnlyBeAccessedByLayers("Config", "Edge", "Federation", "Relay", "Upstream")
-            .whereLayer("Exchange").mayOnlyBeAccessedByLayers("Config", "Edge", "Federation", "Relay");
+            .whereLayer("Security").mayOnlyBeAccessedByLayers("Config", "Edge")
+            .whereLayer("Federation").mayOnlyBeAccessedByLayers("Config", "Edge", "Security")
+            .whereLayer("Relay").mayOnlyBeAccessedByLayers("Config", "Edge", "Security", "Federation")
+            .whereLayer("Upstream").mayOnlyBeAccessedByLayers("Config", "Edge", "Security", "Federation", "Relay")
+            .whereLayer("State").mayOnlyBeAccessedByLayers("Config", "Edge", "Security", "Federation", "Relay", "Upstream")
+            .whereLayer("Exchange").mayOnlyBeAccessedByLayers("Config", "Edge", "Security", "Federation", "Relay");
 
     /** The domain answers with values; the servlet API belongs to the endpoint. */
     @ArchTest
