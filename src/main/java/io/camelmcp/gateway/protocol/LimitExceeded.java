@@ -30,7 +30,15 @@ public class LimitExceeded extends McpException {
     }
 
     private LimitExceeded(String message, JsonNode requestId, long retryAfterSeconds, Object data) {
-        super(429, ErrorCodes.TRANSPORT_ERROR, message, requestId, data);
+        this(429, message, requestId, retryAfterSeconds, data);
+    }
+
+    /**
+     * A limit answered with another HTTP status than 429 (a rate limit answers a 2025 client's accepted request with
+     * 200 and its JSON-RPC error) or with more in {@code data} than the limit and its maximum.
+     */
+    protected LimitExceeded(int httpStatus, String message, JsonNode requestId, long retryAfterSeconds, Object data) {
+        super(httpStatus, ErrorCodes.TRANSPORT_ERROR, message, requestId, data);
         this.retryAfterSeconds = retryAfterSeconds;
     }
 
@@ -39,6 +47,6 @@ public class LimitExceeded extends McpException {
 
     @Override
     public McpException withRequestId(JsonNode id) {
-        return new LimitExceeded(getMessage(), id, retryAfterSeconds, data());
+        return new LimitExceeded(httpStatus(), getMessage(), id, retryAfterSeconds, data());
     }
 }

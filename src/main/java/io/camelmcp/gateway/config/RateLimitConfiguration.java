@@ -1,0 +1,23 @@
+package io.camelmcp.gateway.config;
+
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import io.camelmcp.gateway.relay.RoundTrips;
+import io.camelmcp.gateway.security.RateLimitProperties;
+import io.camelmcp.gateway.security.RateLimits;
+
+/**
+ * Rate limits ({@code mcp.gateway.security.rate-limits.*}): a step at the start of tools-call.yaml. Always wired, so that the route's steps resolve; what is not configured
+ * does nothing.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(RateLimitProperties.class)
+public class RateLimitConfiguration {
+
+    @Bean
+    RateLimits mcpRateLimits(RateLimitProperties props, RoundTrips roundTrips) {
+        return new RateLimits(props, roundTrips::resumes);
+    }
+}
