@@ -58,6 +58,7 @@ class RateLimitAuditTest {
                 .tool("hello", args -> "hello")
                 .tool("limited", args -> "limited but served")
                 .tool("once", args -> "once")
+                .tool("limit_batch", args -> "batched")
                 .progressTool("progress", 2, 300)
                 .start();
         flaky = HostileServer.start();
@@ -164,6 +165,27 @@ class RateLimitAuditTest {
         assertThat(line.path("outcome").asText()).isEqualTo("rate-limited");
         assertThat(line.path("request").asText()).as("the gateway's own id of the request").startsWith("gw-");
         assertThat(line.has("session")).as("no session in this revision").isFalse();
+    }
+
+    /** In a JSON-RPC batch (2025-03-26) each call counts and is audited on its own; the refused one is the batch's. */
+    @Test
+    void inABatchEachCallCountsAndHasItsLine() throws Exception {
+        RawMcpClient c = new RawMcpClient("http://127.0.0.1:" + port + "/mcp");
+        c.initialize("2025-03-26");
+        HttpResponse<String> r = c.post("[" + callMessage(31, "d_limit_batch") + "," + callMessage(32, "d_limit_batch")
+                + "," + callMessage(33, "d_limit_batch") + "]", Map.of("MCP-Protocol-Version", "2025-03-26"));
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonNode answers = RawMcpClient.JSON.readTree(r.body());
+        assertThat(answers.size()).isEqualTo(3);
+        Map<Integer, JsonNode> byId = new java.util.HashMap<>();
+        answers.forEach(a -> byId.put(a.path("id").asInt(), a));
+        assertThat(text(byId.get(31))).isEqualTo("batched");
+        assertThat(text(byId.get(32))).isEqualTo("batched");
+        assertThat(byId.get(33).path("error").path("data").path("limit").asText())
+                .isEqualTo("mcp.gateway.security.rate-limits.tools[0]");
+        assertThat(auditLine(31, "2025-03-26").path("outcome").asText()).isEqualTo("ok");
+        assertThat(auditLine(32, "2025-03-26").path("outcome").asText()).isEqualTo("ok");
+        assertThat(auditLine(33, "2025-03-26").path("outcome").asText()).isEqualTo("rate-limited");
     }
 
     @Test
