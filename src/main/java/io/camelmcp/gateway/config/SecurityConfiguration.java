@@ -28,7 +28,8 @@ import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtClaimNames;
 import org.springframework.security.oauth2.jwt.JwtClaimValidator;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
-import org.springframework.security.oauth2.jwt.JwtValidators;
+import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
+import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.jwt.SupplierJwtDecoder;
 import org.springframework.security.web.SecurityFilterChain;
@@ -129,7 +130,10 @@ public class SecurityConfiguration {
                             .build()
                     : NimbusJwtDecoder.withIssuerLocation(issuer).build();
             List<OAuth2TokenValidator<Jwt>> validators = new ArrayList<>();
-            validators.add(issuer != null ? JwtValidators.createDefaultWithIssuer(issuer) : JwtValidators.createDefault());
+            validators.add(new JwtTimestampValidator(props.getClockSkew()));
+            if (issuer != null) {
+                validators.add(new JwtIssuerValidator(issuer));
+            }
             validators.add(new JwtClaimValidator<List<String>>(JwtClaimNames.AUD,
                     aud -> aud != null && aud.stream().anyMatch(audiences::contains)));
             decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(validators));

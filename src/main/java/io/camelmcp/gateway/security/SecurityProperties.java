@@ -35,6 +35,8 @@ public class SecurityProperties {
     private List<String> requiredScopes = new ArrayList<>();
     /** The scope that opens the actuator (health details, /actuator/mcpservers, metrics) when security is on. */
     private String adminScope = "mcp:admin";
+    /** How far a token's exp/nbf may be off the gateway's clock (Spring Security's default). */
+    private java.time.Duration clockSkew = java.time.Duration.ofSeconds(60);
     /** The JWT claim naming the groups of its subject (for authorization rules). */
     private String groupsClaim = "groups";
     /** API keys: sent as X-API-Key or Authorization: Bearer. */
@@ -93,6 +95,8 @@ public class SecurityProperties {
     public void setRequiredScopes(List<String> requiredScopes) { this.requiredScopes = requiredScopes; }
     public String getAdminScope() { return adminScope; }
     public void setAdminScope(String adminScope) { this.adminScope = adminScope; }
+    public java.time.Duration getClockSkew() { return clockSkew; }
+    public void setClockSkew(java.time.Duration clockSkew) { this.clockSkew = clockSkew; }
     public String getGroupsClaim() { return groupsClaim; }
     public void setGroupsClaim(String groupsClaim) { this.groupsClaim = groupsClaim; }
     public List<ApiKey> getApiKeys() { return apiKeys; }
