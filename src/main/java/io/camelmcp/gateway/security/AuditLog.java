@@ -30,7 +30,7 @@ import io.camelmcp.gateway.protocol.SessionFamily;
 import io.camelmcp.gateway.registry.RegistrySnapshot;
 import io.camelmcp.gateway.session.ClientContext;
 import io.camelmcp.gateway.session.Identity;
-import io.camelmcp.gateway.upstream.SseRelay;
+import io.camelmcp.gateway.upstream.EventChunks;
 
 /**
  * The audit log: one JSON line per tool call on the logger {@code io.camelmcp.gateway.audit}, written once, when the
@@ -41,8 +41,9 @@ import io.camelmcp.gateway.upstream.SseRelay;
  * <p>Fields: {@code identity} (its key, never the token), {@code address}, {@code server} (absent when the call was
  * never routed), {@code tool} (as the client named it), {@code outcome} ({@code ok}, {@code tool-error} (a result
  * with isError), {@code input-required} (a 2026-07-28 round trip), {@code error}, {@code refused} (breaker or bulkhead),
- * {@code denied}, {@code rate-limited}, {@code streamed} (a stream the gateway did not read into)), {@code code} (the
- * JSON-RPC error's), {@code limit} (which rate limit), {@code durationMs}, {@code id} (the client's JSON-RPC id),
+ * {@code denied}, {@code rate-limited}, {@code incomplete} (an answer that ended without a response: the client left
+ * mid-stream)), {@code code} (the JSON-RPC error's), {@code limit} (which rate limit), {@code durationMs}, {@code id}
+ * (the client's JSON-RPC id),
  * {@code request} (a 2026-07-28 request's id upstream, the gateway's own), {@code session} (a fingerprint of the 2025
  * session: the id itself would let a reader of the log use the session), {@code protocol};
  * {@code arguments} only with include-arguments.
@@ -174,7 +175,7 @@ public class AuditLog {
         static final Outcome OK = new Outcome("ok", null, null);
         static final Outcome TOOL_ERROR = new Outcome("tool-error", null, null);
         static final Outcome INPUT_REQUIRED = new Outcome("input-required", null, null);
-        static final Outcome STREAMED = new Outcome("streamed", null, null);
+        static final Outcome INCOMPLETE = new Outcome("incomplete", null, null);
     }
 
     /**
@@ -191,12 +192,12 @@ public class AuditLog {
             o = read(bytes);
         } else if (body instanceof JsonNode tree) { // a batch's element
             o = of(tree);
-        } else if (body instanceof SseRelay relay) {
-            o = relay.response() == null ? Outcome.STREAMED : of(relay.response());
+        } else if (body instanceof EventChunks events) { // an SSE answer: its last event is the response
+            o = event(events.lastEvent());
         } else {
-            o = Outcome.STREAMED;
+            o = Outcome.INCOMPLETE;
         }
-        if (o.code == null && o != Outcome.STREAMED) {
+        if (o.code == null && o != Outcome.INCOMPLETE) {
             return o;
         }
         Exception caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
@@ -230,11 +231,29 @@ public class AuditLog {
         return "input_required".equals(result.path("resultType").asText()) ? Outcome.INPUT_REQUIRED : Outcome.OK;
     }
 
-    /** The same from the answer's bytes, as a token stream: no tree; the result's contents are skipped, not built. */
+    /** The JSON of one framed SSE event ({@code id: ...\nevent: message\ndata: {...}\n\n}: one data line). */
+    private Outcome event(byte[] frame) {
+        if (frame == null) {
+            return Outcome.INCOMPLETE;
+        }
+        for (int i = 0; i + 5 <= frame.length; i++) {
+            if ((i == 0 || frame[i - 1] == '\n') && frame[i] == 'd' && frame[i + 1] == 'a' && frame[i + 2] == 't'
+                    && frame[i + 3] == 'a' && frame[i + 4] == ':') {
+                return read(frame, i + 5, frame.length - i - 5);
+            }
+        }
+        return Outcome.INCOMPLETE;
+    }
+
     private Outcome read(byte[] body) {
-        try (JsonParser p = factory.createParser(body)) {
+        return read(body, 0, body.length);
+    }
+
+    /** The same from the answer's bytes, as a token stream: no tree; the result's contents are skipped, not built. */
+    private Outcome read(byte[] body, int offset, int length) {
+        try (JsonParser p = factory.createParser(body, offset, length)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
-                return Outcome.STREAMED;
+                return Outcome.INCOMPLETE;
             }
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
@@ -271,7 +290,7 @@ public class AuditLog {
         } catch (IOException e) {
             // not JSON: not a JSON-RPC answer the audit can read
         }
-        return Outcome.STREAMED;
+        return Outcome.INCOMPLETE;
     }
 
     /** The first 16 hex digits of the id's SHA-256: the same session's lines go together, the id is not in the log. */

@@ -12,6 +12,16 @@ public abstract class EventChunks extends InputStream {
 
     private byte[] chunk = new byte[0];
     private int pos;
+    /** The last event sent: a call's answer ends with its response (for the audit log). */
+    private volatile byte[] last;
+
+    /**
+     * The last non-empty chunk this stream gave the client (one framed event, or null): at the end of a call's answer,
+     * its response (a result or an error), which is how the audit log learns how a streamed call ended.
+     */
+    public byte[] lastEvent() {
+        return last;
+    }
 
     /** The next bytes to send (may be empty), or null at the end of the stream. Blocking is fine here. */
     protected abstract byte[] nextChunk() throws IOException;
@@ -31,6 +41,9 @@ public abstract class EventChunks extends InputStream {
             }
             chunk = next;
             pos = 0;
+            if (next.length > 0) {
+                last = next;
+            }
         }
         int n = Math.min(len, chunk.length - pos);
         System.arraycopy(chunk, pos, b, off, n);
@@ -51,6 +64,7 @@ public abstract class EventChunks extends InputStream {
         byte[] next;
         while ((next = nextChunk()) != null) {
             if (next.length > 0) {
+                last = next;
                 out.write(next);
                 out.flush();
             }

@@ -182,14 +182,6 @@ public final class SseRelay extends EventChunks {
         }
     }
 
-    /** The response the client got (a result, the upstream's error or the relay's own); null until it ended. */
-    private volatile JsonNode response;
-
-    /** The response the relay ended with, as the client got it (for the audit log); null until there is one. */
-    public JsonNode response() {
-        return response;
-    }
-
     /** The message {@link #readAhead(boolean)} read (JSON, as the client gets it). */
     public byte[] answer() {
         return pending;
@@ -282,7 +274,6 @@ public final class SseRelay extends EventChunks {
         JsonNode out = transform == null ? msg : transform.apply(msg);
         byte[] bytes = out == null ? new byte[0] : json.write(out);
         if (isOurResponse) {
-            response = out == null ? msg : out;
             done = true;
             closeUpstream(true);
         }
@@ -315,9 +306,8 @@ public final class SseRelay extends EventChunks {
     }
 
     private byte[] finishWithError(String message) {
-        JsonNode error = json.error(requestId, ErrorCodes.UPSTREAM_UNAVAILABLE, message, java.util.Map.of("server", server));
-        response = error;
-        byte[] bytes = json.write(error);
+        byte[] bytes = json.write(json.error(requestId, ErrorCodes.UPSTREAM_UNAVAILABLE, message,
+                java.util.Map.of("server", server)));
         done = true;
         closeUpstream();
         return bytes;

@@ -23,6 +23,7 @@ import io.camelmcp.gateway.protocol.McpException;
 import io.camelmcp.gateway.protocol.ProtocolFamilies;
 import io.camelmcp.gateway.session.ClientContext;
 import io.camelmcp.gateway.session.Identity;
+import io.camelmcp.gateway.upstream.EventChunks;
 
 /**
  * The audit line's content, from what the client got and the exception behind an error: ok, a tool's own error,
@@ -101,6 +102,40 @@ class AuditLogTest {
         Exchange denied = exchange("{\"jsonrpc\":\"2.0\",\"id\":7,\"error\":{\"code\":-32003,\"message\":\"no\"}}");
         denied.setProperty(Exchange.EXCEPTION_CAUGHT, McpException.rpc(-32003, "no", null));
         assertThat(line(audit, denied, 0).path("outcome").asText()).isEqualTo("denied");
+    }
+
+    /** A streamed answer: how it ended is its last event, once the client has read it (or incomplete, if not). */
+    @Test
+    void aStreamedAnswerByItsLastEvent() throws Exception {
+        AuditLog audit = audit(false);
+        Exchange ex = exchange("{}");
+        EventChunks stream = events("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/progress\",\"params\":{\"progress\":1}}",
+                "{\"jsonrpc\":\"2.0\",\"id\":7,\"error\":{\"code\":-32001,\"message\":\"stream broke\"}}");
+        ex.getMessage().setBody(stream);
+        stream.read(new byte[40]); // the first bytes of the first event only
+        assertThat(line(audit, ex, 0).path("outcome").asText()).isEqualTo("incomplete");
+        stream.transferTo(java.io.OutputStream.nullOutputStream());
+        JsonNode ended = line(audit, ex, 0);
+        assertThat(ended.path("outcome").asText()).isEqualTo("error");
+        assertThat(ended.path("code").asInt()).isEqualTo(-32001);
+
+        EventChunks served = events("{\"jsonrpc\":\"2.0\",\"id\":7,\"result\":{\"content\":[],\"isError\":true}}");
+        served.writeTo(java.io.OutputStream.nullOutputStream());
+        ex.getMessage().setBody(served);
+        assertThat(line(audit, ex, 0).path("outcome").asText()).isEqualTo("tool-error");
+    }
+
+    /** An SSE body of these messages, with event ids as the gateway's own streams have them. */
+    static EventChunks events(String... messages) {
+        java.util.Iterator<String> next = java.util.List.of(messages).iterator();
+        return new EventChunks() {
+            int n;
+
+            @Override
+            protected byte[] nextChunk() {
+                return next.hasNext() ? frame("s1-" + n++, next.next().getBytes(StandardCharsets.UTF_8)) : null;
+            }
+        };
     }
 
     /** What a line costs: the outcome read from the answer's bytes, the JSON written. */
