@@ -35,6 +35,9 @@ public class RateLimits {
                         RateLimiterConfig config) {
 
         static Rule of(String property, String pattern, boolean perClient, RateLimitProperties.Limit l) {
+            if (l.getTimeoutDuration() != null && l.getTimeoutDuration().isNegative()) {
+                throw new IllegalArgumentException(property + ".timeout-duration must not be negative");
+            }
             if (l.getLimitRefreshPeriod() == null || l.getLimitRefreshPeriod().isNegative()
                     || l.getLimitRefreshPeriod().isZero()) {
                 throw new IllegalArgumentException(property + ".limit-refresh-period must be positive");
@@ -62,6 +65,10 @@ public class RateLimits {
     public RateLimits(RateLimitProperties props, java.util.function.BiPredicate<JsonRpcMessage, String> continues) {
         this.continues = continues;
         this.limiters = new Limiters(props.getMaxLimiters());
+        if (props.getPerIdentity() != null && props.getPerIdentity().getLimitForPeriod() < 0
+                || props.getTools().stream().anyMatch(t -> t.getLimitForPeriod() < 0)) {
+            throw new IllegalArgumentException(PREFIX + ": limit-for-period must be 0 (no limit) or more");
+        }
         this.perIdentity = props.getPerIdentity() != null && props.getPerIdentity().enabled()
                 ? Rule.of(PREFIX + ".per-identity", null, true, props.getPerIdentity()) : null;
         for (int i = 0; i < props.getTools().size(); i++) {

