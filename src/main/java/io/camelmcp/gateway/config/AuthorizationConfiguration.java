@@ -1,10 +1,15 @@
 package io.camelmcp.gateway.config;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.camelmcp.gateway.kubernetes.KubernetesAccessPolicies;
+import io.camelmcp.gateway.kubernetes.KubernetesWatcher;
 import io.camelmcp.gateway.relay.ClientStreams;
 import io.camelmcp.gateway.relay.Subscriptions;
 import io.camelmcp.gateway.security.AccessControl;
@@ -32,5 +37,16 @@ public class AuthorizationConfiguration {
             }
         });
         return access;
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnProperty(name = "mcp.gateway.kubernetes.enabled", havingValue = "true")
+    static class FromKubernetes {
+        /** Used by the kubernetes-reconcile route (kubernetes.yaml). */
+        @Bean
+        KubernetesAccessPolicies kubernetesAccessPolicies(KubernetesWatcher watcher, AccessControl mcpAccess,
+                                                          ObjectMapper json) {
+            return new KubernetesAccessPolicies(watcher, mcpAccess, json);
+        }
     }
 }
