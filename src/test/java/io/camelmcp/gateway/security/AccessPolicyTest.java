@@ -152,6 +152,32 @@ class AccessPolicyTest {
         assertThat(shows(policy(null, r), ALICE, "a", "a_b")).isFalse();
     }
 
+    @Test
+    void propertiesBindAsDocumented() {
+        var source = new org.springframework.boot.context.properties.source.MapConfigurationPropertySource(Map.of(
+                "mcp.gateway.security.authorization.default", "deny",
+                "mcp.gateway.security.authorization.conceal-denied", "true",
+                "mcp.gateway.security.authorization.rules[0].name", "admins",
+                "mcp.gateway.security.authorization.rules[0].effect", "Allow",
+                "mcp.gateway.security.authorization.rules[0].claims.[realm_access.roles]", "mcp-admin",
+                "mcp.gateway.security.authorization.rules[0].tools", "a_*,b_x",
+                "mcp.gateway.security.authorization.rules[1].effect", "deny",
+                "mcp.gateway.security.authorization.rules[1].servers[0]", "s"));
+        AuthorizationProperties props = new org.springframework.boot.context.properties.bind.Binder(source)
+                .bind("mcp.gateway.security.authorization", AuthorizationProperties.class).get();
+        assertThat(props.getDefault()).isEqualTo(AccessRule.Effect.DENY);
+        assertThat(props.isConcealDenied()).isTrue();
+        assertThat(props.getRules()).hasSize(2);
+        assertThat(props.getRules().get(0).getClaims()).containsEntry("realm_access.roles", "mcp-admin");
+        assertThat(props.getRules().get(0).getTools()).containsExactly("a_*", "b_x");
+        assertThat(props.getRules().get(1).getEffect()).isEqualTo(AccessRule.Effect.DENY);
+        AccessControl access = new AccessControl(props);
+        assertThat(access.policy().size()).isEqualTo(2);
+        assertThat(access.policy().accessOf(ALICE).shows(TOOLS, "x", "a_1")).isTrue();
+        assertThat(access.policy().accessOf(ALICE).shows(TOOLS, "s", "a_1")).isFalse();
+        assertThat(access.policy().accessOf(CI).shows(TOOLS, "x", "a_1")).isFalse();
+    }
+
     /** What a filtered list costs per item, with a realistic rule set (printed; no hard bound: shared CI cores). */
     @Test
     void filteringCostsLittlePerItem() {
