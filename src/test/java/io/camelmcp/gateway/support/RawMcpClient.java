@@ -28,15 +28,15 @@ public final class RawMcpClient {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final URI endpoint;
     private String sessionId;
-    /** Headers sent with every request of this client (e.g. credentials). */
+    /** Headers sent with every request (a credential: Authorization, X-API-Key). */
     private final Map<String, String> always = new java.util.LinkedHashMap<>();
 
     public RawMcpClient(String endpoint) {
         this.endpoint = URI.create(endpoint);
     }
 
-    /** Sends this header with every request from now on. */
-    public RawMcpClient header(String name, String value) {
+    /** This client sends the header with every request from now on. */
+    public RawMcpClient with(String name, String value) {
         always.put(name, value);
         return this;
     }
@@ -77,6 +77,7 @@ public final class RawMcpClient {
         if (sessionId != null) {
             b.header("Mcp-Session-Id", sessionId);
         }
+        always.forEach(b::header);
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
@@ -107,6 +108,7 @@ public final class RawMcpClient {
         if (sessionId != null) {
             b.header("Mcp-Session-Id", sessionId);
         }
+        always.forEach((k, v) -> { if (!headers.containsKey(k)) b.header(k, v); });
         headers.forEach(b::header);
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
@@ -117,7 +119,7 @@ public final class RawMcpClient {
         if (sessionId != null) {
             b.header("Mcp-Session-Id", sessionId);
         }
-        always.forEach(b::header);
+        always.forEach((k, v) -> { if (!headers.containsKey(k)) b.header(k, v); });
         headers.forEach(b::header);
         return http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
     }
