@@ -88,7 +88,7 @@ class AuthorizationTest {
     RawMcpClient session(String identity) throws Exception {
         RawMcpClient c = new RawMcpClient("http://127.0.0.1:" + port + "/mcp");
         if (identity != null) {
-            c.header(TestIdentities.HEADER, identity);
+            c.with(TestIdentities.HEADER, identity);
         }
         c.initialize("2025-11-25");
         return c;

@@ -73,7 +73,7 @@ class KubernetesAccessPolicyTest {
     }
 
     RawMcpClient session(String identity) throws Exception {
-        RawMcpClient c = new RawMcpClient("http://127.0.0.1:" + port + "/mcp").header(TestIdentities.HEADER, identity);
+        RawMcpClient c = new RawMcpClient("http://127.0.0.1:" + port + "/mcp").with(TestIdentities.HEADER, identity);
         c.initialize("2025-11-25");
         return c;
     }
