@@ -1,15 +1,10 @@
 package io.camelmcp.gateway.config;
 
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import io.camelmcp.gateway.kubernetes.KubernetesAccessPolicies;
-import io.camelmcp.gateway.kubernetes.KubernetesWatcher;
 import io.camelmcp.gateway.relay.ClientStreams;
 import io.camelmcp.gateway.relay.Subscriptions;
 import io.camelmcp.gateway.security.AccessControl;
@@ -17,8 +12,9 @@ import io.camelmcp.gateway.security.AuthorizationProperties;
 
 /**
  * Per-tool authorization ({@code mcp.gateway.security.authorization.*}, docs/security-authorization.md): the routes'
- * {@code mcpAccess} step, always wired (no rules: it lets everything through at its first branch), and with Kubernetes
- * on, the MCPAccessPolicy rules that join the configured ones.
+ * {@code mcpAccess} step, always wired (no rules: it lets everything through at its first branch). The MCPAccessPolicy
+ * rules that join the configured ones with Kubernetes on are wired with the other Kubernetes beans
+ * (KubernetesConfiguration), so that Spring AOT's switch for that part (AotSwitches) drops them together.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(AuthorizationProperties.class)
@@ -37,16 +33,5 @@ public class AuthorizationConfiguration {
             }
         });
         return access;
-    }
-
-    @Configuration(proxyBeanMethods = false)
-    @ConditionalOnProperty(name = "mcp.gateway.kubernetes.enabled", havingValue = "true")
-    static class FromKubernetes {
-        /** Used by the kubernetes-reconcile route (kubernetes.yaml). */
-        @Bean
-        KubernetesAccessPolicies kubernetesAccessPolicies(KubernetesWatcher watcher, AccessControl mcpAccess,
-                                                          ObjectMapper json) {
-            return new KubernetesAccessPolicies(watcher, mcpAccess, json);
-        }
     }
 }
