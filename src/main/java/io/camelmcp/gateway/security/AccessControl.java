@@ -54,7 +54,7 @@ public class AccessControl {
         rules(CONFIGURATION, configured);
     }
 
-    /** A rule's name, or its place when it has none; made unique within its source. */
+    /** A rule's name, or its place ({@code rules[2]}) when it has none. */
     public static String named(AccessRule r, String place) {
         return r.getName() == null || r.getName().isBlank() ? place : r.getName();
     }
