@@ -19,4 +19,6 @@ EXPOSE 8080
 # Spring AOT fixes at build time which auto-configurations apply; to decide them at start-up instead (for example
 # for a separate management.server.port), set JDK_JAVA_OPTIONS to an empty value
 ENV JDK_JAVA_OPTIONS="-Dspring.aot.enabled=true"
+# every interface in a container (the embedded default answers loopback only)
+ENV SERVER_ADDRESS=0.0.0.0
 ENTRYPOINT ["java", "-XX:AOTCache=/app/app.aot", "-jar", "/app/gateway.jar"]

@@ -358,7 +358,7 @@ public class GatewayConfiguration {
                 "http://127.0.0.1:[*]", "https://127.0.0.1:[*]", "http://[::1]:[*]", "https://[::1]:[*]")));
         props.getAllowedOrigins().forEach(cors::addAllowedOriginPattern);
         cors.setAllowedMethods(List.of("GET", "POST", "DELETE"));
-        cors.setExposedHeaders(List.of("Mcp-Session-Id", "MCP-Protocol-Version"));
+        cors.setExposedHeaders(List.of("Mcp-Session-Id", "MCP-Protocol-Version", "WWW-Authenticate"));
         cors.setMaxAge(3600L);
         FilterRegistrationBean<McpCorsFilter> reg = new FilterRegistrationBean<>(new McpCorsFilter(cors));
         reg.addUrlPatterns("/mcp");

@@ -131,6 +131,9 @@ public class RoutesConfiguration {
         return event -> {
             if (event.getApplicationContext() instanceof WebServerApplicationContext web && web.getWebServer() != null) {
                 String host = env.getProperty("server.address", "localhost");
+                if (host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
+                    host = "localhost"; // every interface: this machine's is one of them
+                }
                 String context = env.getProperty("server.servlet.context-path", "");
                 LOG.info("MCP endpoint ready at http://{}:{}{}{}", host, web.getWebServer().getPort(), context,
                         McpServlet.PATH);

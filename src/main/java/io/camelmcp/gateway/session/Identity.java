@@ -32,7 +32,8 @@ public record Identity(String kind, String name, String issuer, Set<String> scop
     public Identity {
         scopes = scopes == null ? Set.of() : Set.copyOf(scopes);
         groups = groups == null ? Set.of() : Set.copyOf(groups);
-        claims = claims == null ? Map.of() : Map.copyOf(claims);
+        claims = claims == null ? Map.of() : claims.entrySet().stream().filter(e -> e.getValue() != null)
+                .collect(java.util.stream.Collectors.toUnmodifiableMap(Map.Entry::getKey, Map.Entry::getValue));
     }
 
     /** What a session is owned by: the same principal of the same issuer (or the same key) is the same owner. */

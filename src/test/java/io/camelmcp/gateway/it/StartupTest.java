@@ -84,7 +84,7 @@ class StartupTest {
             }
             ConfigurableApplicationContext ctx = started.get();
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
-                    .until(() -> output.getOut().contains("MCP endpoint ready at http://localhost:" + port + "/mcp"));
+                    .until(() -> output.getOut().contains("MCP endpoint ready at http://127.0.0.1:" + port + "/mcp"));
             ctx.close();
         } finally {
             started.thenAccept(ConfigurableApplicationContext::close);

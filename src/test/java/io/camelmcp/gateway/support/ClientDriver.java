@@ -35,6 +35,17 @@ public final class ClientDriver {
     }
 
     /**
+     * Runs test-peers/oauth-client.mjs: the TypeScript SDK v1 client with its ClientCredentialsProvider, finding the
+     * authorization server from the gateway's 401 and calling one tool. Diagnostics go to target/oauth-client.log.
+     */
+    public static JsonNode runOAuth(String url, String clientId, String secret, String scope, String tool, String args)
+            throws IOException, InterruptedException {
+        java.io.File log = new java.io.File("target/oauth-client.log");
+        return run(List.of("node", "test-peers/oauth-client.mjs", url, clientId, secret, scope, tool, args), "oauth-client",
+                Map.of(), ProcessBuilder.Redirect.appendTo(log));
+    }
+
+    /**
      * Runs test-peers/replicas-driver.mjs: the same SDK client, each of its HTTP requests sent to replica A or B
      * by the script's fixed rules; the JSON line has a "log" of which replica served each request. The driver's
      * diagnostics go to target/replicas-driver-{scenario}.log.

@@ -28,9 +28,17 @@ public final class RawMcpClient {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final URI endpoint;
     private String sessionId;
+    /** Headers sent with every request (a credential: Authorization, X-API-Key). */
+    private final Map<String, String> always = new java.util.LinkedHashMap<>();
 
     public RawMcpClient(String endpoint) {
         this.endpoint = URI.create(endpoint);
+    }
+
+    /** This client sends the header with every request from now on. */
+    public RawMcpClient with(String name, String value) {
+        always.put(name, value);
+        return this;
     }
 
     public String sessionId() { return sessionId; }
@@ -69,6 +77,7 @@ public final class RawMcpClient {
         if (sessionId != null) {
             b.header("Mcp-Session-Id", sessionId);
         }
+        always.forEach(b::header);
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
@@ -88,6 +97,7 @@ public final class RawMcpClient {
         if (sessionId != null && !headers.containsKey("Mcp-Session-Id")) {
             b.header("Mcp-Session-Id", sessionId);
         }
+        always.forEach((k, v) -> { if (!headers.containsKey(k)) b.header(k, v); });
         headers.forEach((k, v) -> { if (v != null) b.header(k, v); });
         return b.build();
     }
@@ -98,6 +108,7 @@ public final class RawMcpClient {
         if (sessionId != null) {
             b.header("Mcp-Session-Id", sessionId);
         }
+        always.forEach((k, v) -> { if (!headers.containsKey(k)) b.header(k, v); });
         headers.forEach(b::header);
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
@@ -108,6 +119,7 @@ public final class RawMcpClient {
         if (sessionId != null) {
             b.header("Mcp-Session-Id", sessionId);
         }
+        always.forEach((k, v) -> { if (!headers.containsKey(k)) b.header(k, v); });
         headers.forEach(b::header);
         return http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
     }
