@@ -169,7 +169,7 @@ public final class UpstreamTokens implements UpstreamCredentials, AutoCloseable 
                         + "': the authorization server refused to exchange the client's token (" + e.error() + ")", null,
                         Map.of("server", server.name(), "auth", UpstreamAuth.Type.TOKEN_EXCHANGE.label(), "error", e.error()));
             }
-            Cached fresh = cached(issued);
+            Cached fresh = notAfter(cached(issued), expiry(identity));
             if (exchanged.size() >= exchangeCacheSize) {
                 evict();
             }
@@ -220,6 +220,29 @@ public final class UpstreamTokens implements UpstreamCredentials, AutoCloseable 
             margin = refreshBefore;
         }
         return new Cached(issued.value(), expires.minus(margin), expires);
+    }
+
+    /**
+     * An exchanged token is not used past the client token it was exchanged for: a request with a token the gateway
+     * no longer accepts never gets there, but a background request of the client's session (a cancel) might.
+     */
+    private static Cached notAfter(Cached c, Instant subjectExpiry) {
+        if (subjectExpiry == null || subjectExpiry.isAfter(c.expiresAt)) {
+            return c;
+        }
+        return new Cached(c.value, c.refreshAt.isBefore(subjectExpiry) ? c.refreshAt : subjectExpiry, subjectExpiry);
+    }
+
+    /** The client token's {@code exp}, as the resource server decoded it (an Instant), or null. */
+    private static Instant expiry(Identity identity) {
+        Object exp = identity.claims().get("exp");
+        if (exp instanceof Instant i) {
+            return i;
+        }
+        if (exp instanceof Number n) {
+            return Instant.ofEpochSecond(n.longValue());
+        }
+        return null;
     }
 
     private UpstreamException unavailable(ServerRegistration server, String grant, TokenEndpointClient.TokenRequestFailed e) {
