@@ -112,6 +112,10 @@ public final class UpstreamTokens implements UpstreamCredentials, AutoCloseable 
     }
 
     private Server server(ServerRegistration registration) {
+        Server known = servers.get(registration.name());
+        if (known != null && known.auth.equals(registration.auth())) {
+            return known; // the hot path: no lock
+        }
         return servers.compute(registration.name(), (name, s) -> {
             if (s != null && s.auth.equals(registration.auth())) {
                 return s;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.net.ServerSocket;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.camelmcp.authserver.TestAuthorizationServer;
 import io.camelmcp.gateway.support.FixtureServer;
 import io.camelmcp.gateway.support.RawMcpClient;
+import io.camelmcp.gateway.support.StatelessRequests;
 
 /**
  * Upstream credentials end to end: the gateway authenticates its clients with tokens of a real authorization server
@@ -225,6 +227,22 @@ class UpstreamCredentialsTest {
         assertThat(seen).filteredOn(j -> j.getSubject().equals("agent-a"))
                 .allSatisfy(j -> assertThat(j.getClaimAsStringList("scope")).containsExactly("upstream:x"));
         assertThat(XCHG.authorizations()).doesNotContain("Bearer " + tokenA, "Bearer " + tokenB);
+    }
+
+    @Test
+    void aStatelessClientsTokenIsExchangedToo() throws Exception {
+        awaitReady("xchg_echo");
+        AS.claims("agent-b", Map.of("groups", List.of("sales")));
+        String tokenB = AS.token("agent-b", "secret-b", "mcp:tools", RESOURCE); // a 2026-07-28 client: no session
+        HttpResponse<String> r = StatelessRequests.post(RESOURCE, 7, "tools/call",
+                "{\"name\":\"xchg_echo\",\"arguments\":{\"s\":\"stateless\"}}", "{}",
+                Map.of("Authorization", "Bearer " + tokenB));
+        assertThat(text(StatelessRequests.last(r))).isEqualTo("xchg:stateless");
+        assertThat(received(XCHG)).anySatisfy(jwt -> {
+            assertThat(jwt.getSubject()).isEqualTo("agent-b");
+            assertThat(jwt.getClaimAsStringList("groups")).containsExactly("sales");
+        });
+        assertThat(XCHG.authorizations()).doesNotContain("Bearer " + tokenB);
     }
 
     @Test

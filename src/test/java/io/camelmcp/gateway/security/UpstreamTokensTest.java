@@ -99,6 +99,17 @@ class UpstreamTokensTest {
                 assertThat(values).hasSize(50).containsOnly(values.get(0));
             }
             assertThat(as.issued("gw") - before).isEqualTo(1);
+            // warm: what one fetch costs (loopback, the test authorization server) against a cached token
+            ServerRegistration timed = server("timed", clientCredentials("gw", "gw-secret"));
+            long t0 = System.nanoTime();
+            tokens.headers(timed, null);
+            long fetch = System.nanoTime() - t0;
+            t0 = System.nanoTime();
+            for (int i = 0; i < 1000; i++) {
+                tokens.headers(timed, null);
+            }
+            long cachedEach = (System.nanoTime() - t0) / 1000;
+            System.out.println("warm token fetch " + fetch / 1000 + " µs; cached lookup " + cachedEach + " ns");
             Jwt jwt = decoder.decode(bearer(tokens.headers(up, clientWith("ignored"))));
             assertThat(jwt.getSubject()).isEqualTo("gw");
             assertThat(jwt.getAudience()).containsExactly("http://127.0.0.1:1/up");
