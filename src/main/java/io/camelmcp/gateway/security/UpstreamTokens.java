@@ -39,7 +39,8 @@ import io.camelmcp.gateway.upstream.UpstreamException;
  *       {@code exchangeCacheSize} tokens (keyed by the SHA-256 of the client token, not the token); concurrent requests
  *       with the same token share one exchange. The gateway's own requests use a client-credentials token of the same
  *       client. A client without a token cannot be served by such a server: a JSON-RPC error of its own (not -32001,
- *       so that it does not count against the server's circuit breaker).</li>
+ *       so that it does not count against the server's circuit breaker); so is a client token the authorization
+ *       server refuses to exchange ({@code invalid_grant}). Any other failure of the exchange is the server's.</li>
  * </ul>
  * A token endpoint that fails is {@link UpstreamException}: -32001 for the client, naming the server. Tokens and
  * secrets are never logged.
@@ -163,11 +164,18 @@ public final class UpstreamTokens implements UpstreamCredentials, AutoCloseable 
                 issued = s.endpoint.exchange(subject);
             } catch (TokenEndpointClient.TokenRequestFailed e) {
                 failures.incrementAndGet();
-                if (e.endpointFault()) {
+                if (!"invalid_grant".equals(e.error())) {
+                    // no answer, or the gateway's client refused (invalid_client, unauthorized_client, invalid_scope):
+                    // the server cannot be had for anyone until that changes
                     s.down(server.name(), e);
+                    if (c != null && clock.instant().isBefore(c.expiresAt)) {
+                        Cached previous = c;
+                        mine.complete(previous);
+                        return previous.value; // still valid: it serves until it expires
+                    }
                     throw unavailable(server, "token exchange", e);
                 }
-                // the endpoint refused this client's token (expired, another issuer, not allowed): the client's error
+                // invalid_grant: this client's token cannot be exchanged (expired, revoked, another issuer's)
                 LOG.info("Token exchange for '{}' refused for {}: {}", server.name(), identity, e.getMessage());
                 throw McpException.rpc(CLIENT_TOKEN_REQUIRED, "MCP server '" + server.name()
                         + "': the authorization server refused to exchange the client's token (" + e.error() + ")", null,
@@ -343,7 +351,7 @@ public final class UpstreamTokens implements UpstreamCredentials, AutoCloseable 
             }
         }
 
-        /** Throws while the endpoint is known to be down (a recent fetch failed without an answer). */
+        /** Throws while the endpoint is known to fail (a recent request failed for every client, not for one). */
         void endpointUp(String server) throws UpstreamException {
             String f = failed;
             if (f != null && clock.instant().isBefore(failedUntil)) {

@@ -177,6 +177,15 @@ class UpstreamTokensTest {
             // a token this authorization server never issued
             assertThatThrownBy(() -> tokens.headers(x, clientWith("not-a-token-of-this-server")))
                     .isInstanceOfSatisfying(McpException.class, e -> assertThat(e.getMessage()).contains("invalid_grant"));
+            // the gateway's own client refused: the server's failure (-32001 for the client), not the client's
+            ServerRegistration misconfigured = server("mis", new UpstreamAuth(UpstreamAuth.Type.TOKEN_EXCHANGE, null,
+                    URI.create(as.tokenUri()), "gw-x", "not-the-secret", null, null, null));
+            String userToken = as.token("user", "user-secret", "mcp", null);
+            assertThatThrownBy(() -> tokens.headers(misconfigured, clientWith(userToken)))
+                    .isInstanceOfSatisfying(UpstreamException.class, e -> {
+                        assertThat(e.server()).isEqualTo("mis");
+                        assertThat(e.getMessage()).contains("invalid_client").doesNotContain("not-the-secret");
+                    });
         }
     }
 
