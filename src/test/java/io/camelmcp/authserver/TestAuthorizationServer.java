@@ -87,10 +87,10 @@ import org.springframework.security.web.SecurityFilterChain;
  * filter): the gateway, Camel and their auto-configurations are on the same test classpath and must not start here.
  * It reads no application.yaml, and leaves the JVM's logging alone (the gateway context of the test owns it).
  * <p>
- * The {@code aud} of a token: the RFC 8707 {@code resource} parameter of the request, else the RFC 8693
- * {@code audience}, else the client's fixed {@link Client#audience}, else the AS default (the client id). Every token
- * carries {@code client_id} (RFC 9068), the client that asked for it: an exchanged token's {@code sub} is its subject
- * token's.
+ * The {@code aud} of a token: the RFC 8707 {@code resource} and the {@code audience} (RFC 8693; also taken with client
+ * credentials, as several servers do) parameters of the request, else the client's fixed {@link Client#audience},
+ * else the AS default (the client id). Every token carries {@code client_id} (RFC 9068), the client that asked for it:
+ * an exchanged token's {@code sub} is its subject token's.
  */
 public final class TestAuthorizationServer implements AutoCloseable {
 
@@ -337,6 +337,7 @@ public final class TestAuthorizationServer implements AutoCloseable {
         Object grant = context.getAuthorizationGrant();
         if (grant instanceof OAuth2ClientCredentialsAuthenticationToken cc) {
             aud.addAll(values(cc.getAdditionalParameters().get("resource")));
+            aud.addAll(values(cc.getAdditionalParameters().get("audience"))); // not standard there, but common
         } else if (grant instanceof OAuth2TokenExchangeAuthenticationToken te) {
             aud.addAll(te.getResources());
             aud.addAll(te.getAudiences());

@@ -96,6 +96,7 @@ final class McpSession implements McpClient {
         if (sessionId != null) {
             b.header("Mcp-Session-Id", sessionId);
         }
+        credential(b);
         return http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
     }
 
@@ -119,6 +120,7 @@ final class McpSession implements McpClient {
         try {
             HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).DELETE()
                     .header("Mcp-Session-Id", sessionId).header("MCP-Protocol-Version", PROTOCOL);
+            credential(b);
             http.send(b.build(), HttpResponse.BodyHandlers.discarding());
         } catch (Exception ignored) {
             // best effort
@@ -133,12 +135,22 @@ final class McpSession implements McpClient {
         return o;
     }
 
+    /** BENCH_AUTHORIZATION (e.g. "Bearer <key or token>"): sent with every request, for a gateway with security on. */
+    private static final String AUTHORIZATION = System.getenv("BENCH_AUTHORIZATION");
+
+    private static void credential(HttpRequest.Builder b) {
+        if (AUTHORIZATION != null && !AUTHORIZATION.isEmpty()) {
+            b.header("Authorization", AUTHORIZATION);
+        }
+    }
+
     private HttpResponse<byte[]> post(JsonNode body, boolean inSession) throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(uri)
                 .timeout(TIMEOUT)
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json, text/event-stream")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
+        credential(b);
         if (inSession) {
             b.header("MCP-Protocol-Version", PROTOCOL);
             if (sessionId != null) {

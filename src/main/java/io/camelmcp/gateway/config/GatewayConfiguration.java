@@ -129,8 +129,8 @@ public class GatewayConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    UpstreamClient upstreamClient(GatewayProperties props) {
-        return new UpstreamClient(props.getUpstream().getConnectTimeout());
+    UpstreamClient upstreamClient(GatewayProperties props, io.camelmcp.gateway.upstream.UpstreamCredentials credentials) {
+        return new UpstreamClient(props.getUpstream().getConnectTimeout(), credentials);
     }
 
     @Bean

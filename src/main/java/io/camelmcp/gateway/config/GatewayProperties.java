@@ -127,6 +127,8 @@ public class GatewayProperties {
         private String prefix = "";
         /** Extra HTTP headers sent to this server only (e.g. credentials). */
         private Map<String, String> headers = new LinkedHashMap<>();
+        /** How the gateway authenticates to this server: a bearer token, OAuth client credentials or token exchange. */
+        private final Auth auth = new Auth();
         /** Which of the server's tools to expose: include/exclude lists of names or patterns with '*'. */
         private final Tools tools = new Tools();
         /** This server's circuit breaker thresholds (unset: {@code mcp.gateway.upstream.breaker.*}). */
@@ -164,6 +166,73 @@ public class GatewayProperties {
         public Map<String, String> getHeaders() { return headers; }
         public void setHeaders(Map<String, String> headers) { this.headers = headers; }
         public Tools getTools() { return tools; }
+        public Auth getAuth() { return auth; }
+    }
+
+    /**
+     * {@code mcp.gateway.servers[i].auth.*}: the server's own credentials (never the client's token, which the gateway
+     * does not pass through). Unset {@code type}: none beyond the static headers.
+     */
+    public static class Auth {
+        /** {@code bearer}, {@code client-credentials} or {@code token-exchange}. */
+        private String type;
+        /** bearer: the token, sent as {@code Authorization: Bearer <token>}. */
+        private String token;
+        /** client-credentials, token-exchange: the authorization server's token endpoint. */
+        private String tokenUri;
+        /** client-credentials, token-exchange: the gateway's client at the authorization server. */
+        private String clientId;
+        /** client-credentials, token-exchange: its secret (client_secret_basic). */
+        private String clientSecret;
+        /** Space-separated scopes to ask for. */
+        private String scope;
+        /** The {@code audience} parameter (RFC 8693; also sent with client credentials, as several servers expect). */
+        private String audience;
+        /** The {@code resource} parameter (RFC 8707): the server's URI, as the MCP authorization spec has clients send. */
+        private String resource;
+
+        /** The auth as the registry keeps it; null when no type is set. */
+        public io.camelmcp.gateway.registry.UpstreamAuth toAuth() {
+            if (type == null || type.isBlank()) {
+                if (token != null || tokenUri != null || clientId != null || clientSecret != null) {
+                    throw new IllegalArgumentException("auth.type is required (bearer, client-credentials, token-exchange)");
+                }
+                return null;
+            }
+            java.net.URI uri;
+            try {
+                uri = tokenUri == null || tokenUri.isBlank() ? null : java.net.URI.create(tokenUri.trim());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("auth.token-uri is not a URI: " + e.getMessage(), e);
+            }
+            return new io.camelmcp.gateway.registry.UpstreamAuth(io.camelmcp.gateway.registry.UpstreamAuth.Type.of(type),
+                    token, uri, clientId, clientSecret, scope, audience, resource);
+        }
+
+        public String getType() { return type; }
+        public void setType(String type) { this.type = type; }
+        public String getToken() { return token; }
+        public void setToken(String token) { this.token = token; }
+        public String getTokenUri() { return tokenUri; }
+        public void setTokenUri(String tokenUri) { this.tokenUri = tokenUri; }
+        public String getClientId() { return clientId; }
+        public void setClientId(String clientId) { this.clientId = clientId; }
+        public String getClientSecret() { return clientSecret; }
+        public void setClientSecret(String clientSecret) { this.clientSecret = clientSecret; }
+        public String getScope() { return scope; }
+        public void setScope(String scope) { this.scope = scope; }
+        public String getAudience() { return audience; }
+        public void setAudience(String audience) { this.audience = audience; }
+        public String getResource() { return resource; }
+        public void setResource(String resource) { this.resource = resource; }
+
+        /** Without the token and the client secret (the actuator's configprops sanitizes them by its own rules). */
+        @Override
+        public String toString() {
+            return "Auth[type=" + type + ", tokenUri=" + tokenUri + ", clientId=" + clientId + ", scope=" + scope
+                    + ", audience=" + audience + ", resource=" + resource
+                    + (token == null ? "" : ", token=******") + (clientSecret == null ? "" : ", clientSecret=******") + "]";
+        }
     }
 
     /**

@@ -187,13 +187,15 @@ public final class ServersFile {
 
     static ServerRegistration registration(GatewayProperties.Server s, String source) {
         io.camelmcp.gateway.registry.CallPolicy policy;
+        io.camelmcp.gateway.registry.UpstreamAuth auth;
         try {
             policy = s.policy();
-        } catch (IllegalArgumentException e) { // a threshold or timeout out of range: which server, which setting
+            auth = s.getAuth().toAuth();
+        } catch (IllegalArgumentException e) { // a threshold, timeout or auth setting out of range: which server, which
             throw new IllegalArgumentException("mcp.gateway.servers '" + s.getName() + "': " + e.getMessage(), e);
         }
         return new ServerRegistration(s.getName(), toUri(s.getUrl()), s.getPrefix(), s.getHeaders(), source,
-                new ToolFilter(s.getTools().getInclude(), s.getTools().getExclude()), null, null, policy);
+                new ToolFilter(s.getTools().getInclude(), s.getTools().getExclude()), null, null, policy, auth);
     }
 
     static URI toUri(String url) {

@@ -50,6 +50,12 @@ public final class McpExchange {
      */
     public static final String IDENTITY = "mcpIdentity";
 
+    /**
+     * {@link io.camelmcp.gateway.federation.CatalogFilter}: which catalogue items this request's lists show, set by the
+     * authorization step of catalog-list.yaml when rules exist (absent: all of them).
+     */
+    public static final String CATALOG_FILTER = "mcpCatalogFilter";
+
     /** The request's remote address (the servlet request's), for per-client limits: see McpSessions#client. */
     public static final String REMOTE_ADDRESS = "mcpRemoteAddress";
 

@@ -665,9 +665,15 @@ public class Catalog {
         return cold;
     }
 
-    /** One page of a merged list, from the cache. The cursor names the last item of the previous page. */
+    /**
+     * One page of a merged list, from the cache. The cursor names the last item of the previous page. With a
+     * {@code filter} (the caller's authorization), items it hides are skipped before the page is cut: a page holds up
+     * to page-size items the caller may see, and the cursor names one of them. The cached lists stay shared by every
+     * caller; only this answer is the caller's.
+     */
     public Answer page(@ExchangeProperty(McpExchange.MESSAGE) JsonRpcMessage msg,
-                     @ExchangeProperty(McpExchange.CLIENT) ClientContext gs) {
+                     @ExchangeProperty(McpExchange.CLIENT) ClientContext gs,
+                     @ExchangeProperty(McpExchange.CATALOG_FILTER) CatalogFilter filter) {
         ListKind kind = ListKind.of(msg.method());
         List<Item> items = merged.get().getOrDefault(viewOf(gs), Merged.EMPTY).lists().getOrDefault(kind, List.of());
         int from = 0;
@@ -677,15 +683,32 @@ public class Catalog {
             int i = Collections.binarySearch(items, after, ORDER);
             from = i >= 0 ? i + 1 : -i - 1;
         }
-        int to = pageSize <= 0 ? items.size() : Math.min(items.size(), from + pageSize);
         ObjectNode result = json.object();
         ArrayNode out = result.putArray(kind.field);
-        for (int i = from; i < to; i++) {
-            out.addRawValue(items.get(i).json());
-        }
-        if (to < items.size()) {
-            Item last = items.get(to - 1);
-            result.put("nextCursor", encodeCursor(last));
+        if (filter == null) {
+            int to = pageSize <= 0 ? items.size() : Math.min(items.size(), from + pageSize);
+            for (int i = from; i < to; i++) {
+                out.addRawValue(items.get(i).json());
+            }
+            if (to < items.size()) {
+                result.put("nextCursor", encodeCursor(items.get(to - 1)));
+            }
+        } else {
+            Item last = null;
+            int shown = 0;
+            for (int i = from; i < items.size(); i++) {
+                Item item = items.get(i);
+                if (!filter.shows(kind, item.server(), item.key())) {
+                    continue;
+                }
+                if (pageSize > 0 && shown == pageSize) {
+                    result.put("nextCursor", encodeCursor(last)); // another visible item follows: there is a next page
+                    break;
+                }
+                out.addRawValue(item.json());
+                last = item;
+                shown++;
+            }
         }
         return Answer.json(json.write(json.result(msg.id(), result)));
     }

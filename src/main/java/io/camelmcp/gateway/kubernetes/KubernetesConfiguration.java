@@ -52,6 +52,13 @@ public class KubernetesConfiguration {
         return new KubernetesRegistrations(watcher, registry, props, json);
     }
 
+    /** MCPAccessPolicy rules for the authorization (mcpAccess, AuthorizationConfiguration); kubernetes.yaml's reconcile. */
+    @Bean
+    KubernetesAccessPolicies kubernetesAccessPolicies(KubernetesWatcher watcher,
+                                                      io.camelmcp.gateway.security.AccessControl mcpAccess, ObjectMapper json) {
+        return new KubernetesAccessPolicies(watcher, mcpAccess, json);
+    }
+
     @Bean
     StatusWriter kubernetesStatus(KubernetesClient client, KubernetesWatcher watcher, KubernetesRegistrations registrations,
                                   ServerRegistry registry, Catalog catalog, io.camelmcp.gateway.federation.ServerCalls calls,

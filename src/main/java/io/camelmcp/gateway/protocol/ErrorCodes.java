@@ -12,6 +12,13 @@ public final class ErrorCodes {
     /** Implementation-defined: the transport-level request was refused (headers, session, size). */
     public static final int TRANSPORT_ERROR = -32000;
 
+    /**
+     * Implementation-defined (MCP defines none): the caller's authorization rules do not let it use the tool, prompt
+     * or resource the request names. An answer to an accepted request (HTTP 200), not a transport refusal: an HTTP 403
+     * would send OAuth clients into re-authentication. data names the item and the rule.
+     */
+    public static final int NOT_PERMITTED = -32003;
+
     /** 2026-07-28: an MCP-Protocol-Version, Mcp-Method or Mcp-Name header is missing or says otherwise than the body. */
     public static final int HEADER_MISMATCH = -32020;
     /** 2026-07-28: serving the request needs a client capability the request did not declare. */

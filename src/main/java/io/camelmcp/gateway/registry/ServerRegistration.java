@@ -10,9 +10,12 @@ import java.util.Map;
  * {@code hold}, when set, is the status the source imposes: the server is not probed and serves nothing (a REST
  * registration whose heartbeats stopped); lifting it makes a new registration, probed afresh.
  * {@code policy} is what the registration sets of its calls' breaker, bulkhead and timeouts (the rest: the gateway's).
+ * {@code auth}, when set, is how the gateway authenticates to the server (a bearer token, OAuth client credentials,
+ * token exchange), on top of {@code headers}.
  */
 public record ServerRegistration(String name, URI url, String prefix, Map<String, String> headers, String source,
-                                 ToolFilter tools, String healthPath, ServerStatus hold, CallPolicy policy) {
+                                 ToolFilter tools, String healthPath, ServerStatus hold, CallPolicy policy,
+                                 UpstreamAuth auth) {
 
     public ServerRegistration {
         prefix = prefix == null ? "" : prefix;
@@ -23,6 +26,11 @@ public record ServerRegistration(String name, URI url, String prefix, Map<String
         if (hold != null && hold.ready()) {
             throw new IllegalArgumentException("a hold is a not-ready status");
         }
+    }
+
+    public ServerRegistration(String name, URI url, String prefix, Map<String, String> headers, String source,
+                              ToolFilter tools, String healthPath, ServerStatus hold, CallPolicy policy) {
+        this(name, url, prefix, headers, source, tools, healthPath, hold, policy, null);
     }
 
     public ServerRegistration(String name, URI url, String prefix, Map<String, String> headers, String source,
@@ -37,12 +45,17 @@ public record ServerRegistration(String name, URI url, String prefix, Map<String
 
     /** This registration held by its source with {@code status} (null: released). */
     public ServerRegistration withHold(ServerStatus status) {
-        return new ServerRegistration(name, url, prefix, headers, source, tools, healthPath, status, policy);
+        return new ServerRegistration(name, url, prefix, headers, source, tools, healthPath, status, policy, auth);
     }
 
     /** This registration with its own breaker, bulkhead and timeout settings. */
     public ServerRegistration withPolicy(CallPolicy policy) {
-        return new ServerRegistration(name, url, prefix, headers, source, tools, healthPath, hold, policy);
+        return new ServerRegistration(name, url, prefix, headers, source, tools, healthPath, hold, policy, auth);
+    }
+
+    /** This registration with its own upstream authentication (null: its headers only). */
+    public ServerRegistration withAuth(UpstreamAuth auth) {
+        return new ServerRegistration(name, url, prefix, headers, source, tools, healthPath, hold, policy, auth);
     }
 
     /** What the health probe GETs: {@code healthPath} on the origin of {@code url} (never another host); null without one. */
@@ -68,6 +81,7 @@ public record ServerRegistration(String name, URI url, String prefix, Map<String
         return "ServerRegistration[name=" + name + ", url=" + url + ", prefix=" + prefix + ", headers=" + headers.keySet()
                 + ", source=" + source + ", tools=" + tools + (healthPath == null ? "" : ", healthPath=" + healthPath)
                 + (hold == null ? "" : ", hold=" + hold.reason())
-                + (policy.equals(CallPolicy.DEFAULTS) ? "" : ", policy=" + policy) + "]";
+                + (policy.equals(CallPolicy.DEFAULTS) ? "" : ", policy=" + policy)
+                + (auth == null ? "" : ", auth=" + auth) + "]";
     }
 }

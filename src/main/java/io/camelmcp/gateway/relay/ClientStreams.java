@@ -248,7 +248,7 @@ public class ClientStreams {
         }
         UpstreamReply reply;
         try {
-            reply = client.openStream(server, us, connectTimeout);
+            reply = client.openStream(server, us, connectTimeout, null, gs);
         } catch (UpstreamException e) {
             return;
         }

@@ -213,7 +213,7 @@ public class Subscriptions {
         }
         UpstreamReply reply;
         try {
-            reply = client.openStream(server.registration(), session, timeout);
+            reply = client.openStream(server.registration(), session, timeout, null, gs);
         } catch (UpstreamException e) {
             LOG.info("No notification stream from '{}': {}", server.name(), e.getMessage());
             return;

@@ -32,6 +32,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.camelmcp.gateway.registry.ServerRegistration;
+import io.camelmcp.gateway.session.ClientContext;
 import io.camelmcp.gateway.session.UpstreamSession;
 
 /**
@@ -39,6 +40,9 @@ import io.camelmcp.gateway.session.UpstreamSession;
  * for the whole gateway: it pools keep-alive connections per server, and every call runs on the caller's
  * virtual thread, which simply parks while the socket waits (the JDK's asynchronous client handed each answer
  * through a selector thread and several tasks: a third of the gateway's CPU per call).
+ * <p>
+ * Every request carries the server's static headers, then what its {@link UpstreamCredentials} add (a token of the
+ * server's own: for the client a request is made for, or the gateway's), then the headers a route set.
  */
 public class UpstreamClient implements AutoCloseable {
 
@@ -53,10 +57,16 @@ public class UpstreamClient implements AutoCloseable {
      * no connection, so that try is always on a new one (the pool may hold more connections the same crash killed).
      */
     private final CloseableHttpClient fresh;
+    private final UpstreamCredentials credentials;
 
     public UpstreamClient(Duration connectTimeout) {
+        this(connectTimeout, UpstreamCredentials.NONE);
+    }
+
+    public UpstreamClient(Duration connectTimeout, UpstreamCredentials credentials) {
         this.http = client(connectTimeout, true);
         this.fresh = client(connectTimeout, false);
+        this.credentials = credentials == null ? UpstreamCredentials.NONE : credentials;
     }
 
     /** A request's own connect timeout: still honoured per request by HttpClient 5 (over the pool's default). */
@@ -103,13 +113,19 @@ public class UpstreamClient implements AutoCloseable {
      */
     public UpstreamReply post(ServerRegistration server, UpstreamSession session, byte[] body, Duration timeout,
                               java.util.Map<String, String> extraHeaders) throws UpstreamException {
+        return post(server, session, body, timeout, extraHeaders, null);
+    }
+
+    /** The same, for {@code client} (null: the gateway's own request): the credentials are the ones for it. */
+    public UpstreamReply post(ServerRegistration server, UpstreamSession session, byte[] body, Duration timeout,
+                              java.util.Map<String, String> extraHeaders, ClientContext client) throws UpstreamException {
         HttpPost request = new HttpPost(server.url());
-        server.headers().forEach(request::setHeader);
+        java.util.Map<String, String> creds = authorize(request, server, client);
         extraHeaders.forEach(request::setHeader);
         session(request, session);
         request.setHeader("Accept", ACCEPT);
         request.setEntity(new ByteArrayEntity(body, JSON));
-        return send(server, request, timeout, false);
+        return send(server, request, timeout, false, client, creds);
     }
 
     /**
@@ -121,11 +137,11 @@ public class UpstreamClient implements AutoCloseable {
     public UpstreamReply postIdempotent(ServerRegistration server, UpstreamSession session, byte[] body, Duration timeout)
             throws UpstreamException {
         HttpPost request = new HttpPost(server.url());
-        server.headers().forEach(request::setHeader);
+        java.util.Map<String, String> creds = authorize(request, server, null);
         session(request, session);
         request.setHeader("Accept", ACCEPT);
         request.setEntity(new ByteArrayEntity(body, JSON));
-        return send(server, request, timeout, true);
+        return send(server, request, timeout, true, null, creds);
     }
 
     /**
@@ -136,8 +152,15 @@ public class UpstreamClient implements AutoCloseable {
      */
     public UpstreamReply postModern(ServerRegistration server, byte[] body, String method, String name, Duration timeout,
                                     java.util.Map<String, String> extraHeaders) throws UpstreamException {
+        return postModern(server, body, method, name, timeout, extraHeaders, null);
+    }
+
+    /** The same, for {@code client} (null: the gateway's own request). */
+    public UpstreamReply postModern(ServerRegistration server, byte[] body, String method, String name, Duration timeout,
+                                    java.util.Map<String, String> extraHeaders, ClientContext client)
+            throws UpstreamException {
         HttpPost request = new HttpPost(server.url());
-        server.headers().forEach(request::setHeader);
+        java.util.Map<String, String> creds = authorize(request, server, client);
         extraHeaders.forEach(request::setHeader);
         request.setHeader("MCP-Protocol-Version", ModernRequests.VERSION);
         if (method != null) {
@@ -148,7 +171,7 @@ public class UpstreamClient implements AutoCloseable {
         }
         request.setHeader("Accept", ACCEPT);
         request.setEntity(new ByteArrayEntity(body, JSON));
-        return send(server, request, timeout, false);
+        return send(server, request, timeout, false, client, creds);
     }
 
     /** Opens the session's standalone server-to-client stream (GET); the reply body is an SSE stream. */
@@ -160,12 +183,20 @@ public class UpstreamClient implements AutoCloseable {
     /** The same, resuming a stream after the event {@code lastEventId} (SSE resumption, 2025-11-25). */
     public UpstreamReply openStream(ServerRegistration server, UpstreamSession session, Duration connectTimeout,
                                     String lastEventId) throws UpstreamException {
-        HttpGet request = request(new HttpGet(server.url()), server, session);
+        return openStream(server, session, connectTimeout, lastEventId, null);
+    }
+
+    /** The same, for {@code client}'s session with the server (null: one of the gateway's own). */
+    public UpstreamReply openStream(ServerRegistration server, UpstreamSession session, Duration connectTimeout,
+                                    String lastEventId, ClientContext client) throws UpstreamException {
+        HttpGet request = new HttpGet(server.url());
+        java.util.Map<String, String> creds = authorize(request, server, client);
+        session(request, session);
         request.setHeader("Accept", "text/event-stream");
         if (lastEventId != null) {
             request.setHeader("Last-Event-ID", lastEventId);
         }
-        return send(server, request, connectTimeout, false);
+        return send(server, request, connectTimeout, false, client, creds);
     }
 
     /**
@@ -175,8 +206,8 @@ public class UpstreamClient implements AutoCloseable {
      */
     public UpstreamReply get(ServerRegistration server, java.net.URI uri, Duration timeout) throws UpstreamException {
         HttpGet request = new HttpGet(uri);
-        server.headers().forEach(request::setHeader);
-        return send(server, request, timeout, true);
+        java.util.Map<String, String> creds = authorize(request, server, null);
+        return send(server, request, timeout, true, null, creds);
     }
 
     /** Ends an upstream session (DELETE); failures only matter to the log. */
@@ -184,12 +215,22 @@ public class UpstreamClient implements AutoCloseable {
         if (session.sessionId() == null) {
             return;
         }
-        send(server, request(new HttpDelete(server.url()), server, session), timeout, false).discard();
+        HttpDelete request = new HttpDelete(server.url());
+        java.util.Map<String, String> creds = authorize(request, server, null);
+        session(request, session);
+        send(server, request, timeout, false, null, creds).discard();
     }
 
-    private static <R extends HttpUriRequestBase> R request(R request, ServerRegistration server, UpstreamSession session) {
+    /** The server's static headers, then its credentials (which may replace a static Authorization); returns those. */
+    private java.util.Map<String, String> authorize(HttpUriRequestBase request, ServerRegistration server,
+                                                    ClientContext client) throws UpstreamException {
         server.headers().forEach(request::setHeader);
-        return session(request, session);
+        if (server.auth() == null) {
+            return java.util.Map.of();
+        }
+        java.util.Map<String, String> creds = credentials.headers(server, client);
+        creds.forEach(request::setHeader);
+        return creds;
     }
 
     private static <R extends HttpUriRequestBase> R session(R request, UpstreamSession session) {
@@ -211,8 +252,8 @@ public class UpstreamClient implements AutoCloseable {
      * ping after a crash reported the dead connection ("Connection reset by peer") instead of what a new connection
      * meets: a refusal, or a server that accepts and never answers ("no answer within").
      */
-    private UpstreamReply send(ServerRegistration server, HttpUriRequestBase request, Duration timeout, boolean idempotent)
-            throws UpstreamException {
+    private UpstreamReply send(ServerRegistration server, HttpUriRequestBase request, Duration timeout, boolean idempotent,
+                               ClientContext client, java.util.Map<String, String> creds) throws UpstreamException {
         AtomicBoolean timedOut = new AtomicBoolean();
         io.netty.util.Timeout cut = Timers.after(timeout.toNanos(), () -> {
             timedOut.set(true);
@@ -241,6 +282,9 @@ public class UpstreamClient implements AutoCloseable {
             if (!cut.cancel()) { // the timeout fired just as the answer came: it counts as late
                 response.close(CloseMode.IMMEDIATE);
                 throw UpstreamException.timeout(server.name(), "no answer within " + timeout, null);
+            }
+            if (response.getCode() == 401 && !creds.isEmpty()) {
+                credentials.rejected(server, client, creds); // revoked, or the server's keys rotated: get a new one
             }
             HttpEntity entity = response.getEntity();
             InputStream body = entity == null ? InputStream.nullInputStream() : entity.getContent();

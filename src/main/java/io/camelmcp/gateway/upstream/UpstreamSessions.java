@@ -96,7 +96,7 @@ public class UpstreamSessions {
             return null;
         }
         try {
-            UpstreamReply reply = client.openStream(server, session, deliverTimeout, lastEventId);
+            UpstreamReply reply = client.openStream(server, session, deliverTimeout, lastEventId, gs);
             if (reply.status() == 200 && reply.isEventStream()) {
                 return reply.body();
             }
@@ -137,6 +137,12 @@ public class UpstreamSessions {
      */
     public UpstreamSession open(ServerRegistration server, JsonNode capabilities, JsonNode clientInfo, Duration timeout)
             throws UpstreamException {
+        return open(null, server, capabilities, clientInfo, timeout);
+    }
+
+    /** The same, for {@code gs} (null: a session of the gateway's own): the initialize carries the credentials for it. */
+    private UpstreamSession open(ClientContext gs, ServerRegistration server, JsonNode capabilities, JsonNode clientInfo,
+                                 Duration timeout) throws UpstreamException {
         UpstreamEras.Era era = eras.known(server);
         if (era == null) {
             era = eras.discover(server, timeout);
@@ -145,7 +151,7 @@ public class UpstreamSessions {
             return modernSession(server, era);
         }
         try {
-            UpstreamSession opened = initialize(server, capabilities, clientInfo, timeout);
+            UpstreamSession opened = initialize(gs, server, capabilities, clientInfo, timeout);
             eras.legacy(server, opened.protocolVersion());
             return opened;
         } catch (UpstreamException e) {
@@ -166,15 +172,15 @@ public class UpstreamSessions {
     }
 
     /** initialize, then notifications/initialized: a session with a session-based (2025) server. */
-    private UpstreamSession initialize(ServerRegistration server, JsonNode capabilities, JsonNode clientInfo,
-                                       Duration timeout) throws UpstreamException {
+    private UpstreamSession initialize(ClientContext gs, ServerRegistration server, JsonNode capabilities,
+                                       JsonNode clientInfo, Duration timeout) throws UpstreamException {
         ObjectNode req = JsonRpc.request(nextId("init"), "initialize");
         ObjectNode params = req.putObject("params");
         params.put("protocolVersion", upstreamFamily.upstreamVersion());
         params.set("capabilities", capabilities == null ? json.object() : capabilities);
         params.set("clientInfo", clientInfo == null || !clientInfo.isObject() ? gatewayInfo : clientInfo);
 
-        UpstreamReply reply = client.post(server, null, json.write(req), timeout);
+        UpstreamReply reply = client.post(server, null, json.write(req), timeout, java.util.Map.of(), gs);
         JsonNode response = readResponse(server, reply, req.get("id"));
         if (response.has("error")) {
             throw new UpstreamException(server.name(), "initialize failed: " + response.get("error"), reply.status(), null);
@@ -187,7 +193,7 @@ public class UpstreamSessions {
                 response.path("result").path("capabilities"));
 
         ObjectNode initialized = JsonRpc.notification("notifications/initialized");
-        UpstreamReply ack = client.post(server, session, json.write(initialized), timeout);
+        UpstreamReply ack = client.post(server, session, json.write(initialized), timeout, java.util.Map.of(), gs);
         ack.finish(); // 202, no body: the connection serves the next request
         if (ack.status() / 100 != 2) {
             throw new UpstreamException(server.name(), "notifications/initialized refused with HTTP " + ack.status(), ack.status(), null);
@@ -218,7 +224,7 @@ public class UpstreamSessions {
             return await(server, running);
         }
         try {
-            UpstreamSession opened = open(server, upstreamCapabilities(gs), gs.clientInfo(), timeout);
+            UpstreamSession opened = open(gs, server, upstreamCapabilities(gs), gs.clientInfo(), timeout);
             UpstreamSession kept = stale != null && store.replaceUpstream(gs.sessionId(), stale, opened) ? opened
                     : store.putUpstreamIfAbsent(gs.sessionId(), opened);
             if (kept != opened) {
@@ -292,11 +298,18 @@ public class UpstreamSessions {
      * session with the server, without opening or re-initialising one. Returns the HTTP status, 0 if none.
      */
     public int deliver(ClientContext gs, ServerRegistration server, byte[] body) {
-        return deliver(gs.sessionId(), server, body);
+        return deliver(gs.sessionId(), server, body, gs);
     }
 
-    /** The same, by the gateway session's id (a message another replica handed on). */
+    /**
+     * The same, by the gateway session's id (a message another replica handed on): with the gateway's own credentials
+     * for the server, the client's identity not being known here.
+     */
     public int deliver(String gatewaySessionId, ServerRegistration server, byte[] body) {
+        return deliver(gatewaySessionId, server, body, null);
+    }
+
+    private int deliver(String gatewaySessionId, ServerRegistration server, byte[] body, ClientContext gs) {
         UpstreamSession session = store.upstream(gatewaySessionId, server.name());
         if (session == null) {
             return 0;
@@ -307,7 +320,7 @@ public class UpstreamSessions {
             return cancelModern(gatewaySessionId, body) ? 202 : 0;
         }
         try {
-            UpstreamReply reply = client.post(server, session, body, deliverTimeout);
+            UpstreamReply reply = client.post(server, session, body, deliverTimeout, java.util.Map.of(), gs);
             reply.discard();
             return reply.status();
         } catch (UpstreamException e) {
@@ -398,7 +411,7 @@ public class UpstreamSessions {
         envelope(gs, message);
         String method = message.path("method").asText(null);
         return client.postModern(server, json.write(message), method, ModernRequests.name(method, message.get("params")),
-                timeout, headers);
+                timeout, headers, gs);
     }
 
     /**
@@ -456,7 +469,7 @@ public class UpstreamSessions {
     private UpstreamReply sendLegacy(ClientContext gs, ServerRegistration server, UpstreamSession session, byte[] body,
                                      ObjectNode message, Duration timeout, java.util.Map<String, String> headers)
             throws UpstreamException {
-        UpstreamReply reply = client.post(server, session, body, timeout, headers);
+        UpstreamReply reply = client.post(server, session, body, timeout, headers, gs);
         if (session.sessionId() != null) {
             Expired expired = expiredSession(reply);
             if (expired == Expired.MODERN) {
@@ -472,7 +485,7 @@ public class UpstreamSessions {
                     ObjectNode m = message != null ? message : readObject(server, body);
                     return postModern(gs, server, m, timeout, headers);
                 }
-                reply = client.post(server, session, body, timeout, headers);
+                reply = client.post(server, session, body, timeout, headers, gs);
             }
         }
         return reply;
@@ -566,7 +579,7 @@ public class UpstreamSessions {
         byte[] body = json.write(note);
         Thread.ofVirtual().name("mcp-cancel-" + server.name()).start(() -> {
             try {
-                client.post(server, session, body, closeTimeout).discard();
+                client.post(server, session, body, closeTimeout, java.util.Map.of(), gs).discard();
             } catch (UpstreamException e) {
                 LOG.debug("Cancelling {} on '{}' failed: {}", requestId, server.name(), e.getMessage());
             }
