@@ -24,6 +24,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.camelmcp.gateway.exchange.Answer;
 import io.camelmcp.gateway.exchange.McpExchange;
+import io.camelmcp.gateway.protocol.ErrorCodes;
 import io.camelmcp.gateway.protocol.JsonRpcMessage;
 import io.camelmcp.gateway.protocol.McpException;
 import io.camelmcp.gateway.protocol.SessionFamily;
@@ -55,9 +56,6 @@ public class AuditLog {
 
     private static final Logger AUDIT = LoggerFactory.getLogger(LOGGER);
     private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
-
-    /** The authorization step's refusal (ErrorCodes.NOT_PERMITTED once it is merged): outcome "denied". */
-    private static final int NOT_PERMITTED = -32003;
 
     private final boolean enabled;
     private final boolean includeArguments;
@@ -208,7 +206,7 @@ public class AuditLog {
             return new Outcome("rate-limited", r.code(), String.valueOf(data.get("limit")));
         }
         if (caught instanceof McpException m) {
-            if (m.code() == NOT_PERMITTED) {
+            if (m.code() == ErrorCodes.NOT_PERMITTED) {
                 return new Outcome("denied", m.code(), null);
             }
             if (m.data() instanceof Map<?, ?> data && data.containsKey("breaker")) {

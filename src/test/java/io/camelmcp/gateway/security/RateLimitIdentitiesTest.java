@@ -34,6 +34,7 @@ class RateLimitIdentitiesTest {
 
     static final String ALICE = "alice-key-0123456789abcdef";
     static final String BOB = "bob-key-0123456789abcdef";
+    static final String CAROL = "carol-key-0123456789abcdef";
     static final String ADD = "{\"name\":\"calc_add\",\"arguments\":{\"a\":2,\"b\":3}}";
 
     @LocalServerPort
@@ -48,8 +49,14 @@ class RateLimitIdentitiesTest {
         registry.add("mcp.gateway.security.api-keys[0].key", () -> ALICE);
         registry.add("mcp.gateway.security.api-keys[1].name", () -> "bob");
         registry.add("mcp.gateway.security.api-keys[1].key", () -> BOB);
+        registry.add("mcp.gateway.security.api-keys[2].name", () -> "carol");
+        registry.add("mcp.gateway.security.api-keys[2].key", () -> CAROL);
         registry.add("mcp.gateway.security.rate-limits.per-identity.limit-for-period", () -> "3");
         registry.add("mcp.gateway.security.rate-limits.per-identity.limit-refresh-period", () -> "2s");
+        registry.add("mcp.gateway.security.authorization.rules[0].name", () -> "no-divide-for-carol");
+        registry.add("mcp.gateway.security.authorization.rules[0].effect", () -> "deny");
+        registry.add("mcp.gateway.security.authorization.rules[0].identities", () -> "carol");
+        registry.add("mcp.gateway.security.authorization.rules[0].tools", () -> "calc_divide");
     }
 
     @BeforeEach
@@ -96,6 +103,22 @@ class RateLimitIdentitiesTest {
         assertThat(limited.path("outcome").asText()).isEqualTo("rate-limited");
         assertThat(line(6).path("identity").asText()).isEqualTo("key:bob");
         assertThat(audit.list).extracting(ILoggingEvent::getFormattedMessage).noneMatch(l -> l.contains(ALICE) || l.contains(BOB));
+    }
+
+    /**
+     * A call the authorization rules deny has its line too: outcome denied. (It has used a permit of the caller's
+     * limit: the limit counts before the call is routed and authorized.)
+     */
+    @Test
+    void aDeniedCallIsAuditedAsDenied() throws Exception {
+        RawMcpClient carol = client(CAROL);
+        JsonNode denied = carol.request(21, "tools/call", "{\"name\":\"calc_divide\",\"arguments\":{\"a\":1,\"b\":2}}");
+        assertThat(denied.path("error").path("code").asInt()).as(denied.toString()).isEqualTo(-32003);
+        JsonNode line = line(21);
+        assertThat(line.path("identity").asText()).isEqualTo("key:carol");
+        assertThat(line.path("outcome").asText()).isEqualTo("denied");
+        assertThat(line.path("code").asInt()).isEqualTo(-32003);
+        assertThat(line.path("tool").asText()).isEqualTo("calc_divide");
     }
 
     RawMcpClient client(String key) throws Exception {
