@@ -48,7 +48,7 @@ public final class BearerAuthentication implements AuthenticationManager, Bearer
     @Override
     public String resolve(HttpServletRequest request) {
         String key = request.getHeader(API_KEY_HEADER);
-        if (key != null && !keys.isEmpty()) {
+        if (key != null && !key.isBlank() && !keys.isEmpty()) {
             return key;
         }
         return header.resolve(request); // Authorization: Bearer only; a malformed one is 401 invalid_request
