@@ -27,7 +27,10 @@ public class RateLimitConfiguration {
     }
 
     @Bean
-    AuditLog mcpAudit(AuditProperties props, ObjectMapper mapper) {
+    AuditLog mcpAudit(AuditProperties props, ObjectMapper mapper, org.springframework.core.env.Environment env) {
+        if (props.getEnabled() == null) {
+            props.setEnabled(io.camelmcp.gateway.security.SecurityProperties.enabled(env)); // on with security
+        }
         return new AuditLog(props, mapper);
     }
 }

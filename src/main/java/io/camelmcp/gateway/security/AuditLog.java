@@ -63,7 +63,7 @@ public class AuditLog {
     private final JsonFactory factory;
 
     public AuditLog(AuditProperties props, ObjectMapper mapper) {
-        this.enabled = props.isEnabled();
+        this.enabled = Boolean.TRUE.equals(props.getEnabled());
         this.includeArguments = props.isIncludeArguments();
         this.factory = mapper.getFactory();
     }

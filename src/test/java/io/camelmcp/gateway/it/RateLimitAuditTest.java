@@ -63,6 +63,7 @@ class RateLimitAuditTest {
                 .start();
         flaky = HostileServer.start();
         registry.add("mcp.gateway.demo.enabled", () -> "false");
+        registry.add("mcp.gateway.security.audit.enabled", () -> "true"); // security is off here
         registry.add("mcp.gateway.discovery.health-interval", () -> "0");
         registry.add("mcp.gateway.servers[0].name", () -> "decent");
         registry.add("mcp.gateway.servers[0].url", decent::url);

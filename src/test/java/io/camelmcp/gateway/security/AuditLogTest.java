@@ -160,6 +160,7 @@ class AuditLogTest {
 
     static AuditLog audit(boolean arguments) {
         AuditProperties p = new AuditProperties();
+        p.setEnabled(true);
         p.setIncludeArguments(arguments);
         return new AuditLog(p, JSON);
     }
