@@ -4,7 +4,8 @@
 // "Server Implementation Requirements" ask for: the test_* tools, test://* resources and test_* prompts, the
 // multi-round-trip (InputRequiredResult) tools with an HMAC-protected requestState, caching hints on every
 // list and read, the subscriptions/listen triggers (test_trigger_tool_change / test_trigger_prompt_change add a
-// tool / prompt and announce it), and Host/Origin validation (DNS rebinding).
+// tool / prompt and announce it), Host/Origin validation (DNS rebinding), and the tasks extension's fixtures
+// (tasks-fixtures.mjs: the SDK declares the extension but has no task surface of its own).
 //
 // Usage: node conformance-server-2026.mjs <port>   (or env PORT); endpoint http://127.0.0.1:<port>/mcp
 // Prints `conformance-server-2026 listening on port <port>` once listening.
@@ -25,6 +26,7 @@ import {
   localhostAllowedOrigins,
   originValidationResponse,
 } from "@modelcontextprotocol/server";
+import * as taskSurface from "./tasks-fixtures.mjs";
 
 const PORT = Number(process.argv[2] ?? process.env.PORT);
 if (!Number.isInteger(PORT) || PORT <= 0) {
@@ -86,6 +88,7 @@ function serverFor() {
         resources: { subscribe: true, listChanged: true },
         logging: {},
         completions: {},
+        extensions: { [taskSurface.TASKS]: {} },
       },
       cacheHints: {
         "tools/list": hint,
@@ -96,6 +99,9 @@ function serverFor() {
       requestState: { verify: codec.verify },
     },
   );
+
+  // ---- the tasks extension's tools (their task path is tasks-fixtures.mjs', in front of this server)
+  taskSurface.registerSyncTools(server, z);
 
   // ---- content tools
   server.registerTool("test_simple_text", { description: "Returns a simple text response" }, async () =>
@@ -337,6 +343,21 @@ function serverFor() {
 
 const handler = createMcpHandler(serverFor, { legacy: "reject", onerror: (e) => console.error("[conformance-server-2026]", e.message) });
 
+/** The task surface's answer to a POST (see tasks-fixtures.mjs), or undefined for the SDK's handler. */
+function tasksAnswer(method, chunks, headers) {
+  if (method !== "POST") return undefined;
+  let message;
+  try {
+    message = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+  } catch {
+    return undefined; // the SDK answers the parse error
+  }
+  const answer = Array.isArray(message) ? undefined : taskSurface.handle(message, headers);
+  if (!answer) return undefined;
+  const body = { jsonrpc: "2.0", id: message.id ?? null, ...(answer.error ? { error: answer.error } : { result: answer.result }) };
+  return new Response(JSON.stringify(body), { status: answer.status, headers: { "content-type": "application/json" } });
+}
+
 // node:http <-> fetch, with Host/Origin validation in front (DNS rebinding protection for a localhost server)
 const httpServer = http.createServer(async (req, res) => {
   const url = new URL(req.url, `http://${req.headers.host ?? "localhost"}`);
@@ -361,6 +382,7 @@ const httpServer = http.createServer(async (req, res) => {
   const response =
     hostHeaderValidationResponse(request, localhostAllowedHostnames()) ??
     originValidationResponse(request, localhostAllowedOrigins()) ??
+    tasksAnswer(req.method, chunks, headers) ??
     (await handler.fetch(request));
   res.writeHead(response.status, Object.fromEntries(response.headers));
   if (response.body) Readable.fromWeb(response.body).pipe(res);

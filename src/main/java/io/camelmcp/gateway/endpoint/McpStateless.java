@@ -25,6 +25,7 @@ import io.camelmcp.gateway.protocol.ProtocolFamilies;
 import io.camelmcp.gateway.protocol.ProtocolFamily;
 import io.camelmcp.gateway.protocol.StatelessFamily;
 import io.camelmcp.gateway.protocol.StatelessResults;
+import io.camelmcp.gateway.protocol.TasksExtension;
 import io.camelmcp.gateway.session.ClientContext;
 import io.camelmcp.gateway.session.GatewaySession;
 import io.camelmcp.gateway.session.Identity;
@@ -136,6 +137,7 @@ public class McpStateless {
         String field = switch (msg.method()) {
             case "tools/call", "prompts/get" -> "name";
             case "resources/read" -> "uri";
+            case "tasks/get", "tasks/update", "tasks/cancel" -> "taskId"; // SEP-2663: routing intermediaries see the task
             default -> null;
         };
         if (field == null) {
@@ -203,8 +205,26 @@ public class McpStateless {
         if (!catalog.serversWith("logging").isEmpty()) {
             caps.putObject("logging");
         }
+        if (catalog.serversWith("extensions").stream().anyMatch(e -> catalog.declares(e, TasksExtension.ID))) {
+            // passed through: a server of the extension may answer a call with a task; tasks/* reach it
+            caps.putObject("extensions").putObject(TasksExtension.ID);
+        }
         result.put("instructions", instructions);
         return Answer.json(json.write(json.result(msg.id(), result)));
+    }
+
+    /**
+     * tasks/get, tasks/update, tasks/cancel: a client that did not declare the tasks extension in this request has no
+     * tasks to name (SEP-2663): 400 with -32021 and the capability it lacks.
+     */
+    public void requireTasks(@ExchangeProperty(McpExchange.MESSAGE) JsonRpcMessage msg,
+                             @ExchangeProperty(McpExchange.CLIENT) ClientContext client) {
+        if (!TasksExtension.declared(client.clientCapabilities())) {
+            ObjectNode data = json.object();
+            data.putObject("requiredCapabilities").putObject("extensions").putObject(TasksExtension.ID);
+            throw new McpException(400, ErrorCodes.MISSING_CLIENT_CAPABILITY, "Missing required client capability: "
+                    + msg.method() + " needs the " + TasksExtension.ID + " extension", msg.id(), data);
+        }
     }
 
     /** The last step for a stateless client: the answer completed as its revision has it (see StatelessResults). */

@@ -534,6 +534,12 @@ public class Catalog {
         return out;
     }
 
+    /** Whether a ready server declared a 2026-07-28 extension (its server/discover's capabilities.extensions). */
+    public boolean declares(RegistrySnapshot.Entry e, String extension) {
+        ServerCatalog c = catalogs.get(key(e.name(), BASE));
+        return c != null && c.capabilities().path("extensions").has(extension);
+    }
+
     /** Whether a server has lists in the cache (used for its status and the cold start of a list). */
     public boolean has(ServerRegistration server, String view) {
         ServerCatalog c = catalogs.get(key(server.name(), view));

@@ -16,6 +16,7 @@ import io.camelmcp.gateway.protocol.ErrorCodes;
 import io.camelmcp.gateway.protocol.JsonRpc;
 import io.camelmcp.gateway.protocol.JsonRpcMessage;
 import io.camelmcp.gateway.protocol.McpException;
+import io.camelmcp.gateway.protocol.TasksExtension;
 import io.camelmcp.gateway.registry.RegistrySnapshot;
 import io.camelmcp.gateway.registry.ResourceUris;
 import io.camelmcp.gateway.registry.ServerStatus;
@@ -216,7 +217,7 @@ public class Forwarder {
             if (!reply.contentType().isEmpty() && !reply.contentType().regionMatches(true, 0, "application/json", 0, 16)) {
                 throw invalid(msg, server, "answered HTTP 200 with Content-Type " + cut(reply.contentType()));
             }
-            if (msg.paramsObject().has("task")) {
+            if (mayCreateTask(session, msg)) {
                 body = rewritten(msg, server, body, m -> serverMessages.taskCreated(session, server, m.get("result")));
             } else if (!server.prefix().isEmpty() && indexOf(body, URI_FIELD) >= 0) {
                 body = rewritten(msg, server, body, m -> { });
@@ -453,7 +454,7 @@ public class Forwarder {
      */
     private java.util.function.Function<JsonNode, JsonNode> toClient(ClientContext session, RegistrySnapshot.Entry server,
                                                                       JsonRpcMessage msg) {
-        boolean taskRequested = msg.paramsObject().has("task");
+        boolean taskRequested = mayCreateTask(session, msg);
         return m -> {
             if (!m.has("method")) {
                 if (msg.id().equals(m.get("id"))) {
@@ -466,6 +467,15 @@ public class Forwarder {
             }
             return serverMessages.toClient(session, server, m);
         };
+    }
+
+    /**
+     * Whether the answer may be a task whose owner the gateway must remember: a 2025 client asked for one
+     * ({@code params.task}); a 2026-07-28 client that declared the tasks extension lets its server decide.
+     */
+    private static boolean mayCreateTask(ClientContext session, JsonRpcMessage msg) {
+        return msg.paramsObject().has("task")
+                || "tools/call".equals(msg.method()) && TasksExtension.declared(session.clientCapabilities());
     }
 
     private byte[] rewritten(JsonRpcMessage msg, RegistrySnapshot.Entry server, byte[] body,

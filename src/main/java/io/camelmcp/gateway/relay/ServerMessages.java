@@ -18,6 +18,7 @@ import io.camelmcp.gateway.protocol.ErrorCodes;
 import io.camelmcp.gateway.protocol.JsonRpc;
 import io.camelmcp.gateway.protocol.JsonRpcMessage;
 import io.camelmcp.gateway.protocol.McpException;
+import io.camelmcp.gateway.protocol.TasksExtension;
 import io.camelmcp.gateway.registry.RegistrySnapshot;
 import io.camelmcp.gateway.registry.ServerRegistry;
 import io.camelmcp.gateway.session.ClientContext;
@@ -141,25 +142,37 @@ public class ServerMessages {
     }
 
     /**
-     * A server answered a task-augmented request with a task: remember which server owns the task id in this
-     * session, so that tasks/get, tasks/result and tasks/cancel reach it.
+     * A server answered a call with a task (a 2025 task-augmented request, or a 2026-07-28 server that made the call a
+     * task of the tasks extension): remember which server owns the task id for this client, so that tasks/get,
+     * tasks/update, tasks/result and tasks/cancel reach it. Kept as long as the server keeps the task, and a request's
+     * lifetime more.
      */
     public void taskCreated(ClientContext gs, RegistrySnapshot.Entry server, JsonNode result) {
-        JsonNode taskId = result == null ? null : result.path("task").get("taskId");
-        if (taskId != null && taskId.isTextual()) {
-            long ttl = result.path("task").path("ttl").asLong(0);
+        String taskId = TasksExtension.createdTaskId(result);
+        if (taskId != null) {
+            long ttl = TasksExtension.ttlMs(result);
             Duration keep = ttl > 0 ? Duration.ofMillis(ttl).plus(requestTtl) : requestTtl;
-            String previous = stores.taskOwners().put(new TaskKey(gs.sessionId(), taskId.textValue()), server.name(), keep);
+            String previous = stores.taskOwners().put(taskKey(gs, taskId), server.name(), keep);
             if (previous != null && !previous.equals(server.name())) {
                 LOG.warn("Task id {} of '{}' is also a task of '{}' in the same session; the newer one wins",
-                        taskId.textValue(), server.name(), previous);
+                        taskId, server.name(), previous);
             }
         }
     }
 
-    /** The server that owns a task of this session, or null. */
+    /**
+     * A session's tasks are its own; a stateless (2026-07-28) client's are its identity's, whatever capabilities each
+     * of its requests declares (the pooled session it runs under differs with them).
+     */
+    private static TaskKey taskKey(ClientContext gs, String taskId) {
+        boolean stateless = gs.family() != null
+                && io.camelmcp.gateway.protocol.StatelessFamily.NAME.equals(gs.family().name());
+        return new TaskKey(stateless ? "identity:" + gs.identity().key() : gs.sessionId(), taskId);
+    }
+
+    /** The server that owns a task of this session (of this identity, for a stateless client), or null. */
     public RegistrySnapshot.Entry taskOwner(ClientContext gs, String taskId) {
-        String server = stores.taskOwners().get(new TaskKey(gs.sessionId(), taskId));
+        String server = stores.taskOwners().get(taskKey(gs, taskId));
         return server == null ? null : registry.snapshot().server(server);
     }
 

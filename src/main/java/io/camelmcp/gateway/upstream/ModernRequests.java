@@ -17,7 +17,7 @@ import io.camelmcp.gateway.protocol.McpVersions;
  * {@code clientCapabilities} and, when the client set one, {@code logLevel}; the request's other {@code _meta}
  * members (its progress token) stay;</li>
  * <li>the headers {@code Mcp-Method} and {@code Mcp-Name} (tools/call, prompts/get: {@code params.name};
- * resources/read: {@code params.uri}), a value that is not plain header-safe ASCII as {@code =?base64?…?=};</li>
+ * resources/read: {@code params.uri}; the tasks extension's tasks/get, tasks/update, tasks/cancel: {@code params.taskId}), a value that is not plain header-safe ASCII as {@code =?base64?…?=};</li>
  * <li>the 2026-only result members {@code resultType}, {@code ttlMs} and {@code cacheScope}, taken off for a 2025
  * client.</li>
  * </ul>
@@ -64,6 +64,7 @@ public final class ModernRequests {
         JsonNode v = switch (method) {
             case "tools/call", "prompts/get" -> params.get("name");
             case "resources/read" -> params.get("uri");
+            case "tasks/get", "tasks/update", "tasks/cancel" -> params.get("taskId"); // the tasks extension's routing header
             default -> null;
         };
         return v == null || v.isNull() || v.isContainerNode() ? null : v.asText();

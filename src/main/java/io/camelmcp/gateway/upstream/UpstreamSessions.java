@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.camelmcp.gateway.protocol.JsonRpc;
+import io.camelmcp.gateway.protocol.TasksExtension;
 import io.camelmcp.gateway.protocol.ProtocolFamily;
 import io.camelmcp.gateway.protocol.SessionFamily;
 import io.camelmcp.gateway.registry.ServerRegistration;
@@ -177,7 +178,9 @@ public class UpstreamSessions {
         ObjectNode req = JsonRpc.request(nextId("init"), "initialize");
         ObjectNode params = req.putObject("params");
         params.put("protocolVersion", upstreamFamily.upstreamVersion());
-        params.set("capabilities", capabilities == null ? json.object() : capabilities);
+        ObjectNode caps = capabilities instanceof ObjectNode o ? o.deepCopy() : json.object();
+        caps.remove("extensions"); // 2026-07-28 extensions (tasks): a session-based server has no such member
+        params.set("capabilities", caps);
         params.set("clientInfo", clientInfo == null || !clientInfo.isObject() ? gatewayInfo : clientInfo);
 
         UpstreamReply reply = client.post(server, null, json.write(req), timeout, java.util.Map.of(), gs);
@@ -289,6 +292,10 @@ public class UpstreamSessions {
             if (roots.path("listChanged").asBoolean(false)) {
                 o.put("listChanged", true);
             }
+        }
+        if (TasksExtension.declared(caps)) {
+            // passed through to 2026-07-28 servers (they may then answer a call with a task); see initialize
+            out.putObject("extensions").putObject(TasksExtension.ID);
         }
         return out;
     }

@@ -80,6 +80,10 @@ class Conformance2026Test {
                 gatewayOnly.add(scenario);
             }
         });
+        List<String> tasks = alone.keySet().stream().filter(s -> s.startsWith("tasks-")).toList();
+        assertThat(tasks).as("the tasks extension's scenarios (not scored)").hasSizeGreaterThanOrEqualTo(9);
+        assertThat(tasks.stream().filter(s -> alone.get(s)[1] > 0 || gateway.get(s)[1] > 0).toList())
+                .as("tasks extension scenarios failing alone or through the gateway (test-peers/tasks-fixtures.mjs)").isEmpty();
         assertThat(gatewayOnly).as("scenarios that pass alone but fail through the gateway (see target/conformance-2026/results.md)")
                 .isEmpty();
     }

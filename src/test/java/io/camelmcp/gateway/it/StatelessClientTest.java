@@ -110,6 +110,7 @@ class StatelessClientTest {
         assertThat(result.path("supportedVersions").toString()).contains("2026-07-28", "2025-11-25");
         assertThat(result.path("capabilities").has("tools")).isTrue();
         assertThat(result.path("capabilities").has("prompts")).as("server-everything has prompts").isTrue();
+        assertThat(result.path("capabilities").has("extensions")).as("no server here declares the tasks extension").isFalse();
         assertThat(result.path("resultType").asText()).isEqualTo("complete");
         assertThat(result.path("ttlMs").isIntegralNumber()).isTrue();
         assertThat(result.path("cacheScope").asText()).isIn("public", "private");

@@ -73,6 +73,7 @@ public final class McpSchemas {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<String, Revision> REVISIONS = new ConcurrentHashMap<>();
     private static final Set<String> RESULT_TYPES = Set.of("complete", "input_required");
+    private static final Set<String> TASK_STATUSES = Set.of("working", "input_required", "completed", "failed", "cancelled");
 
     private McpSchemas() {}
 
@@ -346,6 +347,13 @@ public final class McpSchemas {
             String def;
             boolean modern = defs.has("InputRequiredResult");
             String resultType = result.path("resultType").isTextual() ? result.get("resultType").asText() : null;
+            if (modern && "task".equals(resultType) && "tools/call".equals(requestMethod)) {
+                // the tasks extension (io.modelcontextprotocol/tasks, SEP-2663) is not in the core schema: its flat
+                // CreateTaskResult is a Result plus the Task's members, checked here
+                out.addAll(createTaskResult(result));
+                for (String p : validate("Result", result)) out.add(p.replaceFirst("^(\\S+) at \\$", "$1 at \\$.result"));
+                return out;
+            }
             if (modern && resultType != null && !RESULT_TYPES.contains(resultType)) {
                 out.add("result.resultType is \"" + resultType + "\", neither \"complete\" nor \"input_required\""
                         + " (ResultType, spec text)");
@@ -368,6 +376,24 @@ public final class McpSchemas {
                         .orElse(candidates.getFirst());
             }
             for (String p : validate(def, result)) out.add(p.replaceFirst("^(\\S+) at \\$", "$1 at \\$.result"));
+            return out;
+        }
+
+        /** SEP-2663's CreateTaskResult: a flat task, no nested {@code task}, no {@code requestState} */
+        private static List<String> createTaskResult(JsonNode result) {
+            List<String> out = new ArrayList<>();
+            for (String member : List.of("taskId", "status", "createdAt", "lastUpdatedAt")) {
+                if (!result.path(member).isTextual()) out.add("CreateTaskResult without a string " + member + " (SEP-2663)");
+            }
+            if (!TASK_STATUSES.contains(result.path("status").asText())) {
+                out.add("CreateTaskResult.status is " + result.get("status") + " (SEP-2663: one of " + TASK_STATUSES + ")");
+            }
+            if (result.has("ttlMs") && !result.get("ttlMs").isNumber() && !result.get("ttlMs").isNull()) {
+                out.add("CreateTaskResult.ttlMs is not a number (SEP-2663)");
+            }
+            if (result.has("task") || result.has("requestState")) {
+                out.add("CreateTaskResult with a nested task or a requestState (SEP-2663 removed both)");
+            }
             return out;
         }
 

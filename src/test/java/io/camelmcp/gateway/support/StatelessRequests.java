@@ -106,6 +106,9 @@ public final class StatelessRequests {
         if (p.has("uri")) {
             h.put("Mcp-Name", p.get("uri").asText());
         }
+        if (p.has("taskId") && method.startsWith("tasks/")) {
+            h.put("Mcp-Name", p.get("taskId").asText()); // the tasks extension's routing header
+        }
         h.putAll(headers);
         h.values().removeIf(v -> v == null || v.isEmpty());
         return RawMcpClient.JSON.writeValueAsString(req);
