@@ -422,6 +422,13 @@ public class GatewayConfiguration {
         return new ServerMessages(upstreams, registry, relayStores, json, props.getUpstream().getMaxRequestDuration(), bus);
     }
 
+    /** mcp.client.operation.duration, taken in forward.yaml's server-call route. */
+    @Bean
+    io.camelmcp.gateway.federation.CallMetrics mcpCallMetrics(io.micrometer.core.instrument.MeterRegistry meters,
+                                                              GatewayProperties props) {
+        return new io.camelmcp.gateway.federation.CallMetrics(meters, props.getMetrics().getMaxToolTags());
+    }
+
     /** Every server's own route for its calls, with its circuit breaker and bulkhead (forward.yaml's server-call). */
     @Bean
     io.camelmcp.gateway.federation.ServerCalls mcpServerCalls(CamelContext camel, ServerRegistry registry,

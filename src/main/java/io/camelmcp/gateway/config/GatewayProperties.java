@@ -110,6 +110,8 @@ public class GatewayProperties {
 
     private final Catalog catalog = new Catalog();
 
+    private final Metrics metrics = new Metrics();
+
     public static class Demo {
         /** Serve and register the two bundled demo servers (clock_, calc_) from this process. */
         private boolean enabled = false;
@@ -418,4 +420,13 @@ public class GatewayProperties {
     public Discovery getDiscovery() { return discovery; }
     public Demo getDemo() { return demo; }
     public Catalog getCatalog() { return catalog; }
+    public Metrics getMetrics() { return metrics; }
+
+    public static class Metrics {
+        /** Distinct tool names tagged on mcp.client.operation.duration; tools past these are tagged _other. */
+        private int maxToolTags = 1000;
+
+        public int getMaxToolTags() { return maxToolTags; }
+        public void setMaxToolTags(int maxToolTags) { this.maxToolTags = maxToolTags; }
+    }
 }
