@@ -500,6 +500,13 @@ public class GatewayConfiguration {
         };
     }
 
+    /** Per server: tools in the catalogue, readiness, breaker state (mcp.server.*). */
+    @Bean
+    io.camelmcp.gateway.health.ServerGauges mcpServerGauges(ServerRegistry registry, Catalog catalog,
+                                                            io.camelmcp.gateway.federation.ServerCalls calls) {
+        return new io.camelmcp.gateway.health.ServerGauges(registry, catalog, calls);
+    }
+
     @Bean
     ServersEndpoint mcpServersEndpoint(ServerRegistry registry, Catalog catalog,
                                        io.camelmcp.gateway.federation.ServerCalls calls) {
