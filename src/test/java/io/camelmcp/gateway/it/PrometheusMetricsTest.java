@@ -83,6 +83,8 @@ class PrometheusMetricsTest {
         assertThat(sample(text, "mcp_server_ready", "server=\"metered\"")).isEqualTo(1.0);
         assertThat(sample(text, "mcp_server_breaker_state", "server=\"metered\"", "state=\"closed\"")).isEqualTo(1.0);
         assertThat(sample(text, "mcp_server_breaker_state", "server=\"metered\"", "state=\"open\"")).isEqualTo(0.0);
+        assertThat(sample(text, "camel_exchanges_total", "routeId=\"tools-call\"")).as("Camel's route metrics")
+                .isEqualTo(4.0);
         assertThat(text).contains("jvm_memory_used_bytes");
     }
 
