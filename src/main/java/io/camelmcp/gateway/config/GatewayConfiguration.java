@@ -441,10 +441,11 @@ public class GatewayConfiguration {
 
     @Bean
     Forwarder mcpForwarder(UpstreamSessions upstreams, JsonRpc json, DiscoveryService discovery, ServerMessages serverMessages,
-                           ClientStreams streams, GatewayProperties props, io.camelmcp.gateway.federation.ServerCalls calls) {
+                           ClientStreams streams, GatewayProperties props, io.camelmcp.gateway.federation.ServerCalls calls,
+                           io.camelmcp.gateway.federation.CallMetrics metrics) {
         return new Forwarder(upstreams, json, discovery, new SseRelay.Deadline(
                 props.getUpstream().getRequestTimeout(), props.getUpstream().getMaxRequestDuration()), serverMessages, streams,
-                props.getStreamAfter(), calls);
+                props.getStreamAfter(), calls, metrics);
     }
 
     /** The aggregation strategy every list fan-out route shares. */

@@ -47,10 +47,23 @@ public class CallMetrics {
     private final int maxToolTags;
     private final ConcurrentHashMap<Key, Timer> timers = new ConcurrentHashMap<>();
     private final Set<String> toolTags = ConcurrentHashMap.newKeySet();
+    private final ConcurrentHashMap<String, io.micrometer.core.instrument.Counter> failures = new ConcurrentHashMap<>();
 
     public CallMetrics(MeterRegistry registry, int maxToolTags) {
         this.registry = registry;
         this.maxToolTags = maxToolTags;
+    }
+
+    /**
+     * {@code mcp.client.connection.failures}: a request to a server that got no answer at all, tagged {@code server}
+     * and {@code reason} ({@code timeout}: none within the request timeout; {@code io}: refused, reset, broken).
+     */
+    public void connectionFailed(String server, boolean timeout) {
+        String reason = timeout ? "timeout" : "io";
+        failures.computeIfAbsent(server + '\n' + reason, k -> io.micrometer.core.instrument.Counter
+                .builder("mcp.client.connection.failures")
+                .description("Requests to a server that got no answer (connection refused or broken, timeout)")
+                .tag("server", server).tag("reason", reason).register(registry)).increment();
     }
 
     /** The first step of a server's call. */

@@ -47,6 +47,8 @@ public class Forwarder {
     private final java.time.Duration streamAfter;
     /** The servers' breakers: a streamed answer that fails after its route returned still counts against its server. */
     private final ServerCalls calls;
+    /** mcp.client.connection.failures: requests that got no answer at all. */
+    private final CallMetrics metrics;
     /** A 2025 client's answers from 2026-07-28 servers (2026-only members off, MRTR carried out for the client). */
     private final io.camelmcp.gateway.relay.InputRequiredRelay modern;
 
@@ -56,8 +58,9 @@ public class Forwarder {
      */
     public Forwarder(UpstreamSessions upstreams, JsonRpc json, DiscoveryService discovery, SseRelay.Deadline deadline,
                      ServerMessages serverMessages, ClientStreams streams, java.time.Duration streamAfter,
-                     ServerCalls calls) {
+                     ServerCalls calls, CallMetrics metrics) {
         this.calls = calls;
+        this.metrics = metrics;
         this.streams = streams;
         this.streamAfter = streamAfter;
         this.upstreams = upstreams;
@@ -132,6 +135,7 @@ public class Forwarder {
                     headers);
         } catch (UpstreamException e) {
             LOG.warn("Call to MCP server '{}' failed: {}", server.name(), e.getMessage());
+            metrics.connectionFailed(server.name(), e.isTimeout());
             if (e.isTimeout()) {
                 upstreams.cancel(session, server.registration(), msg.id(), "gateway timeout");
             }

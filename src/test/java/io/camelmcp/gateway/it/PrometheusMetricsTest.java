@@ -30,6 +30,8 @@ import io.camelmcp.gateway.support.RawMcpClient;
 class PrometheusMetricsTest {
 
     static FixtureServer fixture;
+    /** A server that stops while registered and ready: the next call to it finds no one. */
+    static FixtureServer mortal;
 
     @LocalServerPort
     int port;
@@ -42,10 +44,16 @@ class PrometheusMetricsTest {
                     throw new IllegalStateException("boom");
                 })
                 .start();
+        mortal = FixtureServer.builder("mortal").tool("ping", a -> "pong").start();
         registry.add("mcp.gateway.demo.enabled", () -> "false");
+        registry.add("mcp.gateway.servers[1].name", () -> "mortal");
+        registry.add("mcp.gateway.servers[1].url", () -> mortal.url());
+        registry.add("mcp.gateway.servers[1].prefix", () -> "d_");
         registry.add("mcp.gateway.servers[0].name", () -> "metered");
         registry.add("mcp.gateway.servers[0].url", () -> fixture.url());
         registry.add("mcp.gateway.servers[0].prefix", () -> "m_");
+        // the Java SDK's answer to a throwing tool is -32603, a broken SSE stream, or at times nothing at all
+        registry.add("mcp.gateway.servers[0].request-timeout", () -> "3s");
     }
 
     @AfterAll
@@ -63,6 +71,12 @@ class PrometheusMetricsTest {
         }
         client.request(20, "tools/call", "{\"name\":\"m_boom\",\"arguments\":{}}");
 
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() ->
+                client.request(30, "tools/list", null).toString().contains("d_ping"));
+        mortal.close();
+        assertThat(client.request(31, "tools/call", "{\"name\":\"d_ping\",\"arguments\":{}}").path("error").path("code")
+                .asInt()).isEqualTo(-32001);
+
         HttpResponse<String> scrape = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + port + "/actuator/prometheus")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(scrape.statusCode()).isEqualTo(200);
@@ -72,7 +86,7 @@ class PrometheusMetricsTest {
         assertThat(text).contains("# TYPE mcp_client_operation_duration_seconds histogram");
         assertThat(sample(text, "mcp_client_operation_duration_seconds_count", "error_type=\"none\"",
                 "gen_ai_tool_name=\"add\"", "mcp_method_name=\"tools/call\"", "server=\"metered\"")).isEqualTo(3.0);
-        // the Java SDK answers a throwing tool with -32603, or breaks its SSE answer off (-32001): an error either way
+        // -32603 from the SDK, or -32001 for its broken or missing answer: an error either way
         List<String> boom = text.lines().filter(l -> l.startsWith("mcp_client_operation_duration_seconds_count{")
                 && l.contains("gen_ai_tool_name=\"boom\"")).toList();
         assertThat(boom).hasSize(1);
@@ -83,8 +97,10 @@ class PrometheusMetricsTest {
         assertThat(sample(text, "mcp_server_ready", "server=\"metered\"")).isEqualTo(1.0);
         assertThat(sample(text, "mcp_server_breaker_state", "server=\"metered\"", "state=\"closed\"")).isEqualTo(1.0);
         assertThat(sample(text, "mcp_server_breaker_state", "server=\"metered\"", "state=\"open\"")).isEqualTo(0.0);
-        assertThat(sample(text, "camel_exchanges_total", "routeId=\"tools-call\"")).as("Camel's route metrics")
-                .isEqualTo(4.0);
+        assertThat(sample(text, "camel_exchanges_total", "routeId=\"tools-call\"")).as("Camel's route metrics: five calls")
+                .isEqualTo(5.0);
+        assertThat(sample(text, "mcp_client_connection_failures_total", "server=\"mortal\"", "reason=\"io\""))
+                .isEqualTo(1.0);
         assertThat(text).contains("jvm_memory_used_bytes");
     }
 
