@@ -264,6 +264,15 @@ public final class FixtureServer implements AutoCloseable {
             return this;
         }
 
+        /** A tool whose every call fails as a tool: a result with {@code isError} and the message as its text. */
+        public Builder failingTool(String toolName, String message) {
+            tools.add(SyncToolSpecification.builder()
+                    .tool(objectTool(toolName))
+                    .callHandler((ex, req) -> CallToolResult.builder().addTextContent(message).isError(true).build())
+                    .build());
+            return this;
+        }
+
         /** A tool that reports progress once (so its answer is an open SSE stream) and then runs {@code action}. */
         public Builder streamingTool(String toolName, Runnable action) {
             tools.add(SyncToolSpecification.builder()
