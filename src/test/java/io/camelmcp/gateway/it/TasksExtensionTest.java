@@ -62,6 +62,15 @@ class TasksExtensionTest {
         b.close();
     }
 
+    /** Until both servers have been probed the catalogue (and so server/discover) does not know what they declare. */
+    @org.junit.jupiter.api.BeforeEach
+    void ready() {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> java.net.http.HttpClient
+                .newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                        "http://127.0.0.1:" + port + "/actuator/health/readiness")).build(),
+                        HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
+    }
+
     @AfterEach
     void everyMessageIsValidForTheRevision() {
         McpSchemas.assertValid(StatelessRequests.V, conversation);
