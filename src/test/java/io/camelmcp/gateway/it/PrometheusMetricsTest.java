@@ -58,6 +58,9 @@ class PrometheusMetricsTest {
 
     @Test
     void callsAreMeasuredPerServerMethodToolAndOutcome() throws Exception {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> HttpClient.newHttpClient()
+                .send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness")).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
         RawMcpClient client = new RawMcpClient("http://127.0.0.1:" + port + "/mcp");
         client.initialize("2025-11-25");
         for (int i = 0; i < 3; i++) {
