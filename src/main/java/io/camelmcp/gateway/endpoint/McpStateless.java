@@ -205,7 +205,7 @@ public class McpStateless {
         if (!catalog.serversWith("logging").isEmpty()) {
             caps.putObject("logging");
         }
-        if (catalog.serversWith("extensions").stream().anyMatch(e -> catalog.declares(e, TasksExtension.ID))) {
+        if (!catalog.serversWithExtension(TasksExtension.ID).isEmpty()) {
             // passed through: a server of the extension may answer a call with a task; tasks/* reach it
             caps.putObject("extensions").putObject(TasksExtension.ID);
         }

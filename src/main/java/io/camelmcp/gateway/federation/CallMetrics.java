@@ -1,6 +1,5 @@
 package io.camelmcp.gateway.federation;
 
-import java.io.IOException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -9,14 +8,14 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 
 import io.camelmcp.gateway.exchange.Answer;
 import io.camelmcp.gateway.exchange.McpExchange;
+import io.camelmcp.gateway.protocol.AnswerOutcome;
 import io.camelmcp.gateway.protocol.JsonRpcMessage;
 import io.camelmcp.gateway.protocol.McpException;
 import io.camelmcp.gateway.registry.RegistrySnapshot;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
@@ -47,7 +46,7 @@ public class CallMetrics {
     private final int maxToolTags;
     private final ConcurrentHashMap<Key, Timer> timers = new ConcurrentHashMap<>();
     private final Set<String> toolTags = ConcurrentHashMap.newKeySet();
-    private final ConcurrentHashMap<String, io.micrometer.core.instrument.Counter> failures = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Counter> failures = new ConcurrentHashMap<>();
 
     public CallMetrics(MeterRegistry registry, int maxToolTags) {
         this.registry = registry;
@@ -60,7 +59,7 @@ public class CallMetrics {
      */
     public void connectionFailed(String server, boolean timeout) {
         String reason = timeout ? "timeout" : "io";
-        failures.computeIfAbsent(server + '\n' + reason, k -> io.micrometer.core.instrument.Counter
+        failures.computeIfAbsent(server + '\n' + reason, k -> Counter
                 .builder("mcp.client.connection.failures")
                 .description("Requests to a server that got no answer (connection refused or broken, timeout)")
                 .tag("server", server).tag("reason", reason).register(registry)).increment();
@@ -79,8 +78,8 @@ public class CallMetrics {
             return;
         }
         String method = msg.method() == null ? "other" : msg.method();
-        String tool = "tools/call".equals(method) ? tool(msg) : "";
-        Key key = new Key(server.name(), method, tool, errorType(exchange, "tools/call".equals(method)));
+        boolean toolCall = "tools/call".equals(method);
+        Key key = new Key(server.name(), method, toolCall ? tool(msg) : "", errorType(exchange, toolCall));
         Timer timer = timers.get(key);
         if (timer == null) {
             timer = timers.computeIfAbsent(key, k -> Timer.builder(NAME)
@@ -119,43 +118,14 @@ public class CallMetrics {
         return NONE;
     }
 
-    /**
-     * The JSON-RPC error code of an answer, or {@code tool_error} for a tool result with {@code isError}: read with
-     * the streaming parser, the top level and the result's own members only (no tree, nothing else decoded).
-     */
+    /** The JSON-RPC error code of an answer, or {@code tool_error} for a tool result with {@code isError} (see AnswerOutcome). */
     static String answerError(byte[] body, boolean toolCall) {
-        try (JsonParser p = JSON.createParser(body)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                return NONE;
-            }
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String field = p.currentName();
-                JsonToken value = p.nextToken();
-                if ("error".equals(field) && value == JsonToken.START_OBJECT) {
-                    while (p.nextToken() == JsonToken.FIELD_NAME) {
-                        String member = p.currentName();
-                        if (p.nextToken() == JsonToken.VALUE_NUMBER_INT && "code".equals(member)) {
-                            return Integer.toString(p.getIntValue());
-                        }
-                        p.skipChildren();
-                    }
-                    return "error";
-                }
-                if ("result".equals(field) && value == JsonToken.START_OBJECT && toolCall) {
-                    while (p.nextToken() == JsonToken.FIELD_NAME) {
-                        String member = p.currentName();
-                        if (p.nextToken() == JsonToken.VALUE_TRUE && "isError".equals(member)) {
-                            return TOOL_ERROR;
-                        }
-                        p.skipChildren();
-                    }
-                    return NONE;
-                }
-                p.skipChildren();
-            }
-        } catch (IOException notJson) {
-            return "invalid_answer";
-        }
-        return NONE;
+        AnswerOutcome a = AnswerOutcome.read(JSON, body, 0, body.length);
+        return switch (a.kind()) {
+            case ERROR -> a.code() == null ? "error" : Integer.toString(a.code());
+            case TOOL_ERROR -> toolCall ? TOOL_ERROR : NONE;
+            case NOT_JSON -> "invalid_answer";
+            case OK, INPUT_REQUIRED, NO_ANSWER -> NONE;
+        };
     }
 }

@@ -524,20 +524,23 @@ public class Catalog {
 
     /** The ready servers that declared a capability (e.g. "logging") when the gateway last read them. */
     public List<RegistrySnapshot.Entry> serversWith(String capability) {
+        return serversWhose(caps -> caps.has(capability));
+    }
+
+    /** The ready servers that declared a 2026-07-28 extension (their server/discover's capabilities.extensions). */
+    public List<RegistrySnapshot.Entry> serversWithExtension(String extension) {
+        return serversWhose(caps -> caps.path("extensions").has(extension));
+    }
+
+    private List<RegistrySnapshot.Entry> serversWhose(java.util.function.Predicate<JsonNode> capabilities) {
         List<RegistrySnapshot.Entry> out = new ArrayList<>();
         for (RegistrySnapshot.Entry e : registry.snapshot().readyServers()) {
             ServerCatalog c = catalogs.get(key(e.name(), BASE));
-            if (c != null && c.registration().equals(e.registration()) && c.capabilities().has(capability)) {
+            if (c != null && c.registration().equals(e.registration()) && capabilities.test(c.capabilities())) {
                 out.add(e);
             }
         }
         return out;
-    }
-
-    /** Whether a ready server declared a 2026-07-28 extension (its server/discover's capabilities.extensions). */
-    public boolean declares(RegistrySnapshot.Entry e, String extension) {
-        ServerCatalog c = catalogs.get(key(e.name(), BASE));
-        return c != null && c.capabilities().path("extensions").has(extension);
     }
 
     /** Whether a server has lists in the cache (used for its status and the cold start of a list). */

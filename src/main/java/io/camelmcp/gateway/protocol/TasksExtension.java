@@ -21,12 +21,6 @@ public final class TasksExtension {
         return capabilities != null && capabilities.path("extensions").has(ID);
     }
 
-    /** The methods that name a task by {@code params.taskId} (and, in 2026-07-28, by {@code Mcp-Name}). */
-    public static boolean namesTask(String method) {
-        return "tasks/get".equals(method) || "tasks/update".equals(method) || "tasks/cancel".equals(method)
-                || "tasks/result".equals(method);
-    }
-
     /** The id of the task a result created, in either generation's shape; null when the result is no task. */
     public static String createdTaskId(JsonNode result) {
         if (result == null) {

@@ -17,13 +17,12 @@ import org.slf4j.LoggerFactory;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.camelmcp.gateway.exchange.Answer;
 import io.camelmcp.gateway.exchange.McpExchange;
+import io.camelmcp.gateway.protocol.AnswerOutcome;
 import io.camelmcp.gateway.protocol.ErrorCodes;
 import io.camelmcp.gateway.protocol.JsonRpcMessage;
 import io.camelmcp.gateway.protocol.McpException;
@@ -247,48 +246,16 @@ public class AuditLog {
         return read(body, 0, body.length);
     }
 
-    /** The same from the answer's bytes, as a token stream: no tree; the result's contents are skipped, not built. */
+    /** The same from the answer's bytes (see AnswerOutcome): no tree; the result's contents are skipped, not built. */
     private Outcome read(byte[] body, int offset, int length) {
-        try (JsonParser p = factory.createParser(body, offset, length)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                return Outcome.INCOMPLETE;
-            }
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                JsonToken value = p.nextToken();
-                if ("error".equals(name) && value == JsonToken.START_OBJECT) {
-                    Integer code = null;
-                    while (p.nextToken() == JsonToken.FIELD_NAME) {
-                        String field = p.currentName();
-                        if (p.nextToken() == JsonToken.VALUE_NUMBER_INT && "code".equals(field)) {
-                            code = p.getIntValue();
-                        } else {
-                            p.skipChildren();
-                        }
-                    }
-                    return new Outcome("error", code == null ? 0 : code, null);
-                }
-                if ("result".equals(name) && value == JsonToken.START_OBJECT) {
-                    Outcome o = Outcome.OK;
-                    while (p.nextToken() == JsonToken.FIELD_NAME) {
-                        String field = p.currentName();
-                        JsonToken v = p.nextToken();
-                        if ("isError".equals(field) && v == JsonToken.VALUE_TRUE) {
-                            return Outcome.TOOL_ERROR;
-                        }
-                        if ("resultType".equals(field) && v == JsonToken.VALUE_STRING && "input_required".equals(p.getText())) {
-                            o = Outcome.INPUT_REQUIRED;
-                        }
-                        p.skipChildren();
-                    }
-                    return o;
-                }
-                p.skipChildren();
-            }
-        } catch (IOException e) {
-            // not JSON: not a JSON-RPC answer the audit can read
-        }
-        return Outcome.INCOMPLETE;
+        AnswerOutcome a = AnswerOutcome.read(factory, body, offset, length);
+        return switch (a.kind()) {
+            case OK -> Outcome.OK;
+            case TOOL_ERROR -> Outcome.TOOL_ERROR;
+            case INPUT_REQUIRED -> Outcome.INPUT_REQUIRED;
+            case ERROR -> new Outcome("error", a.code() == null ? 0 : a.code(), null);
+            case NO_ANSWER, NOT_JSON -> Outcome.INCOMPLETE;
+        };
     }
 
     /** The first 16 hex digits of the id's SHA-256: the same session's lines go together, the id is not in the log. */
