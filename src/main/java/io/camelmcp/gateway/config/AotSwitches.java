@@ -38,6 +38,14 @@ public class AotSwitches implements ApplicationContextInitializer<GenericApplica
      */
     static final List<Class<?>> PARTS = List.of(DemoServers.class, KubernetesConfiguration.class, RedisStoreConfiguration.class);
 
+    /**
+     * Spring Boot's parts that a property's presence switches on, by the names of their configuration classes: the
+     * OTLP span exporter exists only with {@code management.otlp.tracing.endpoint} (the build sets one).
+     */
+    static final java.util.Map<String, Set<String>> BOOT_PARTS = java.util.Map.of("management.otlp.tracing.endpoint", Set.of(
+            "org.springframework.boot.actuate.autoconfigure.tracing.otlp.OtlpTracingConfigurations$Exporters",
+            "org.springframework.boot.actuate.autoconfigure.tracing.otlp.OtlpTracingConfigurations$ConnectionDetails"));
+
     @Override
     public void initialize(GenericApplicationContext context) {
         if (!AotDetector.useGeneratedArtifacts()) {
@@ -52,6 +60,11 @@ public class AotSwitches implements ApplicationContextInitializer<GenericApplica
                         drop(registry, classesOf(part));
                     }
                 }
+                BOOT_PARTS.forEach((property, classNames) -> {
+                    if (!env.containsProperty(property)) {
+                        dropNamed(registry, classNames);
+                    }
+                });
             }
 
             @Override
@@ -89,6 +102,11 @@ public class AotSwitches implements ApplicationContextInitializer<GenericApplica
     static void drop(BeanDefinitionRegistry registry, Set<Class<?>> classes) {
         Set<String> classNames = new HashSet<>();
         classes.forEach(c -> classNames.add(c.getName()));
+        dropNamed(registry, classNames);
+    }
+
+    /** The same, by class names. */
+    static void dropNamed(BeanDefinitionRegistry registry, Set<String> classNames) {
         Set<String> factories = new HashSet<>();
         for (String name : registry.getBeanDefinitionNames()) {
             if (classNames.contains(registry.getBeanDefinition(name).getBeanClassName())) {

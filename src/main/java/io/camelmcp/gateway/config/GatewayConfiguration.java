@@ -330,10 +330,11 @@ public class GatewayConfiguration {
     /** {@code /mcp}: Camel's servlet, running the mcp-endpoint route on the request's virtual thread. */
     @Bean
     org.springframework.boot.web.servlet.ServletRegistrationBean<io.camelmcp.gateway.endpoint.McpServlet> mcpServlet(
-            org.apache.camel.http.common.HttpRegistry mcpHttpRegistry, io.micrometer.core.instrument.MeterRegistry meters) {
+            org.apache.camel.http.common.HttpRegistry mcpHttpRegistry, io.micrometer.core.instrument.MeterRegistry meters,
+            io.camelmcp.gateway.tracing.McpTracing mcpTracing) {
         var reg = new org.springframework.boot.web.servlet.ServletRegistrationBean<>(
                 new io.camelmcp.gateway.endpoint.McpServlet(mcpHttpRegistry,
-                        new io.camelmcp.gateway.endpoint.McpRequestMetrics(meters)), "/mcp");
+                        new io.camelmcp.gateway.endpoint.McpRequestMetrics(meters), mcpTracing), "/mcp");
         reg.setName("mcp");
         reg.setLoadOnStartup(1);
         reg.setAsyncSupported(true); // the filters in front of it are async-capable

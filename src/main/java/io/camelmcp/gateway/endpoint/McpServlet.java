@@ -38,9 +38,11 @@ public class McpServlet extends CamelServlet {
     /** The path of the endpoint route's consumer, {@code servlet:/mcp}. */
     public static final String PATH = "/mcp";
     private final McpRequestMetrics metrics;
+    private final io.camelmcp.gateway.tracing.McpTracing tracing;
 
-    public McpServlet(HttpRegistry registry, McpRequestMetrics metrics) {
+    public McpServlet(HttpRegistry registry, McpRequestMetrics metrics, io.camelmcp.gateway.tracing.McpTracing tracing) {
         this.metrics = metrics;
+        this.tracing = tracing;
         registry.register(this);
     }
 
@@ -96,6 +98,7 @@ public class McpServlet extends CamelServlet {
             LOG.debug("Client gone while its answer was written: {}", e.toString());
         } finally {
             record(exchange, response);
+            tracing.end(exchange, response.getStatus()); // the request's span, once its answer is written
             consumer.doneUoW(exchange);
             consumer.releaseExchange(exchange, false);
         }

@@ -77,7 +77,8 @@ public class McpTransport {
         exchange.setProperty(McpExchange.HTTP_METHOD, method); // what the endpoint route branches on, as plain text
         exchange.setProperty(McpExchange.CONTEXT, new RequestContext(session, version,
                 accepts(accept, "text/event-stream"), in.getHeader("Last-Event-ID", String.class),
-                in.getHeader("Mcp-Method", String.class), in.getHeader("Mcp-Name", String.class)));
+                in.getHeader("Mcp-Method", String.class), in.getHeader("Mcp-Name", String.class),
+                in.getHeader("traceparent", String.class), in.getHeader("tracestate", String.class)));
         if ("POST".equals(method)) {
             // a slow answer's SSE stream is opened by the bean that relays it, through this, not the HTTP response
             // (the response is taken now: a step that returns a value makes Camel replace the exchange's HTTP message)

@@ -59,5 +59,11 @@ public final class McpExchange {
     /** The request's remote address (the servlet request's), for per-client limits: see McpSessions#client. */
     public static final String REMOTE_ADDRESS = "mcpRemoteAddress";
 
+    /**
+     * The {@code error.type} of a server call's outcome ({@code none} for a success), as the call metrics' step saw it
+     * in forward.yaml's server-call route: the tracing step after it reads it instead of reading the answer again.
+     */
+    public static final String CALL_OUTCOME = "mcpCallOutcome";
+
     private McpExchange() {}
 }

@@ -13,7 +13,6 @@ import io.camelmcp.gateway.exchange.Answer;
 import io.camelmcp.gateway.exchange.McpExchange;
 import io.camelmcp.gateway.protocol.AnswerOutcome;
 import io.camelmcp.gateway.protocol.JsonRpcMessage;
-import io.camelmcp.gateway.protocol.McpException;
 import io.camelmcp.gateway.registry.RegistrySnapshot;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -34,8 +33,8 @@ import io.micrometer.core.instrument.Timer;
 public class CallMetrics {
 
     public static final String NAME = "mcp.client.operation.duration";
-    static final String NONE = "none";
-    static final String TOOL_ERROR = "tool_error";
+    static final String NONE = AnswerOutcome.NONE;
+    static final String TOOL_ERROR = AnswerOutcome.TOOL_ERROR_TYPE;
     static final String OTHER_TOOL = "_other";
     private static final String STARTED = "mcpCallStarted";
     private static final JsonFactory JSON = new JsonFactory();
@@ -102,30 +101,20 @@ public class CallMetrics {
         return OTHER_TOOL;
     }
 
-    /** The call's outcome, from the exception it ended with or the answer it got. */
+    /** The call's outcome, from the exception it ended with or the answer it got (kept for the tracing step). */
     private static String errorType(Exchange exchange, boolean toolCall) {
         Exception e = exchange.getException() != null ? exchange.getException()
                 : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        if (e instanceof McpException m) {
-            return Integer.toString(m.code());
-        }
-        if (e != null) {
-            return e.getClass().getSimpleName();
-        }
-        if (exchange.getMessage().getBody() instanceof Answer.Json j) {
-            return answerError(j.body(), toolCall);
-        }
-        return NONE;
+        String type = AnswerOutcome.errorType(e,
+                exchange.getMessage().getBody() instanceof Answer.Json j ? j.body() : null, toolCall, JSON);
+        type = type == null ? NONE : type;
+        exchange.setProperty(McpExchange.CALL_OUTCOME, type);
+        return type;
     }
 
     /** The JSON-RPC error code of an answer, or {@code tool_error} for a tool result with {@code isError} (see AnswerOutcome). */
     static String answerError(byte[] body, boolean toolCall) {
-        AnswerOutcome a = AnswerOutcome.read(JSON, body, 0, body.length);
-        return switch (a.kind()) {
-            case ERROR -> a.code() == null ? "error" : Integer.toString(a.code());
-            case TOOL_ERROR -> toolCall ? TOOL_ERROR : NONE;
-            case NOT_JSON -> "invalid_answer";
-            case OK, INPUT_REQUIRED, NO_ANSWER -> NONE;
-        };
+        String type = AnswerOutcome.errorType(null, body, toolCall, JSON);
+        return type == null ? NONE : type;
     }
 }

@@ -79,4 +79,37 @@ public record AnswerOutcome(Kind kind, Integer code) {
             return NOT_JSON;
         }
     }
+
+    /** The {@code error.type} of an answer that is no error (the call metrics' tag value). */
+    public static final String NONE = "none";
+    /** The {@code error.type} of a tool result with {@code isError}. */
+    public static final String TOOL_ERROR_TYPE = "tool_error";
+
+    /**
+     * The {@code error.type} of a request's outcome, as the OpenTelemetry conventions for MCP name it: the JSON-RPC
+     * error code of the exception it ended with (the gateway's own refusals: -32001 and the like) or of its answer,
+     * {@code tool_error} for a tool call's result with {@code isError}, {@code invalid_answer} for an answer that is
+     * not JSON, the exception's class for any other failure; null for a success.
+     *
+     * @param failure the exception the request ended with, or null
+     * @param answer  the JSON answer's bytes, or null (none, or a stream)
+     */
+    public static String errorType(Exception failure, byte[] answer, boolean toolCall, JsonFactory factory) {
+        if (failure instanceof McpException m) {
+            return Integer.toString(m.code());
+        }
+        if (failure != null) {
+            return failure.getClass().getSimpleName();
+        }
+        if (answer == null) {
+            return null;
+        }
+        AnswerOutcome a = read(factory, answer, 0, answer.length);
+        return switch (a.kind()) {
+            case ERROR -> a.code() == null ? "error" : Integer.toString(a.code());
+            case TOOL_ERROR -> toolCall ? TOOL_ERROR_TYPE : null;
+            case NOT_JSON -> "invalid_answer";
+            case OK, INPUT_REQUIRED, NO_ANSWER -> null;
+        };
+    }
 }

@@ -26,8 +26,9 @@ class ArchitectureTest {
             .layer("Config").definedBy("io.camelmcp.gateway.config..")
             .layer("Edge").definedBy("io.camelmcp.gateway.endpoint..", "io.camelmcp.gateway.health..",
                     "io.camelmcp.gateway.kubernetes..", "io.camelmcp.gateway.demo..", "io.camelmcp.gateway.routes..",
-                    "io.camelmcp.gateway.registration..")
+                    "io.camelmcp.gateway.registration..", "io.camelmcp.gateway.ui..")
             .layer("Security").definedBy("io.camelmcp.gateway.security..")
+            .layer("Tracing").definedBy("io.camelmcp.gateway.tracing..")
             .layer("Federation").definedBy("io.camelmcp.gateway.federation..")
             .layer("Relay").definedBy("io.camelmcp.gateway.relay..")
             .layer("Upstream").definedBy("io.camelmcp.gateway.upstream..")
@@ -37,15 +38,18 @@ class ArchitectureTest {
             .whereLayer("Config").mayNotBeAccessedByAnyLayer()
             .whereLayer("Edge").mayOnlyBeAccessedByLayers("Config")
             .whereLayer("Security").mayOnlyBeAccessedByLayers("Config", "Edge")
+            .whereLayer("Tracing").mayOnlyBeAccessedByLayers("Config", "Edge")
             .whereLayer("Federation").mayOnlyBeAccessedByLayers("Config", "Edge", "Security")
             .whereLayer("Relay").mayOnlyBeAccessedByLayers("Config", "Edge", "Security", "Federation")
             .whereLayer("Upstream").mayOnlyBeAccessedByLayers("Config", "Edge", "Security", "Federation", "Relay")
-            .whereLayer("State").mayOnlyBeAccessedByLayers("Config", "Edge", "Security", "Federation", "Relay", "Upstream")
-            .whereLayer("Exchange").mayOnlyBeAccessedByLayers("Config", "Edge", "Security", "Federation", "Relay");
+            .whereLayer("State").mayOnlyBeAccessedByLayers("Config", "Edge", "Security", "Tracing", "Federation", "Relay",
+                    "Upstream")
+            .whereLayer("Exchange").mayOnlyBeAccessedByLayers("Config", "Edge", "Security", "Tracing", "Federation", "Relay");
 
     /** The domain answers with values; the servlet API belongs to the endpoint. */
     @ArchTest
     static final ArchRule noHttpInTheDomain = noClasses().that().resideInAnyPackage("io.camelmcp.gateway.federation..",
+                    "io.camelmcp.gateway.tracing..",
                     "io.camelmcp.gateway.relay..", "io.camelmcp.gateway.upstream..", "io.camelmcp.gateway.registry..",
                     "io.camelmcp.gateway.session..", "io.camelmcp.gateway.exchange..", "io.camelmcp.gateway.protocol..")
             .should().dependOnClassesThat().resideInAnyPackage("jakarta.servlet..", "org.apache.camel.http..");

@@ -71,6 +71,34 @@ class AotStartIT {
         }
     }
 
+    /**
+     * The OTLP span exporter, generated at build time with an endpoint, exists at start-up only when one is given
+     * (AotSwitches): here it is, and the spans of a call reach it.
+     */
+    @Test
+    void tracingExportFollowsTheStartUpEndpoint() throws Exception {
+        java.util.List<byte[]> exported = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer collector = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        collector.createContext("/v1/traces", exchange -> {
+            exported.add(exchange.getRequestBody().readAllBytes());
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        collector.start();
+        try (Gateway gw = Gateway.start("tracing",
+                "--management.otlp.tracing.endpoint=http://127.0.0.1:" + collector.getAddress().getPort() + "/v1/traces",
+                "--management.tracing.sampling.probability=1.0")) {
+            RawMcpClient client = new RawMcpClient(gw.mcp());
+            client.initialize("2025-11-25");
+            client.request(3, "tools/call", "{\"name\":\"calc_add\",\"arguments\":{\"a\":2,\"b\":3}}");
+            await().atMost(WAIT).until(() -> exported.stream().anyMatch(b -> new String(b,
+                    java.nio.charset.StandardCharsets.ISO_8859_1).contains("tools/call calc_add")));
+        } finally {
+            collector.stop(0);
+        }
+    }
+
     static List<String> toolNames(RawMcpClient client) throws Exception {
         List<String> names = new ArrayList<>();
         client.request(2, "tools/list", null).at("/result/tools").forEach(t -> names.add(t.path("name").asText()));

@@ -99,8 +99,13 @@ public final class FixtureServer implements AutoCloseable {
         return posts.isEmpty() ? null : posts.get(posts.size() - 1).session();
     }
 
+    /** The W3C traceparent header of every POST this server received, in order (null where it had none). */
+    public List<String> traceparents() {
+        return requests.stream().filter(Seen::post).map(Seen::traceparent).toList();
+    }
+
     /** What the fixture remembers of one request. */
-    private record Seen(String authorization, String host, boolean post, String session, int port) { }
+    private record Seen(String authorization, String host, boolean post, String session, int port, String traceparent) { }
 
     /** Wraps a servlet so that each request's Authorization and Host headers are recorded before it is served. */
     private static jakarta.servlet.Servlet recording(jakarta.servlet.Servlet inner, List<Seen> seen) {
@@ -121,7 +126,7 @@ public final class FixtureServer implements AutoCloseable {
                     throws jakarta.servlet.ServletException, java.io.IOException {
                 var http = (jakarta.servlet.http.HttpServletRequest) req;
                 seen.add(new Seen(http.getHeader("Authorization"), http.getHeader("Host"), "POST".equals(http.getMethod()),
-                        http.getHeader("Mcp-Session-Id"), http.getRemotePort()));
+                        http.getHeader("Mcp-Session-Id"), http.getRemotePort(), http.getHeader("traceparent")));
                 if (bodies == null) {
                     inner.service(req, res);
                     return;
