@@ -493,8 +493,11 @@ public class GatewayConfiguration {
     @Bean
     MeterBinder mcpMetrics(SessionStore store, ServerRegistry registry) {
         return meters -> {
+            // a map's size in memory; with Redis one ZCOUNT per scrape, no scan
             Gauge.builder("mcp.sessions.active", store, SessionStore::size)
-                    .description("Open client sessions").register(meters);
+                    .description(store instanceof io.camelmcp.gateway.session.InMemorySessionStore
+                            ? "Open client sessions (this replica's: the session store is in memory)"
+                            : "Open client sessions of every replica (the shared session store's count)").register(meters);
             Gauge.builder("mcp.servers.registered", registry, r -> r.snapshot().servers().size())
                     .description("Registered upstream MCP servers").register(meters);
             Gauge.builder("mcp.servers.ready", registry, r -> r.snapshot().readyServers().size())
@@ -502,11 +505,40 @@ public class GatewayConfiguration {
         };
     }
 
-    /** Per server: tools in the catalogue, readiness, breaker state (mcp.server.*). */
+    /**
+     * {@code mcp.server.session.duration} (the OpenTelemetry MCP conventions' name): each client session that ended,
+     * tagged {@code mcp.protocol.version} and {@code error.type} ({@code timeout}: its idle TTL ended it; {@code none}: a
+     * DELETE). Recorded by the replica that saw the end; the conventions' buckets, then up to 2 h.
+     */
+    @Bean
+    MeterBinder mcpSessionDurations(SessionStore store) {
+        Duration[] buckets = java.util.stream.DoubleStream.of(0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 30, 60, 120,
+                300, 600, 1800, 3600, 7200).mapToObj(s -> Duration.ofMillis((long) (s * 1000))).toArray(Duration[]::new);
+        return meters -> store.onEnded(ended -> {
+            java.time.Instant created = ended.session().createdAt();
+            if (created != null) {
+                io.micrometer.core.instrument.Timer.builder("mcp.server.session.duration")
+                        .description("Client sessions with the gateway, from initialize to their end")
+                        .tag("mcp.protocol.version", String.valueOf(ended.session().protocolVersion()))
+                        .tag("error.type", ended.expired() ? "timeout" : "none")
+                        .serviceLevelObjectives(buckets).register(meters)
+                        .record(Duration.between(created, java.time.Instant.now()));
+            }
+        });
+    }
+
+    /** mcp.gateway.fanout.duration, taken in catalog-list.yaml and tasks.yaml. */
+    @Bean
+    io.camelmcp.gateway.federation.FanOutMetrics mcpFanOutMetrics(io.micrometer.core.instrument.MeterRegistry meters) {
+        return new io.camelmcp.gateway.federation.FanOutMetrics(meters);
+    }
+
+    /** Per server: tools in the catalogue, readiness, breaker state (mcp.server.*), open GET streams to it. */
     @Bean
     io.camelmcp.gateway.health.ServerGauges mcpServerGauges(ServerRegistry registry, Catalog catalog,
-                                                            io.camelmcp.gateway.federation.ServerCalls calls) {
-        return new io.camelmcp.gateway.health.ServerGauges(registry, catalog, calls);
+                                                            io.camelmcp.gateway.federation.ServerCalls calls,
+                                                            UpstreamClient client) {
+        return new io.camelmcp.gateway.health.ServerGauges(registry, catalog, calls, client);
     }
 
     @Bean

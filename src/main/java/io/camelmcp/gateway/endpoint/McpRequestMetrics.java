@@ -3,7 +3,9 @@ package io.camelmcp.gateway.endpoint;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
@@ -12,6 +14,11 @@ import io.micrometer.core.instrument.Timer;
  * which says more about an MCP endpoint than {@code http.server.requests}, whose only URI here is /mcp. Timers are
  * built once per tag pair and then only recorded into: Spring's HTTP observation built its tags and looked its
  * timer up on every request (about 5% of a relayed call's CPU), so it is switched off for /mcp.
+ * <p>
+ * {@code mcp.gateway.streams.active}: the SSE answers this replica is writing to clients now, tagged {@code kind}:
+ * {@code get} (GET /mcp streams, a resumed answer's included), {@code listen} (2026-07-28 subscriptions/listen),
+ * {@code request} (the SSE answer of any other request, e.g. a tools/call with progress). Counted around the write of
+ * the answer, which lasts as long as the stream: one increment and one decrement per SSE answer, nothing for JSON ones.
  */
 public class McpRequestMetrics {
 
@@ -25,8 +32,30 @@ public class McpRequestMetrics {
     private final MeterRegistry registry;
     private final ConcurrentHashMap<String, Timer> timers = new ConcurrentHashMap<>();
 
+    private final AtomicInteger getStreams = new AtomicInteger();
+    private final AtomicInteger listenStreams = new AtomicInteger();
+    private final AtomicInteger requestStreams = new AtomicInteger();
+
     public McpRequestMetrics(MeterRegistry registry) {
         this.registry = registry;
+        stream(registry, "get", getStreams);
+        stream(registry, "listen", listenStreams);
+        stream(registry, "request", requestStreams);
+    }
+
+    private static void stream(MeterRegistry registry, String kind, AtomicInteger open) {
+        Gauge.builder("mcp.gateway.streams.active", open, AtomicInteger::get)
+                .description("SSE answers open to clients on this replica (get: GET streams, listen: subscriptions/listen, "
+                        + "request: other requests' streamed answers)")
+                .tag("kind", kind).register(registry);
+    }
+
+    /**
+     * The counter of open streams for an SSE answer to {@code method} (as {@link #record} takes it): the caller
+     * increments it while it writes the stream.
+     */
+    AtomicInteger streams(String method) {
+        return "GET".equals(method) ? getStreams : "subscriptions/listen".equals(method) ? listenStreams : requestStreams;
     }
 
     /**

@@ -3,6 +3,7 @@ package io.camelmcp.gateway.endpoint;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.http.common.CamelServlet;
@@ -14,6 +15,7 @@ import org.slf4j.LoggerFactory;
 
 import io.camelmcp.gateway.exchange.McpExchange;
 import io.camelmcp.gateway.protocol.ErrorCodes;
+import io.camelmcp.gateway.upstream.EventChunks;
 import jakarta.servlet.ServletConfig;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -92,11 +94,19 @@ public class McpServlet extends CamelServlet {
     @Override
     protected void afterProcess(HttpServletResponse response, HttpConsumer consumer, Exchange exchange, boolean rethrow)
             throws Exception {
+        // an SSE answer is written until its stream ends: it is open that long (mcp.gateway.streams.active)
+        AtomicInteger open = exchange.getMessage().getBody() instanceof EventChunks ? metrics.streams(method(exchange)) : null;
+        if (open != null) {
+            open.incrementAndGet();
+        }
         try {
             consumer.getBinding().writeResponse(exchange, response);
         } catch (IOException e) {
             LOG.debug("Client gone while its answer was written: {}", e.toString());
         } finally {
+            if (open != null) {
+                open.decrementAndGet();
+            }
             record(exchange, response);
             tracing.end(exchange, response.getStatus()); // the request's span, once its answer is written
             consumer.doneUoW(exchange);
@@ -107,12 +117,16 @@ public class McpServlet extends CamelServlet {
     private void record(Exchange exchange, HttpServletResponse response) {
         Object start = exchange.getProperty(START);
         if (start instanceof Long nanos) {
-            String kind = exchange.getProperty(McpExchange.KIND, String.class);
-            String method = "RESPONSE".equals(kind) ? "response" : "BATCH".equals(kind) ? "batch"
-                    : kind != null ? exchange.getProperty(McpExchange.METHOD, String.class)
-                    : exchange.getProperty(McpExchange.HTTP_METHOD, String.class);
-            metrics.record(method, response.getStatus(), nanos);
+            metrics.record(method(exchange), response.getStatus(), nanos);
         }
+    }
+
+    /** What mcp.requests calls a request: its MCP method, "response", "batch", or the HTTP method without a message. */
+    private static String method(Exchange exchange) {
+        String kind = exchange.getProperty(McpExchange.KIND, String.class);
+        return "RESPONSE".equals(kind) ? "response" : "BATCH".equals(kind) ? "batch"
+                : kind != null ? exchange.getProperty(McpExchange.METHOD, String.class)
+                : exchange.getProperty(McpExchange.HTTP_METHOD, String.class);
     }
 
     @Override

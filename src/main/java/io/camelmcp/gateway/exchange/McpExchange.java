@@ -56,6 +56,12 @@ public final class McpExchange {
      */
     public static final String CATALOG_FILTER = "mcpCatalogFilter";
 
+    /**
+     * The servers a list request must read first (a List of Catalog.Cold, catalog-list.yaml): empty when the catalogue
+     * had all of them, and the list was served from the cache.
+     */
+    public static final String COLD_SERVERS = "mcpColdServers";
+
     /** The request's remote address (the servlet request's), for per-client limits: see McpSessions#client. */
     public static final String REMOTE_ADDRESS = "mcpRemoteAddress";
 

@@ -8,6 +8,7 @@ import io.camelmcp.gateway.federation.Catalog;
 import io.camelmcp.gateway.federation.ServerCalls;
 import io.camelmcp.gateway.registry.RegistrySnapshot;
 import io.camelmcp.gateway.registry.ServerRegistry;
+import io.camelmcp.gateway.upstream.UpstreamClient;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -16,8 +17,9 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 /**
  * Gauges per registered server, tagged {@code server}: {@code mcp.server.tools} (the tools it serves in the
  * catalogue), {@code mcp.server.ready} (1 or 0) and {@code mcp.server.breaker.state} (1 for the breaker's current
- * state, 0 for the others, tagged {@code state} as Resilience4j's own meters are; all 0 before its first call).
- * They are read at each scrape; a server's gauges come with its registration and go with it.
+ * state, 0 for the others, tagged {@code state} as Resilience4j's own meters are; all 0 before its first call) and
+ * {@code mcp.gateway.upstream.streams.active} (the GET streams the gateway holds open to it, a count the upstream
+ * client keeps). They are read at each scrape, from memory; a server's gauges come with its registration and go with it.
  */
 public class ServerGauges implements MeterBinder {
 
@@ -26,13 +28,15 @@ public class ServerGauges implements MeterBinder {
     private final ServerRegistry registry;
     private final Catalog catalog;
     private final ServerCalls calls;
+    private final UpstreamClient client;
     private final Map<String, List<Meter>> byServer = new ConcurrentHashMap<>();
     private volatile MeterRegistry meters;
 
-    public ServerGauges(ServerRegistry registry, Catalog catalog, ServerCalls calls) {
+    public ServerGauges(ServerRegistry registry, Catalog catalog, ServerCalls calls, UpstreamClient client) {
         this.registry = registry;
         this.catalog = catalog;
         this.calls = calls;
+        this.client = client;
     }
 
     @Override
@@ -72,6 +76,8 @@ public class ServerGauges implements MeterBinder {
                     .description("The server's circuit breaker: 1 for its current state").tag("server", name)
                     .tag("state", state).register(m));
         }
+        out.add(Gauge.builder("mcp.gateway.upstream.streams.active", () -> client.openStreams(name))
+                .description("GET streams the gateway holds open to the server").tag("server", name).register(m));
         return out;
     }
 }

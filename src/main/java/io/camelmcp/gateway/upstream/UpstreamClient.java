@@ -58,6 +58,8 @@ public class UpstreamClient implements AutoCloseable {
      */
     private final CloseableHttpClient fresh;
     private final UpstreamCredentials credentials;
+    /** Open GET streams by server name (absent: none); changed only when a stream opens or ends. */
+    private final java.util.concurrent.ConcurrentHashMap<String, Integer> openStreams = new java.util.concurrent.ConcurrentHashMap<>();
 
     public UpstreamClient(Duration connectTimeout) {
         this(connectTimeout, UpstreamCredentials.NONE);
@@ -196,7 +198,27 @@ public class UpstreamClient implements AutoCloseable {
         if (lastEventId != null) {
             request.setHeader("Last-Event-ID", lastEventId);
         }
-        return send(server, request, connectTimeout, false, client, creds);
+        UpstreamReply reply = send(server, request, connectTimeout, false, client, creds);
+        if (reply.isStreamed() && reply.body() instanceof Body body) {
+            String name = server.name();
+            openStreams.merge(name, 1, Integer::sum);
+            AtomicBoolean ended = new AtomicBoolean();
+            body.onEnd(() -> {
+                if (ended.compareAndSet(false, true)) {
+                    openStreams.computeIfPresent(name, (k, n) -> n <= 1 ? null : n - 1);
+                }
+            });
+        }
+        return reply;
+    }
+
+    /**
+     * The GET streams open to a server now (the catalogue's list-change listener, those held for listening clients,
+     * resource-update readers, resumed answers): what {@code mcp.gateway.upstream.streams.active} shows. A stream stops
+     * counting when its body ends or is closed.
+     */
+    public int openStreams(String server) {
+        return openStreams.getOrDefault(server, 0);
     }
 
     /**
@@ -328,15 +350,49 @@ public class UpstreamClient implements AutoCloseable {
      */
     private static final class Body extends FilterInputStream {
         private final CloseableHttpResponse response;
+        /** Run when the body ends and when it is closed (an open stream's count, which runs once); null: nothing. */
+        private volatile Runnable onEnd;
 
         Body(InputStream in, CloseableHttpResponse response) {
             super(in);
             this.response = response;
         }
 
+        void onEnd(Runnable r) {
+            onEnd = r;
+        }
+
+        private int ended(int n) {
+            if (n < 0) {
+                ended();
+            }
+            return n;
+        }
+
+        private void ended() {
+            Runnable r = onEnd;
+            if (r != null) {
+                r.run();
+            }
+        }
+
+        @Override
+        public int read() throws IOException {
+            return ended(super.read());
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            return ended(super.read(b, off, len));
+        }
+
         @Override
         public void close() {
-            response.close(CloseMode.IMMEDIATE);
+            try {
+                response.close(CloseMode.IMMEDIATE);
+            } finally {
+                ended();
+            }
         }
     }
 
