@@ -45,6 +45,7 @@ import io.camelmcp.gateway.security.BearerChallenge;
 import io.camelmcp.gateway.security.IdentityFilter;
 import io.camelmcp.gateway.security.ResourceMetadata;
 import io.camelmcp.gateway.security.SecurityProperties;
+import io.camelmcp.gateway.ui.StatusApi;
 
 /**
  * Inbound authentication (README, "Security"): Spring Security's OAuth 2.0 resource server and API keys in front of
@@ -156,16 +157,18 @@ public class SecurityConfiguration {
                     + "spring.security.oauth2.resourceserver.jwt.issuer-uri (or jwk-set-uri) or mcp.gateway.security.api-keys");
         }
         BearerAuthentication bearer = new BearerAuthentication(keys, decoder, props.getGroupsClaim());
-        BearerChallenge challenge = new BearerChallenge(metadata, props.getRequiredScopes(), props.getAdminScope());
         PathPatternRequestMatcher.Builder path = PathPatternRequestMatcher.withDefaults();
         RequestMatcher actuator = new OrRequestMatcher(path.matcher("/actuator"), path.matcher("/actuator/**"));
         RequestMatcher probes = new OrRequestMatcher(path.matcher("/actuator/health"),
                 path.matcher("/actuator/health/liveness"), path.matcher("/actuator/health/readiness"));
-        http.securityMatcher(new OrRequestMatcher(path.matcher("/mcp"), actuator))
+        // the status page's data tells what the actuator's details do; the page itself (/ui/*) holds none: public
+        RequestMatcher admin = new OrRequestMatcher(actuator, path.matcher(StatusApi.PATH + "/**"));
+        BearerChallenge challenge = new BearerChallenge(metadata, props.getRequiredScopes(), props.getAdminScope(), admin);
+        http.securityMatcher(new OrRequestMatcher(path.matcher("/mcp"), admin))
                 .authorizeHttpRequests(a -> a
                         .requestMatchers(path.matcher(HttpMethod.OPTIONS, "/mcp")).permitAll() // CORS preflight
                         .requestMatchers(probes).permitAll() // status only; details need the admin scope (SecurityDefaults)
-                        .requestMatchers(actuator).hasAuthority("SCOPE_" + props.getAdminScope())
+                        .requestMatchers(admin).hasAuthority("SCOPE_" + props.getAdminScope())
                         .anyRequest().access(scopes(props.getRequiredScopes())))
                 .oauth2ResourceServer(o -> o.bearerTokenResolver(bearer)
                         .authenticationManagerResolver(request -> bearer)

@@ -518,6 +518,11 @@ public class Catalog {
         }
     }
 
+    /** One merged list as clients that declare none of the relayed capabilities are served it now, in order. */
+    public List<Item> served(ListKind kind) {
+        return merged.get().getOrDefault(BASE, Merged.EMPTY).lists().getOrDefault(kind, List.of());
+    }
+
     public Report report(String server) {
         return merged.get().getOrDefault(BASE, Merged.EMPTY).reports().getOrDefault(server, Report.NONE);
     }

@@ -10,6 +10,7 @@ import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.access.AccessDeniedHandler;
+import org.springframework.security.web.util.matcher.RequestMatcher;
 
 import io.camelmcp.gateway.protocol.ErrorCodes;
 import jakarta.servlet.http.HttpServletRequest;
@@ -26,11 +27,15 @@ public final class BearerChallenge implements AuthenticationEntryPoint, AccessDe
     private final ResourceMetadata metadata;
     private final List<String> requiredScopes;
     private final String adminScope;
+    private final RequestMatcher adminPaths;
 
-    public BearerChallenge(ResourceMetadata metadata, List<String> requiredScopes, String adminScope) {
+    /** @param adminPaths the requests that need the admin scope (the actuator, the status page's data) */
+    public BearerChallenge(ResourceMetadata metadata, List<String> requiredScopes, String adminScope,
+                           RequestMatcher adminPaths) {
         this.metadata = metadata;
         this.requiredScopes = requiredScopes;
         this.adminScope = adminScope;
+        this.adminPaths = adminPaths;
     }
 
     @Override
@@ -61,9 +66,9 @@ public final class BearerChallenge implements AuthenticationEntryPoint, AccessDe
         write(request, response, 403, challenge, "Forbidden: insufficient scope; this request needs " + scope);
     }
 
-    /** The scopes a request to this path needs: the admin scope on the actuator, the required ones on /mcp. */
+    /** The scopes a request to this path needs: the admin scope on the admin paths, the required ones on /mcp. */
     private List<String> scopesFor(HttpServletRequest request, boolean challenge) {
-        if (request.getRequestURI().startsWith(request.getContextPath() + "/actuator")) {
+        if (adminPaths.matches(request)) {
             return List.of(adminScope);
         }
         return requiredScopes.isEmpty() && challenge ? metadata.scopesSupported() : requiredScopes;

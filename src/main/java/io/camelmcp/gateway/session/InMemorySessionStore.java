@@ -193,6 +193,18 @@ public class InMemorySessionStore implements SessionStore {
         return sessions.size();
     }
 
+    @Override
+    public List<GatewaySession> localSessions() {
+        long now = System.nanoTime();
+        List<GatewaySession> out = new ArrayList<>();
+        sessions.values().forEach(e -> {
+            if (!e.expired(now)) {
+                out.add(e.session);
+            }
+        });
+        return out;
+    }
+
     /** The entry unless unknown; one found expired is ended here (lazy expiry) and null returned. */
     private Entry live(String id) {
         Entry e = sessions.get(id);

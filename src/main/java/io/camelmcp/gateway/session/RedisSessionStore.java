@@ -387,6 +387,12 @@ public class RedisSessionStore implements SessionStore {
         return n == null ? 0 : n.intValue();
     }
 
+    /** This replica's cache: the sessions it created or served within a TTL (a write drops one until its next use). */
+    @Override
+    public List<GatewaySession> localSessions() {
+        return cache.values().stream().map(Cached::session).toList();
+    }
+
     @Override
     public void forget(String sessionId) {
         cache.remove(sessionId);

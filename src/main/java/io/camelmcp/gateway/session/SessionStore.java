@@ -84,6 +84,14 @@ public interface SessionStore {
     int size();
 
     /**
+     * The sessions this replica knows without asking the store, for operators (the status page): in memory, every
+     * live session; a shared store, those this replica created or served lately (its cache). Never a store round trip.
+     */
+    default List<GatewaySession> localSessions() {
+        return List.of();
+    }
+
+    /**
      * This replica stops: the sessions that cannot outlive it, removed and returned with their upstream sessions,
      * without telling the listeners (whoever stops the replica ends those upstream sessions, and waits for that).
      * In memory: every session. A shared store returns none: its sessions live on, served by the other replicas.
