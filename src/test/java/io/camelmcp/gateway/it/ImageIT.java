@@ -85,7 +85,11 @@ class ImageIT {
 
     @Test
     void itStartsAsItsUserOnItsAotCacheAndServes() throws Exception {
-        Path root = Files.createDirectories(dir.resolve("rootfs"));
+        // not in the temporary directory, which JUnit deletes recursively: never through a mount left behind
+        Path root = Path.of("target", "image-it", "rootfs").toAbsolutePath();
+        unmount(root);
+        run("rm", "-rf", root.toString());
+        Files.createDirectories(root);
         for (Path l : layers) {
             run("tar", "--warning=no-unknown-keyword", "-C", root.toString(), "-xf", l.toString());
         }
@@ -135,9 +139,18 @@ class ImageIT {
                 p.destroy();
                 p.waitFor();
             }
-            run("umount", root.resolve("dev").toString());
-            run("umount", root.resolve("proc").toString());
+            unmount(root);
         }
+        run("rm", "-rf", root.toString());
+    }
+
+    /** Undoes the bind mounts under root (a run that was killed may have left them), and checks none is left. */
+    static void unmount(Path root) throws Exception {
+        for (String m : List.of("dev", "proc")) {
+            new ProcessBuilder("umount", root.resolve(m).toString()).redirectErrorStream(true).start().waitFor();
+        }
+        assertThat(Files.readString(Path.of("/proc/mounts"))).as("nothing mounted under " + root)
+                .doesNotContain(" " + root + "/");
     }
 
     /** chroot by its path: env -i leaves no PATH to find it by. */
