@@ -108,7 +108,11 @@ public class McpServlet extends CamelServlet {
                 open.decrementAndGet();
             }
             record(exchange, response);
-            tracing.end(exchange, response.getStatus()); // the request's span, once its answer is written
+            try {
+                tracing.end(exchange, response.getStatus()); // the request's span, once its answer is written
+            } catch (RuntimeException e) {
+                LOG.warn("Ending the request's trace span failed: {}", e.toString()); // the exchange is released still
+            }
             consumer.doneUoW(exchange);
             consumer.releaseExchange(exchange, false);
         }

@@ -89,7 +89,7 @@ public record AnswerOutcome(Kind kind, Integer code) {
      * The {@code error.type} of a request's outcome, as the OpenTelemetry conventions for MCP name it: the JSON-RPC
      * error code of the exception it ended with (the gateway's own refusals: -32001 and the like) or of its answer,
      * {@code tool_error} for a tool call's result with {@code isError}, {@code invalid_answer} for an answer that is
-     * not JSON, the exception's class for any other failure; null for a success.
+     * not JSON, the exception's class name for any other failure; null for a success.
      *
      * @param failure the exception the request ended with, or null
      * @param answer  the JSON answer's bytes, or null (none, or a stream)
@@ -99,7 +99,7 @@ public record AnswerOutcome(Kind kind, Integer code) {
             return Integer.toString(m.code());
         }
         if (failure != null) {
-            return failure.getClass().getSimpleName();
+            return failure.getClass().getName(); // the conventions' form (never empty, as an anonymous class's simple name is)
         }
         if (answer == null) {
             return null;

@@ -142,7 +142,7 @@ public class McpTracing {
             error = AnswerOutcome.errorType(failure, body instanceof byte[] b ? b : null, toolCall, JSON);
         }
         if (error == null && httpStatus >= 400) {
-            error = Integer.toString(httpStatus);
+            error = Integer.toString(httpStatus); // an HTTP error without a JSON-RPC one (the transport's checks)
         }
         // the revision the client speaks: its session's (known once the session was found), else its header's
         ClientContext client = exchange.getProperty(McpExchange.CLIENT, ClientContext.class);
@@ -163,11 +163,12 @@ public class McpTracing {
     public void startCall(Exchange exchange, @ExchangeProperty(McpExchange.MESSAGE) JsonRpcMessage msg,
                           @ExchangeProperty(McpExchange.CLIENT) ClientContext client,
                           @ExchangeProperty(McpExchange.TARGET) RegistrySnapshot.Entry server) {
-        Object c = exchange.getProperty(CONTEXT);
-        Context parent = c instanceof Context ctx ? ctx : null;
         if (msg == null || server == null) {
             return;
         }
+        Object c = exchange.getProperty(CONTEXT);
+        // none: a message of a batch, whose request as a whole has no span; its own _meta may carry a context
+        Context parent = c instanceof Context ctx ? ctx : clientContext(msg, null);
         Context context = parent;
         if (recording) {
             SpanBuilder b = tracer.spanBuilder(spanName(msg)).setSpanKind(SpanKind.CLIENT)
@@ -175,6 +176,9 @@ public class McpTracing {
                     .setAttribute(METHOD, msg.method()).setAttribute(GATEWAY_SERVER, server.name())
                     .setAttribute(TRANSPORT, "tcp").setAttribute(PROTOCOL, "http");
             attributes(b, msg);
+            if (msg.id() != null && !msg.id().isNull()) {
+                b.setAttribute(REQUEST_ID, msg.id().asText());
+            }
             java.net.URI url = server.registration().url();
             if (url != null && url.getHost() != null) {
                 b.setAttribute(SERVER_ADDRESS, url.getHost());
@@ -231,7 +235,7 @@ public class McpTracing {
     private static void failed(Span span, String error) {
         if (error != null) {
             span.setAttribute(ERROR_TYPE, error);
-            if (error.startsWith("-") || Character.isDigit(error.charAt(0))) {
+            if (error.startsWith("-")) { // a JSON-RPC error code (they are negative), not an HTTP status
                 span.setAttribute(RPC_STATUS, error);
             }
             span.setStatus(StatusCode.ERROR);

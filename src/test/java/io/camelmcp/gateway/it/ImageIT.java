@@ -86,9 +86,10 @@ class ImageIT {
     @Test
     void itStartsAsItsUserOnItsAotCacheAndServes() throws Exception {
         // not in the temporary directory, which JUnit deletes recursively: never through a mount left behind
-        Path root = Path.of("target", "image-it", "rootfs").toAbsolutePath();
+        Files.createDirectories(Path.of("target", "image-it"));
+        Path root = Path.of("target", "image-it").toRealPath().resolve("rootfs");
         unmount(root);
-        run("rm", "-rf", root.toString());
+        run("rm", "-rf", "--one-file-system", root.toString());
         Files.createDirectories(root);
         for (Path l : layers) {
             run("tar", "--warning=no-unknown-keyword", "-C", root.toString(), "-xf", l.toString());
@@ -141,7 +142,7 @@ class ImageIT {
             }
             unmount(root);
         }
-        run("rm", "-rf", root.toString());
+        run("rm", "-rf", "--one-file-system", root.toString());
     }
 
     /** Undoes the bind mounts under root (a run that was killed may have left them), and checks none is left. */

@@ -195,6 +195,21 @@ class TracingTest {
         assertThat(failed.getParentSpanContext().isValid()).isFalse();
     }
 
+    @Test
+    void aBatchsCallsStayInTheirMessagesTraces() throws Exception {
+        RawMcpClient old = new RawMcpClient("http://127.0.0.1:" + port + "/mcp");
+        old.initialize("2025-03-26"); // the revision with batches
+        String trace = "5bf92f3577b34da6a3ce929d0e0e4799";
+        old.post("[{\"jsonrpc\":\"2.0\",\"id\":21,\"method\":\"tools/call\",\"params\":{\"name\":\"t_add\","
+                + "\"arguments\":{\"a\":5,\"b\":5},\"_meta\":{\"traceparent\":\"00-" + trace + "-a7ad6b7169203331-01\"}}}]",
+                Map.of());
+        SpanData call = one("tools/call add");
+        assertThat(call.getTraceId()).as("the message's own context").isEqualTo(trace);
+        assertThat(call.getParentSpanId()).isEqualTo("a7ad6b7169203331");
+        assertThat(lastCall().path("params").path("_meta").path("traceparent").asText())
+                .isEqualTo("00-" + trace + "-" + call.getSpanId() + "-01");
+    }
+
     void flush() {
         tracerProvider.forceFlush().join(10, java.util.concurrent.TimeUnit.SECONDS);
     }
