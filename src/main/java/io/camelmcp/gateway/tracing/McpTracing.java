@@ -130,17 +130,7 @@ public class McpTracing {
         if (!(s instanceof Span span)) {
             return;
         }
-        String error;
-        Exception failure = caught(exchange);
-        Object call = exchange.getProperty(McpExchange.CALL_OUTCOME);
-        if (failure == null && call instanceof String type) {
-            error = AnswerOutcome.NONE.equals(type) ? null : type; // the server's answer, passed on: read once already
-        } else {
-            Object body = exchange.getMessage().getBody();
-            JsonRpcMessage msg = exchange.getProperty(McpExchange.MESSAGE, JsonRpcMessage.class);
-            boolean toolCall = msg != null && "tools/call".equals(msg.method());
-            error = AnswerOutcome.errorType(failure, body instanceof byte[] b ? b : null, toolCall, JSON);
-        }
+        String error = outcome(exchange);
         if (error == null && httpStatus >= 400) {
             error = Integer.toString(httpStatus); // an HTTP error without a JSON-RPC one (the transport's checks)
         }
@@ -214,22 +204,29 @@ public class McpTracing {
      * The server-call route's last step, however the call ended: the outcome as the call metrics saw it (their step
      * runs first and leaves it on the exchange; read here only without them).
      */
-    public void endCall(Exchange exchange, @ExchangeProperty(McpExchange.MESSAGE) JsonRpcMessage msg) {
+    public void endCall(Exchange exchange) {
         Object s = exchange.removeProperty(CALL_SPAN);
         if (!(s instanceof Span span)) {
             return;
         }
-        String error;
-        Object seen = exchange.getProperty(McpExchange.CALL_OUTCOME);
-        if (seen instanceof String type) {
-            error = AnswerOutcome.NONE.equals(type) ? null : type;
-        } else {
-            Object body = exchange.getMessage().getBody();
-            error = AnswerOutcome.errorType(caught(exchange), body instanceof Answer.Json j ? j.body() : null,
-                    msg != null && "tools/call".equals(msg.method()), JSON);
-        }
-        failed(span, error);
+        failed(span, outcome(exchange));
         span.end();
+    }
+
+    /**
+     * The {@code error.type} of what the exchange ended with, null for a success: the server call's, as the call
+     * metrics' step read it (the server's answer, read once already), unless a failure came after; else the exception
+     * or the JSON answer (its bytes once rendered, the Answer before).
+     */
+    private static String outcome(Exchange exchange) {
+        Exception failure = caught(exchange);
+        if (failure == null && exchange.getProperty(McpExchange.CALL_OUTCOME) instanceof String type) {
+            return AnswerOutcome.NONE.equals(type) ? null : type;
+        }
+        Object body = exchange.getMessage().getBody();
+        byte[] json = body instanceof byte[] b ? b : body instanceof Answer.Json j ? j.body() : null;
+        JsonRpcMessage msg = exchange.getProperty(McpExchange.MESSAGE, JsonRpcMessage.class);
+        return AnswerOutcome.errorType(failure, json, msg != null && "tools/call".equals(msg.method()), JSON);
     }
 
     private static void failed(Span span, String error) {
