@@ -123,8 +123,23 @@ public class GatewayProperties {
     public static class Server {
         /** Unique name, used in logs, status and health. */
         private String name;
-        /** Streamable HTTP endpoint of the server, e.g. http://host:3001/mcp. */
+        /** Endpoint of the server: Streamable HTTP (http://host:3001/mcp) or, with transport sse, its SSE stream. */
         private String url;
+        /**
+         * {@code streamable-http} (default), {@code sse} (the legacy HTTP+SSE transport: url is the stream, e.g.
+         * http://host:3001/sse) or {@code stdio} (a process; the default when {@code command} is set).
+         */
+        private String transport;
+        /** stdio: the program to start, e.g. {@code npx}; one process per upstream session. */
+        private String command;
+        /** stdio: its arguments. */
+        private java.util.List<String> args = new java.util.ArrayList<>();
+        /** stdio: variables added to the gateway's environment for the process (often credentials). */
+        private Map<String, String> env = new LinkedHashMap<>();
+        /** stdio: the process's working directory (unset: the gateway's). */
+        private String workingDir;
+        /** stdio: processes of this server running at once (one per upstream session); more sessions are refused. */
+        private Integer maxProcesses;
         /** Prepended to the server's tool names; empty only when it is the only server. */
         private String prefix = "";
         /** Extra HTTP headers sent to this server only (e.g. credentials). */
@@ -157,6 +172,44 @@ public class GatewayProperties {
         /** What this server sets of its breaker, bulkhead and timeouts. */
         public io.camelmcp.gateway.registry.CallPolicy policy() {
             return breaker.policy(maxConcurrentCalls, connectTimeout, requestTimeout, maxRequestDuration);
+        }
+
+        public String getTransport() { return transport; }
+        public void setTransport(String transport) { this.transport = transport; }
+        public String getCommand() { return command; }
+        public void setCommand(String command) { this.command = command; }
+        public java.util.List<String> getArgs() { return args; }
+        public void setArgs(java.util.List<String> args) { this.args = args; }
+        public Map<String, String> getEnv() { return env; }
+        public void setEnv(Map<String, String> env) { this.env = env; }
+        public String getWorkingDir() { return workingDir; }
+        public void setWorkingDir(String workingDir) { this.workingDir = workingDir; }
+        public Integer getMaxProcesses() { return maxProcesses; }
+        public void setMaxProcesses(Integer maxProcesses) { this.maxProcesses = maxProcesses; }
+
+        /** How this server is reached; throws on a transport name that is none of the three. */
+        public io.camelmcp.gateway.registry.UpstreamTransport upstreamTransport() {
+            var kind = transport == null || transport.isBlank()
+                    ? command != null ? io.camelmcp.gateway.registry.UpstreamTransport.Kind.STDIO
+                            : io.camelmcp.gateway.registry.UpstreamTransport.Kind.STREAMABLE_HTTP
+                    : io.camelmcp.gateway.registry.UpstreamTransport.Kind.of(transport.trim());
+            if (kind == null) {
+                throw new IllegalArgumentException("transport '" + transport + "' is none of streamable-http, sse, stdio");
+            }
+            return switch (kind) {
+                case STREAMABLE_HTTP -> io.camelmcp.gateway.registry.UpstreamTransport.STREAMABLE_HTTP;
+                case SSE -> io.camelmcp.gateway.registry.UpstreamTransport.SSE;
+                case STDIO -> {
+                    java.util.List<String> line = new java.util.ArrayList<>();
+                    if (command != null) {
+                        line.add(command);
+                    }
+                    if (args != null) {
+                        line.addAll(args);
+                    }
+                    yield io.camelmcp.gateway.registry.UpstreamTransport.stdio(line, env, workingDir, maxProcesses);
+                }
+            };
         }
 
         public String getName() { return name; }

@@ -188,14 +188,18 @@ public final class ServersFile {
     static ServerRegistration registration(GatewayProperties.Server s, String source) {
         io.camelmcp.gateway.registry.CallPolicy policy;
         io.camelmcp.gateway.registry.UpstreamAuth auth;
+        io.camelmcp.gateway.registry.UpstreamTransport transport;
         try {
             policy = s.policy();
             auth = s.getAuth().toAuth();
+            transport = s.upstreamTransport();
         } catch (IllegalArgumentException e) { // a threshold, timeout or auth setting out of range: which server, which
             throw new IllegalArgumentException("mcp.gateway.servers '" + s.getName() + "': " + e.getMessage(), e);
         }
-        return new ServerRegistration(s.getName(), toUri(s.getUrl()), s.getPrefix(), s.getHeaders(), source,
-                new ToolFilter(s.getTools().getInclude(), s.getTools().getExclude()), null, null, policy, auth);
+        URI url = transport.kind() == io.camelmcp.gateway.registry.UpstreamTransport.Kind.STDIO
+                ? io.camelmcp.gateway.registry.UpstreamTransport.stdioUri(s.getName()) : toUri(s.getUrl());
+        return new ServerRegistration(s.getName(), url, s.getPrefix(), s.getHeaders(), source,
+                new ToolFilter(s.getTools().getInclude(), s.getTools().getExclude()), null, null, policy, auth, transport);
     }
 
     static URI toUri(String url) {

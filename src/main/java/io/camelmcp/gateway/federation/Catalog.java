@@ -429,6 +429,8 @@ public class Catalog {
         RegistrySnapshot snapshot = registry.snapshot();
         sessions.eras().retain(snapshot.servers().stream().map(RegistrySnapshot.Entry::name)
                 .collect(java.util.stream.Collectors.toSet())); // the era of a server gone is forgotten with it
+        sessions.retainBridged(snapshot.servers().stream().collect(java.util.stream.Collectors.toMap(
+                RegistrySnapshot.Entry::name, e -> e.registration().transport().kind(), (a, b) -> a)));
         boolean forgot = false;
         for (String key : List.copyOf(catalogs.keySet())) {
             RegistrySnapshot.Entry e = snapshot.server(serverOf(key));

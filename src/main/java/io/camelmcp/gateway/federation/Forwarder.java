@@ -134,6 +134,10 @@ public class Forwarder {
             reply = upstreams.send(session, server.registration(), msg.raw(), deadline.of(server.registration()).timeout(),
                     headers);
         } catch (UpstreamException e) {
+            if (e.busyMax() > 0) { // the gateway's own bound: the server is fine, nothing to log, count or re-probe
+                throw io.camelmcp.gateway.protocol.LimitExceeded.inAnswer("mcp.gateway.servers[].max-processes",
+                        e.busyMax(), e.getMessage(), msg.id());
+            }
             LOG.warn("Call to MCP server '{}' failed: {}", server.name(), e.getMessage());
             metrics.connectionFailed(server.name(), e.isTimeout());
             if (e.isTimeout()) {

@@ -365,13 +365,13 @@ public class KubernetesRegistrations {
         JsonNode stat = target.path("static");
         if (stat.isObject()) {
             String targetName = target.path("name").asText(stat.path("host").asText());
-            if ("SSE".equalsIgnoreCase(stat.path("protocol").asText())) {
-                problem(problems, where + " target " + targetName + " uses the legacy SSE transport, which the gateway does not speak upstream");
-                return;
-            }
-            String url = "http://" + stat.path("host").asText() + ":" + stat.path("port").asInt(80) + stat.path("path").asText("/mcp");
-            add(servers, names, new ServerRegistration(ns(backend) + "." + name(backend) + "." + targetName,
-                    URI.create(url), targetName + "_", Map.of(), where));
+            // protocol SSE: the legacy HTTP+SSE transport, whose stream kgateway serves on /sse unless path says
+            boolean sse = "SSE".equalsIgnoreCase(stat.path("protocol").asText());
+            String url = "http://" + stat.path("host").asText() + ":" + stat.path("port").asInt(80)
+                    + stat.path("path").asText(sse ? "/sse" : "/mcp");
+            ServerRegistration server = new ServerRegistration(ns(backend) + "." + name(backend) + "." + targetName,
+                    URI.create(url), targetName + "_", Map.of(), where);
+            add(servers, names, sse ? server.withTransport(io.camelmcp.gateway.registry.UpstreamTransport.SSE) : server);
             return;
         }
         // both spellings found in the wild: selector.service.matchLabels and selectors.serviceSelector.matchLabels

@@ -42,6 +42,14 @@ public class LimitExceeded extends McpException {
         this.retryAfterSeconds = retryAfterSeconds;
     }
 
+    /**
+     * A limit met by a request in a session rather than by the session itself: answered with HTTP 200 and the
+     * JSON-RPC error (a transport refusal would end the client's session or send it into retries).
+     */
+    public static LimitExceeded inAnswer(String limit, int max, String message, JsonNode requestId) {
+        return new LimitExceeded(200, message, requestId, 0, data(limit, max, 0));
+    }
+
     /** Seconds for the Retry-After header; 0: none. */
     public long retryAfterSeconds() { return retryAfterSeconds; }
 

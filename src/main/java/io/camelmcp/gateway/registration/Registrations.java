@@ -32,8 +32,6 @@ public class Registrations {
 
     private static final Logger LOG = LoggerFactory.getLogger(Registrations.class);
     public static final String SOURCE = ServerRegistry.SELF_REGISTERED;
-    /** A hold for a transport the gateway does not speak upstream yet. */
-    public static final String REASON_UNSUPPORTED_TRANSPORT = "UnsupportedTransport";
 
     private final RegistrationStore store;
     private final ServerRegistry registry;
@@ -275,13 +273,9 @@ public class Registrations {
     private static ServerRegistration server(Registration r) {
         ServerRegistration s = new ServerRegistration(r.name(), URI.create(r.url()), r.prefix(), Map.of(), SOURCE,
                 null, r.healthPath(), null, Limits.policy(r.limits(), "limits"));
-        if (RegistrationRequest.SSE.equals(r.transport())) {
-            // registered as the owner said; served once the gateway speaks legacy HTTP+SSE upstream
-            return s.withHold(new ServerStatus(false, REASON_UNSUPPORTED_TRANSPORT, "the legacy HTTP+SSE transport "
-                    + "(\"transport\": \"sse\") is not spoken upstream yet; register the server's Streamable HTTP endpoint",
-                    0, r.updatedAt()));
-        }
-        return s;
+        // sse: the url is the legacy HTTP+SSE stream; stdio is never registered remotely (it would run a command here)
+        return RegistrationRequest.SSE.equals(r.transport())
+                ? s.withTransport(io.camelmcp.gateway.registry.UpstreamTransport.SSE) : s;
     }
 
     /** A name or prefix of a server from another source (static, Kubernetes, demo) is taken too. */

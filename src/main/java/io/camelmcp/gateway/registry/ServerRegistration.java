@@ -12,10 +12,12 @@ import java.util.Map;
  * {@code policy} is what the registration sets of its calls' breaker, bulkhead and timeouts (the rest: the gateway's).
  * {@code auth}, when set, is how the gateway authenticates to the server (a bearer token, OAuth client credentials,
  * token exchange), on top of {@code headers}.
+ * {@code transport} is how it is reached: Streamable HTTP unless it says legacy SSE or stdio (whose {@code url} is
+ * {@link UpstreamTransport#stdioUri}).
  */
 public record ServerRegistration(String name, URI url, String prefix, Map<String, String> headers, String source,
                                  ToolFilter tools, String healthPath, ServerStatus hold, CallPolicy policy,
-                                 UpstreamAuth auth) {
+                                 UpstreamAuth auth, UpstreamTransport transport) {
 
     public ServerRegistration {
         prefix = prefix == null ? "" : prefix;
@@ -23,9 +25,16 @@ public record ServerRegistration(String name, URI url, String prefix, Map<String
         tools = tools == null ? ToolFilter.ALL : tools;
         healthPath = healthPath == null || healthPath.isBlank() ? null : healthPath;
         policy = policy == null ? CallPolicy.DEFAULTS : policy;
+        transport = transport == null ? UpstreamTransport.STREAMABLE_HTTP : transport;
         if (hold != null && hold.ready()) {
             throw new IllegalArgumentException("a hold is a not-ready status");
         }
+    }
+
+    public ServerRegistration(String name, URI url, String prefix, Map<String, String> headers, String source,
+                              ToolFilter tools, String healthPath, ServerStatus hold, CallPolicy policy,
+                              UpstreamAuth auth) {
+        this(name, url, prefix, headers, source, tools, healthPath, hold, policy, auth, null);
     }
 
     public ServerRegistration(String name, URI url, String prefix, Map<String, String> headers, String source,
@@ -45,17 +54,22 @@ public record ServerRegistration(String name, URI url, String prefix, Map<String
 
     /** This registration held by its source with {@code status} (null: released). */
     public ServerRegistration withHold(ServerStatus status) {
-        return new ServerRegistration(name, url, prefix, headers, source, tools, healthPath, status, policy, auth);
+        return new ServerRegistration(name, url, prefix, headers, source, tools, healthPath, status, policy, auth, transport);
     }
 
     /** This registration with its own breaker, bulkhead and timeout settings. */
     public ServerRegistration withPolicy(CallPolicy policy) {
-        return new ServerRegistration(name, url, prefix, headers, source, tools, healthPath, hold, policy, auth);
+        return new ServerRegistration(name, url, prefix, headers, source, tools, healthPath, hold, policy, auth, transport);
     }
 
     /** This registration with its own upstream authentication (null: its headers only). */
     public ServerRegistration withAuth(UpstreamAuth auth) {
-        return new ServerRegistration(name, url, prefix, headers, source, tools, healthPath, hold, policy, auth);
+        return new ServerRegistration(name, url, prefix, headers, source, tools, healthPath, hold, policy, auth, transport);
+    }
+
+    /** This registration reached over {@code transport} (null: Streamable HTTP). */
+    public ServerRegistration withTransport(UpstreamTransport transport) {
+        return new ServerRegistration(name, url, prefix, headers, source, tools, healthPath, hold, policy, auth, transport);
     }
 
     /** What the health probe GETs: {@code healthPath} on the origin of {@code url} (never another host); null without one. */
@@ -82,6 +96,7 @@ public record ServerRegistration(String name, URI url, String prefix, Map<String
                 + ", source=" + source + ", tools=" + tools + (healthPath == null ? "" : ", healthPath=" + healthPath)
                 + (hold == null ? "" : ", hold=" + hold.reason())
                 + (policy.equals(CallPolicy.DEFAULTS) ? "" : ", policy=" + policy)
-                + (auth == null ? "" : ", auth=" + auth) + "]";
+                + (auth == null ? "" : ", auth=" + auth)
+                + (transport.bridged() ? ", transport=" + transport : "") + "]";
     }
 }

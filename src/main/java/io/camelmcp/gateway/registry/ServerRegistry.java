@@ -131,7 +131,14 @@ public class ServerRegistry {
         if (names.get(r.name()) > 1) {
             return "name '" + r.name() + "' is registered more than once";
         }
-        if (r.url() == null || r.url().getScheme() == null
+        if (r.transport().kind() == UpstreamTransport.Kind.STDIO) {
+            if (r.transport().command().isEmpty() || r.transport().command().get(0).isBlank()) {
+                return "a stdio server needs a command";
+            }
+            if (r.healthPath() != null) {
+                return "a stdio server has no health path (it is pinged)";
+            }
+        } else if (r.url() == null || r.url().getScheme() == null
                 || !(r.url().getScheme().equals("http") || r.url().getScheme().equals("https"))
                 || r.url().getHost() == null) {
             return "url must be an absolute http(s) URL";

@@ -60,6 +60,9 @@ public class UpstreamClient implements AutoCloseable {
     private final UpstreamCredentials credentials;
     /** Open GET streams by server name (absent: none); changed only when a stream opens or ends. */
     private final java.util.concurrent.ConcurrentHashMap<String, Integer> openStreams = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Servers on the legacy HTTP+SSE transport, and stdio servers: bridged to look like Streamable HTTP ones. */
+    private final Bridge sse = new Bridge(new SseLinks(this));
+    private final Bridge stdio = new Bridge(new StdioLinks());
 
     public UpstreamClient(Duration connectTimeout) {
         this(connectTimeout, UpstreamCredentials.NONE);
@@ -121,6 +124,9 @@ public class UpstreamClient implements AutoCloseable {
     /** The same, for {@code client} (null: the gateway's own request): the credentials are the ones for it. */
     public UpstreamReply post(ServerRegistration server, UpstreamSession session, byte[] body, Duration timeout,
                               java.util.Map<String, String> extraHeaders, ClientContext client) throws UpstreamException {
+        if (server.transport().bridged()) {
+            return bridge(server).post(server, session, body, timeout, client);
+        }
         HttpPost request = new HttpPost(server.url());
         java.util.Map<String, String> creds = authorize(request, server, client);
         extraHeaders.forEach(request::setHeader);
@@ -138,6 +144,9 @@ public class UpstreamClient implements AutoCloseable {
      */
     public UpstreamReply postIdempotent(ServerRegistration server, UpstreamSession session, byte[] body, Duration timeout)
             throws UpstreamException {
+        if (server.transport().bridged()) {
+            return bridge(server).post(server, session, body, timeout, null);
+        }
         HttpPost request = new HttpPost(server.url());
         java.util.Map<String, String> creds = authorize(request, server, null);
         session(request, session);
@@ -161,6 +170,9 @@ public class UpstreamClient implements AutoCloseable {
     public UpstreamReply postModern(ServerRegistration server, byte[] body, String method, String name, Duration timeout,
                                     java.util.Map<String, String> extraHeaders, ClientContext client)
             throws UpstreamException {
+        if (server.transport().bridged()) { // a bridged server is session-based: it refuses a request without one
+            return bridge(server).post(server, null, body, timeout, client);
+        }
         HttpPost request = new HttpPost(server.url());
         java.util.Map<String, String> creds = authorize(request, server, client);
         extraHeaders.forEach(request::setHeader);
@@ -191,6 +203,9 @@ public class UpstreamClient implements AutoCloseable {
     /** The same, for {@code client}'s session with the server (null: one of the gateway's own). */
     public UpstreamReply openStream(ServerRegistration server, UpstreamSession session, Duration connectTimeout,
                                     String lastEventId, ClientContext client) throws UpstreamException {
+        if (server.transport().bridged()) {
+            return bridge(server).openStream(server, session);
+        }
         HttpGet request = new HttpGet(server.url());
         java.util.Map<String, String> creds = authorize(request, server, client);
         session(request, session);
@@ -237,10 +252,49 @@ public class UpstreamClient implements AutoCloseable {
         if (session.sessionId() == null) {
             return;
         }
+        if (server.transport().bridged()) {
+            bridge(server).delete(session);
+            return;
+        }
         HttpDelete request = new HttpDelete(server.url());
         java.util.Map<String, String> creds = authorize(request, server, null);
         session(request, session);
         send(server, request, timeout, false, null, creds).discard();
+    }
+
+    private Bridge bridge(ServerRegistration server) {
+        return server.transport().kind() == io.camelmcp.gateway.registry.UpstreamTransport.Kind.STDIO ? stdio : sse;
+    }
+
+    /** Bridged sessions open now to {@code server} (legacy SSE streams, stdio processes). */
+    public int bridgedSessions(String server) {
+        return sse.sessions(server) + stdio.sessions(server);
+    }
+
+    /**
+     * Ends the bridged sessions (streams, processes) of servers that are no longer registered with that transport:
+     * what a removed or changed stdio server leaves running.
+     */
+    public void retainBridged(java.util.Map<String, io.camelmcp.gateway.registry.UpstreamTransport.Kind> registered) {
+        sse.retain(name -> registered.get(name) == io.camelmcp.gateway.registry.UpstreamTransport.Kind.SSE);
+        stdio.retain(name -> registered.get(name) == io.camelmcp.gateway.registry.UpstreamTransport.Kind.STDIO);
+    }
+
+    /** A legacy SSE server's stream: GET its url (the SSE endpoint), with its headers and credentials. */
+    UpstreamReply legacyStream(ServerRegistration server, Duration timeout, ClientContext client) throws UpstreamException {
+        HttpGet request = new HttpGet(server.url());
+        java.util.Map<String, String> creds = authorize(request, server, client);
+        request.setHeader("Accept", "text/event-stream");
+        return send(server, request, timeout, false, client, creds);
+    }
+
+    /** One message to a legacy SSE server's message endpoint (which its stream named). */
+    UpstreamReply legacyPost(ServerRegistration server, java.net.URI endpoint, byte[] body, Duration timeout,
+                             ClientContext client) throws UpstreamException {
+        HttpPost request = new HttpPost(endpoint);
+        java.util.Map<String, String> creds = authorize(request, server, client);
+        request.setEntity(new ByteArrayEntity(body, JSON));
+        return send(server, request, timeout, false, client, creds);
     }
 
     /** The server's static headers, then its credentials (which may replace a static Authorization); returns those. */
@@ -398,6 +452,8 @@ public class UpstreamClient implements AutoCloseable {
 
     @Override
     public void close() {
+        stdio.close(); // the processes end with the gateway
+        sse.close();
         http.close(CloseMode.IMMEDIATE); // open streams (list-change listeners) never end by themselves
         fresh.close(CloseMode.IMMEDIATE);
     }

@@ -94,6 +94,11 @@ public final class UpstreamEras {
      * modern server refuses the probe itself with a modern error (the request is wrong for it: nothing to fall back to).
      */
     public Era discover(ServerRegistration server, Duration timeout) throws UpstreamException {
+        if (server.transport().bridged()) { // legacy SSE and stdio came before 2026-07-28: nothing to probe
+            Era era = new Era(server, false, null, null, null);
+            byName.put(server.name(), era);
+            return era;
+        }
         ObjectNode req = JsonRpc.request("gw-discover-" + ids.incrementAndGet(), "server/discover");
         ModernRequests.envelope(req, json.object(), gatewayInfo, null);
         UpstreamReply reply = client.postModern(server, json.write(req), "server/discover", null, timeout, Map.of());

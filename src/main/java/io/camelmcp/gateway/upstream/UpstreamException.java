@@ -6,6 +6,8 @@ public class UpstreamException extends Exception {
     private final String server;
     private final int httpStatus;
     private final boolean timeout;
+    /** Set when the server refused for a bound the gateway keeps (a stdio server's processes): that bound. */
+    private int busyMax;
 
     public UpstreamException(String server, String message, int httpStatus, Throwable cause) {
         this(server, message, httpStatus, cause, false);
@@ -22,6 +24,19 @@ public class UpstreamException extends Exception {
     public static UpstreamException timeout(String server, String message, Throwable cause) {
         return new UpstreamException(server, message, 0, cause, true);
     }
+
+    /**
+     * The gateway's own bound on the server is reached (a stdio server runs its {@code max-processes}): not a fault of
+     * the server, nothing to re-probe or to count against its breaker.
+     */
+    public static UpstreamException busy(String server, String message, int max) {
+        UpstreamException e = new UpstreamException(server, message, 0, null, false);
+        e.busyMax = max;
+        return e;
+    }
+
+    /** The bound reached when this is a {@link #busy} refusal, else 0. */
+    public int busyMax() { return busyMax; }
 
     public String server() { return server; }
 

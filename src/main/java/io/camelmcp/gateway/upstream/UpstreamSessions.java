@@ -75,6 +75,11 @@ public class UpstreamSessions {
     }
 
     /** What the gateway knows of each server's era (for status, and the catalogue's health check). */
+    /** Ends the bridged sessions (legacy SSE streams, stdio processes) of servers gone or reached otherwise now. */
+    public void retainBridged(java.util.Map<String, io.camelmcp.gateway.registry.UpstreamTransport.Kind> registered) {
+        client.retainBridged(registered);
+    }
+
     public UpstreamEras eras() {
         return eras;
     }

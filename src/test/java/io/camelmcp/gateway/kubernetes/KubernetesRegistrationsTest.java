@@ -161,7 +161,7 @@ class KubernetesRegistrationsTest {
     }
 
     @Test
-    void staticBackendTargetsAreServedAndLegacySseOnesSaidOnce() {
+    void staticBackendTargetsAreServedLegacySseOnesOverThatTransport() {
         add("""
                 apiVersion: gateway.kgateway.dev/v1alpha1
                 kind: Backend
@@ -187,6 +187,9 @@ class KubernetesRegistrationsTest {
         ServerRegistration r = served("default.fixed.website");
         assertThat(r.url()).hasToString("http://fetcher.default.svc.cluster.local:80/v1/mcp");
         assertThat(r.prefix()).isEqualTo("website_");
-        assertThat(registry.snapshot().server("default.fixed.legacy")).isNull();
+        ServerRegistration legacy = served("default.fixed.legacy");
+        assertThat(legacy.url()).hasToString("http://old.default.svc.cluster.local:80/sse"); // kgateway's default for SSE
+        assertThat(legacy.transport()).isEqualTo(io.camelmcp.gateway.registry.UpstreamTransport.SSE);
+        assertThat(r.transport()).isEqualTo(io.camelmcp.gateway.registry.UpstreamTransport.STREAMABLE_HTTP);
     }
 }

@@ -58,12 +58,11 @@ class RegistrationsTest {
     }
 
     @Test
-    void anSseRegistrationIsKeptButServesNothingYetAndSaysWhy() {
+    void anSseRegistrationIsReachedOverTheLegacyTransport() {
         registrations.register(request("legacy", "legacy_", "sse"));
-        ServerStatus status = registry.snapshot().server("legacy").status();
-        assertThat(status.ready()).isFalse();
-        assertThat(status.reason()).isEqualTo(Registrations.REASON_UNSUPPORTED_TRANSPORT);
-        assertThat(status.message()).contains("HTTP+SSE");
+        var server = registry.snapshot().server("legacy");
+        assertThat(server.registration().transport()).isEqualTo(io.camelmcp.gateway.registry.UpstreamTransport.SSE);
+        assertThat(server.registration().held()).isFalse();
     }
 
     @Test

@@ -32,6 +32,16 @@ public final class ServerEverything implements AutoCloseable {
         return start(java.util.Map.of(), ENTRY.toString(), "streamableHttp");
     }
 
+    /** server-everything in its {@code sse} mode: the legacy HTTP+SSE transport, its stream on {@link #sseUrl()}. */
+    public static ServerEverything sse() throws IOException, InterruptedException {
+        return start(java.util.Map.of(), ENTRY.toString(), "sse");
+    }
+
+    /** The command line that runs server-everything in its {@code stdio} mode (from the project directory). */
+    public static java.util.List<String> stdioCommand() {
+        return java.util.List.of("node", ENTRY.toAbsolutePath().toString(), "stdio");
+    }
+
     /** test-peers/paged-server.mjs with one tool, {@code ask-anyway}, that elicits whatever the client declared. */
     public static ServerEverything askingAnyway() throws IOException, InterruptedException {
         return start(java.util.Map.of("TOOLS", "1", "PROMPTS", "0", "ASK_ANYWAY", "1"), PAGED.toString());
@@ -85,7 +95,7 @@ public final class ServerEverything implements AutoCloseable {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = r.readLine()) != null) {
-                    if (line.contains("listening on port")) {
+                    if (line.contains("listening on port") || line.contains("running on port")) { // sse mode
                         listening.countDown();
                     }
                 }
@@ -103,6 +113,8 @@ public final class ServerEverything implements AutoCloseable {
     public int port() { return port; }
 
     public String url() { return "http://127.0.0.1:" + port + "/mcp"; }
+
+    public String sseUrl() { return "http://127.0.0.1:" + port + "/sse"; }
 
     public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
