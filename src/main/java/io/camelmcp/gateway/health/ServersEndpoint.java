@@ -39,6 +39,7 @@ public class ServersEndpoint {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", e.name());
         m.put("url", e.registration().url().toString());
+        m.put("transport", e.registration().transport().kind().value());
         m.put("prefix", e.prefix());
         m.put("source", e.registration().source());
         m.put("ready", s.ready());

@@ -161,10 +161,14 @@ public class McpTracing {
         Context parent = c instanceof Context ctx ? ctx : clientContext(msg, null);
         Context context = parent;
         if (recording) {
+            boolean stdio = server.registration().transport().kind() == io.camelmcp.gateway.registry.UpstreamTransport.Kind.STDIO;
             SpanBuilder b = tracer.spanBuilder(spanName(msg)).setSpanKind(SpanKind.CLIENT)
                     .setParent(parent == null ? Context.root() : parent)
                     .setAttribute(METHOD, msg.method()).setAttribute(GATEWAY_SERVER, server.name())
-                    .setAttribute(TRANSPORT, "tcp").setAttribute(PROTOCOL, "http");
+                    .setAttribute(TRANSPORT, stdio ? "pipe" : "tcp");
+            if (!stdio) { // a stdio server is reached over its process's pipes
+                b.setAttribute(PROTOCOL, "http");
+            }
             attributes(b, msg);
             if (msg.id() != null && !msg.id().isNull()) {
                 b.setAttribute(REQUEST_ID, msg.id().asText());

@@ -163,7 +163,7 @@ final class StdioLinks implements Bridge.Links {
         @Override
         public void send(byte[] message) throws IOException {
             if (!process.isAlive()) {
-                throw new Bridge.LinkGone("the process exited");
+                throw new Bridge.LinkGone("the stdio server's process exited with code " + process.exitValue());
             }
             try {
                 synchronized (stdin) { // one writer at a time: lines must not interleave
@@ -171,7 +171,14 @@ final class StdioLinks implements Bridge.Links {
                     stdin.write('\n');
                     stdin.flush();
                 }
-            } catch (IOException e) { // a closed pipe: the process is gone or going
+            } catch (IOException e) { // a closed pipe: the process is gone or going; its exit code says more
+                try {
+                    if (process.waitFor(500, TimeUnit.MILLISECONDS)) {
+                        throw new Bridge.LinkGone("the stdio server's process exited with code " + process.exitValue());
+                    }
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                }
                 throw new Bridge.LinkGone("the process's stdin is closed (" + e.getMessage() + ")");
             }
         }
