@@ -252,10 +252,13 @@ public class KubernetesRegistrations {
             }
             headers.put("Authorization", value); // sent to this upstream only; never logged or shown
         }
-        String prefix = spec.hasNonNull("toolPrefix") ? spec.path("toolPrefix").asText() : spec.path("prefix").asText("");
+        // v1 calls it prefix, v1alpha1 toolPrefix; without conversion an object keeps the one it was written with
+        String field = reg.path("apiVersion").asText().endsWith("/v1alpha1") ? "toolPrefix" : "prefix";
+        String alias = field.equals("prefix") ? "toolPrefix" : "prefix";
+        String prefix = spec.hasNonNull(field) ? spec.path(field).asText() : spec.path(alias).asText("");
         String owner = prefixOwners.putIfAbsent(prefix, ns + "/" + name(reg));
         if (owner != null) {
-            return fail(reg, gen, "PrefixConflict", "toolPrefix '" + prefix + "' is already used by MCPServerRegistration " + owner);
+            return fail(reg, gen, "PrefixConflict", field + " '" + prefix + "' is already used by MCPServerRegistration " + owner);
         }
         String server = ns + "." + name(reg);
         servers.add(new ServerRegistration(server, URI.create(url), prefix, headers,

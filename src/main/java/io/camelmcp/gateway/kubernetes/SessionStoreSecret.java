@@ -101,12 +101,18 @@ public class SessionStoreSecret implements EnvironmentPostProcessor, Ordered {
     /** The settings of the extension's Secret; empty when the extension has no {@code sessionStore}. */
     Map<String, Object> read(KubernetesClient client, String namespace, String name) {
         String ext = "MCPGatewayExtension " + namespace + "/" + name;
-        GenericKubernetesResource extension;
-        try {
-            extension = client.genericKubernetesResources(Kind.MCP_GATEWAY_EXTENSION.context())
-                    .inNamespace(namespace).withName(name).get();
-        } catch (KubernetesClientException e) {
-            throw new Failure("cannot read " + ext + " from the API server " + client.getMasterUrl() + ": " + cause(e));
+        GenericKubernetesResource extension = null;
+        // in the first version that has it: a cluster may serve only one of them (a version not served is a 404, null)
+        for (String version : Kind.MCP_GATEWAY_EXTENSION.versions()) {
+            try {
+                extension = client.genericKubernetesResources(Kind.MCP_GATEWAY_EXTENSION.context(version))
+                        .inNamespace(namespace).withName(name).get();
+            } catch (KubernetesClientException e) {
+                throw new Failure("cannot read " + ext + " from the API server " + client.getMasterUrl() + ": " + cause(e));
+            }
+            if (extension != null) {
+                break;
+            }
         }
         if (extension == null) {
             throw new Failure(ext + " (mcp.gateway.kubernetes.extension) was not found at " + client.getMasterUrl());

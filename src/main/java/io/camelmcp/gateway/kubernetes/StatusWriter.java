@@ -225,7 +225,8 @@ public class StatusWriter implements AutoCloseable {
         String name = obj.getMetadata().getName();
         LOG.debug("status of {} {}/{} was {}, is {}", kind.kind(), ns, name, before, status);
         try {
-            client.genericKubernetesResources(kind.context()).inNamespace(ns).withName(name).subresource("status")
+            // to the version the object was read in: the only one it is in on a server that keeps versions apart
+            client.genericKubernetesResources(kind.contextOf(obj.getApiVersion())).inNamespace(ns).withName(name).subresource("status")
                     // a JSON Patch replacing the whole status: a merge patch's handling of the conditions list
                     // differs between API servers (the fabric8 mock merges list items, kube-apiserver replaces)
                     .patch(PatchContext.of(PatchType.JSON), json.createArrayNode().add(json.createObjectNode()

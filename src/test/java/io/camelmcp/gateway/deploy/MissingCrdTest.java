@@ -66,6 +66,7 @@ class MissingCrdTest {
 
     static final Duration WAIT = Duration.ofSeconds(20);
     static final List<String> NOT_INSTALLED = List.of("/apis/gateway.networking.k8s.io/", "/apis/gateway.kgateway.dev/");
+    static final int NOT_INSTALLED_KINDS = 3; // HTTPRoute, ReferenceGrant, Backend
     static final Path GUIDE = Path.of("docs/deploy.md");
     static volatile boolean installed;
     static KubernetesMockServer server;
@@ -122,6 +123,8 @@ class MissingCrdTest {
     @Order(1)
     void theKindsNotInstalledAreLoggedOnceAndReportedInHealthAndTheGatewayServes(CapturedOutput output) throws Exception {
         await().atMost(WAIT).until(() -> "UNKNOWN".equals(health().at("/components/kubernetes/status").asText()));
+        // and the installed kinds watched: just after start-up no watch is up yet
+        await().atMost(WAIT).until(() -> health().at("/components/kubernetes/details/notWatching").size() == NOT_INSTALLED_KINDS);
         JsonNode kubernetes = health().at("/components/kubernetes");
         assertThat(kubernetes.at("/details/notWatching").toString()).isEqualTo("[\"HTTPRoute\",\"ReferenceGrant\",\"Backend\"]");
         assertThat(kubernetes.at("/details/apiServer").asText()).startsWith("http://127.0.0.1:" + server.getPort());
@@ -257,18 +260,16 @@ class MissingCrdTest {
     }
 
     static void create(GenericKubernetesResource r) {
-        Kind kind = null;
-        for (Kind k : Kind.values()) {
-            if (k.kind().equals(r.getKind()) && k.apiVersion().equals(r.getApiVersion())) {
-                kind = k;
-            }
-        }
+        Kind kind = Kind.of(r.getApiVersion(), r.getKind());
         assertThat(kind).as(r.getApiVersion() + " " + r.getKind()).isNotNull();
-        kubectl.genericKubernetesResources(kind.context()).inNamespace(r.getMetadata().getNamespace()).resource(r).create();
+        kubectl.genericKubernetesResources(kind.contextOf(r.getApiVersion())).inNamespace(r.getMetadata().getNamespace()).resource(r).create();
     }
 
     static JsonNode ready(Kind kind, String name) {
-        GenericKubernetesResource r = kubectl.genericKubernetesResources(kind.context()).inNamespace("default").withName(name).get();
+        GenericKubernetesResource r = null;
+        for (String version : kind.versions()) { // the version it was written in: the mock keeps versions apart
+            r = r != null ? r : kubectl.genericKubernetesResources(kind.context(version)).inNamespace("default").withName(name).get();
+        }
         JsonNode status = r == null ? CrdSchema.JSON.createObjectNode() : CrdSchema.JSON.valueToTree(r).path("status");
         for (JsonNode c : status.path("conditions")) {
             if ("Ready".equals(c.path("type").asText())) {

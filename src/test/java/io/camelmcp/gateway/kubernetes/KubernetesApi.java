@@ -14,6 +14,9 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.Dispatcher;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 
 /**
  * The API server of the Kubernetes tests: fabric8's mock server in CRUD mode (objects are stored, listed,
@@ -25,7 +28,32 @@ public final class KubernetesApi implements AutoCloseable {
     private final KubernetesClient kubectl;
 
     public KubernetesApi() throws Exception {
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
+        this(UnaryOperator.identity());
+    }
+
+    /**
+     * With each request's path first mapped by {@code paths}: to the path to serve it from, or to null for a
+     * {@code 404 page not found}, as an API server without that CRD or version answers.
+     */
+    public KubernetesApi(UnaryOperator<String> paths) throws Exception {
+        Dispatcher crud = new KubernetesCrudDispatcher();
+        Dispatcher dispatcher = new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) {
+                String path = paths.apply(request.getPath());
+                if (path == null) {
+                    return new MockResponse().setResponseCode(404).setBody("404 page not found\n");
+                }
+                return crud.dispatch(path.equals(request.getPath()) ? request
+                        : new RecordedRequest(request.getHttpVersion(), request.method(), path, request.getHeaders(), request.getBody()));
+            }
+
+            @Override
+            public void shutdown() {
+                crud.shutdown();
+            }
+        };
+        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
         server.init(InetAddress.getLoopbackAddress(), 0);
         kubectl = server.createClient();
         try (var crds = Files.list(Path.of("k8s/crds"))) {
@@ -71,7 +99,7 @@ public final class KubernetesApi implements AutoCloseable {
     }
 
     private void createOrUpdate(GenericKubernetesResource r) {
-        var op = kubectl.genericKubernetesResources(kind(r).context()).inNamespace(r.getMetadata().getNamespace());
+        var op = kubectl.genericKubernetesResources(kind(r).contextOf(r.getApiVersion())).inNamespace(r.getMetadata().getNamespace());
         GenericKubernetesResource current = op.withName(r.getMetadata().getName()).get();
         if (current == null) {
             op.resource(r).create();
@@ -91,8 +119,26 @@ public final class KubernetesApi implements AutoCloseable {
         apply(Files.readString(Path.of(path)));
     }
 
+    /** The object in the first of the kind's versions that has it (this server keeps each version apart). */
     public GenericKubernetesResource get(Kind kind, String namespace, String name) {
-        return kubectl.genericKubernetesResources(kind.context()).inNamespace(namespace).withName(name).get();
+        for (String version : kind.versions()) {
+            GenericKubernetesResource r = kubectl.genericKubernetesResources(kind.context(version)).inNamespace(namespace).withName(name).get();
+            if (r != null) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    /** The object in one version only. */
+    public GenericKubernetesResource get(Kind kind, String version, String namespace, String name) {
+        return kubectl.genericKubernetesResources(kind.context(version)).inNamespace(namespace).withName(name).get();
+    }
+
+    private io.fabric8.kubernetes.client.dsl.Resource<GenericKubernetesResource> resource(Kind kind, String namespace, String name) {
+        GenericKubernetesResource r = get(kind, namespace, name);
+        return kubectl.genericKubernetesResources(r == null ? kind.context() : kind.contextOf(r.getApiVersion()))
+                .inNamespace(namespace).withName(name);
     }
 
     /** The object's status, empty when it has none (or the object is gone). */
@@ -113,21 +159,19 @@ public final class KubernetesApi implements AutoCloseable {
     }
 
     public void edit(Kind kind, String namespace, String name, UnaryOperator<GenericKubernetesResource> change) {
-        retryOnConflict(() -> kubectl.genericKubernetesResources(kind.context()).inNamespace(namespace).withName(name)
-                .edit(r -> change.apply(Serialization.clone(r))));
+        retryOnConflict(() -> resource(kind, namespace, name).edit(r -> change.apply(Serialization.clone(r))));
     }
 
     public void delete(Kind kind, String namespace, String name) {
-        kubectl.genericKubernetesResources(kind.context()).inNamespace(namespace).withName(name).delete();
+        resource(kind, namespace, name).delete();
     }
 
     private static Kind kind(GenericKubernetesResource r) {
-        for (Kind k : Kind.values()) {
-            if (k.kind().equals(r.getKind()) && k.apiVersion().equals(r.getApiVersion())) {
-                return k;
-            }
+        Kind k = Kind.of(r.getApiVersion(), r.getKind());
+        if (k == null) {
+            throw new IllegalArgumentException("not a watched kind: " + r.getApiVersion() + " " + r.getKind());
         }
-        throw new IllegalArgumentException("not a watched kind: " + r.getApiVersion() + " " + r.getKind());
+        return k;
     }
 
     @Override

@@ -48,6 +48,7 @@ class KubernetesRegistrationTest {
     static FixtureServer late;
     static FixtureServer shadow;
     static FixtureServer hanging;
+    static FixtureServer server2;
 
     @LocalServerPort
     int port;
@@ -65,6 +66,7 @@ class KubernetesRegistrationTest {
         late = fixture("late", "ping");
         shadow = fixture("shadow", "pha"); // exposed as myserver_al + pha: the name of server1's alpha
         hanging = fixture("hanging", "wait");
+        server2 = fixture("server2", "one", "two");
         registry.add("mcp.gateway.demo.enabled", () -> "false");
         registry.add("mcp.gateway.kubernetes.enabled", () -> "true");
         registry.add("mcp.gateway.kubernetes.master-url", () -> "http://127.0.0.1:" + apiLink.port());
@@ -87,7 +89,7 @@ class KubernetesRegistrationTest {
     // (@DirtiesContext), and on its way out it releases its Lease and stops its watches against it
     @AfterAll
     static void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {server1, everything1, everything2, late, shadow, hanging}) {
+        for (AutoCloseable c : new AutoCloseable[] {server1, everything1, everything2, late, shadow, hanging, server2}) {
             try {
                 c.close();
             } catch (Exception ignored) {
@@ -333,6 +335,39 @@ class KubernetesRegistrationTest {
         assertThat(tools()).contains("myserver_alpha");
     }
 
+    @Test
+    @Order(10)
+    void v1AndV1alpha1RegistrationsAreBothReadyAndServedWithTheirPrefixes() throws Exception {
+        // the v1 sample (prefix), and beside it a v1alpha1 registration (toolPrefix) of the same route, under the v1 extension
+        api.apply(service("mcp-test-v1", "mcp-test-server1", 9090, null, Map.of()) + "---\n"
+                + slice("mcp-test-v1", "mcp-test-server1", null, server2.port()));
+        api.applyFile("k8s/samples/kuadrant-registration-v1.yaml");
+        api.apply(registration("mcp-test-v1", "legacy", "legacy_", "my-mcp-server-route"));
+        await().atMost(WAIT).until(() -> tools().containsAll(List.of("myserver_v1_one", "myserver_v1_two", "legacy_one", "legacy_two")));
+        await().atMost(WAIT).until(() -> "True".equals(condition("v1", "mcp-test-v1", "my-mcp-server").path("status").asText())
+                && "True".equals(condition("v1alpha1", "mcp-test-v1", "legacy").path("status").asText()));
+        assertThat(tools()).contains("myserver_alpha"); // the seed's v1alpha1 registration still is too
+
+        // each status is written to the version the object is in, and no copy appears in the other one
+        for (String[] r : new String[][] {{"v1", "my-mcp-server"}, {"v1alpha1", "legacy"}}) {
+            GenericKubernetesResource obj = api.get(Kind.MCP_SERVER_REGISTRATION, r[0], "mcp-test-v1", r[1]);
+            assertThat(obj.getApiVersion()).isEqualTo("mcp.kuadrant.io/" + r[0]);
+            JsonNode status = RawMcpClient.JSON.valueToTree(obj).path("status");
+            assertThat(status.path("discoveredTools").asInt()).as(r[1]).isEqualTo(2);
+            assertThat(condition(r[0], "mcp-test-v1", r[1]).path("reason").asText()).isEqualTo("Ready");
+        }
+        assertThat(api.get(Kind.MCP_SERVER_REGISTRATION, "v1alpha1", "mcp-test-v1", "my-mcp-server")).isNull();
+        assertThat(api.get(Kind.MCP_SERVER_REGISTRATION, "v1", "mcp-test-v1", "legacy")).isNull();
+        JsonNode ext = RawMcpClient.JSON.valueToTree(api.get(Kind.MCP_GATEWAY_EXTENSION, "v1", "mcp-test-v1", "mcp-extension"));
+        assertThat(ext.at("/status/conditions/0/status").asText()).isEqualTo("True");
+
+        RawMcpClient c = client();
+        assertThat(c.request(11, "tools/call", "{\"name\":\"myserver_v1_two\",\"arguments\":{}}")
+                .path("result").path("content").path(0).path("text").asText()).isEqualTo("server2:two");
+        assertThat(c.request(12, "tools/call", "{\"name\":\"legacy_one\",\"arguments\":{}}")
+                .path("result").path("content").path(0).path("text").asText()).isEqualTo("server2:one");
+    }
+
     // ---- helpers ----
 
     RawMcpClient client() throws Exception {
@@ -353,6 +388,18 @@ class KubernetesRegistrationTest {
 
     static JsonNode condition(Kind kind, String ns, String name) {
         return api.ready(kind, ns, name);
+    }
+
+    /** The Ready condition of the registration in one version. */
+    static JsonNode condition(String version, String ns, String name) {
+        GenericKubernetesResource r = api.get(Kind.MCP_SERVER_REGISTRATION, version, ns, name);
+        JsonNode status = r == null ? RawMcpClient.JSON.createObjectNode() : RawMcpClient.JSON.valueToTree(r).path("status");
+        for (JsonNode c : status.path("conditions")) {
+            if ("Ready".equals(c.path("type").asText())) {
+                return c;
+            }
+        }
+        return RawMcpClient.JSON.createObjectNode();
     }
 
     static JsonNode ready(String ns, String name) {

@@ -45,10 +45,9 @@ class KubernetesRegistrationsTest {
         for (String doc : yaml.split("(?m)^---\\s*$")) {
             if (!doc.isBlank()) {
                 GenericKubernetesResource r = Serialization.unmarshal(doc, GenericKubernetesResource.class);
-                for (Kind k : Kind.values()) {
-                    if (k.kind().equals(r.getKind()) && k.apiVersion().equals(r.getApiVersion())) {
-                        cache.computeIfAbsent(k, x -> new ArrayList<>()).add(r);
-                    }
+                Kind k = Kind.of(r.getApiVersion(), r.getKind());
+                if (k != null) {
+                    cache.computeIfAbsent(k, x -> new ArrayList<>()).add(r);
                 }
             }
         }
@@ -158,6 +157,32 @@ class KubernetesRegistrationsTest {
         assertThat(state("my-mcp-server").server()).isNotNull();
         assertThat(state("a-newcomer").reason()).isEqualTo("PrefixConflict");
         assertThat(state("a-newcomer").message()).contains("mcp-test/my-mcp-server");
+    }
+
+    @Test
+    void thePrefixIsReadFromEitherFieldInEitherVersion() throws Exception {
+        seed();
+        add(slice("mcp-test", "mcp-test-server1", null, 7001));
+        // without conversion an object keeps the field it was written with, whichever version it is read in
+        add(prefixed("mcp.kuadrant.io/v1", "v1-prefix", "prefix: v1p_"));
+        add(prefixed("mcp.kuadrant.io/v1", "v1-written-as-v1alpha1", "toolPrefix: v1t_"));
+        add(prefixed("mcp.kuadrant.io/v1alpha1", "v1alpha1-written-as-v1", "prefix: v1alpha1p_"));
+        registrations.reconcile();
+        assertThat(served("mcp-test.my-mcp-server").prefix()).isEqualTo("myserver_"); // v1alpha1, toolPrefix
+        assertThat(served("mcp-test.v1-prefix").prefix()).isEqualTo("v1p_");
+        assertThat(served("mcp-test.v1-written-as-v1alpha1").prefix()).isEqualTo("v1t_");
+        assertThat(served("mcp-test.v1alpha1-written-as-v1").prefix()).isEqualTo("v1alpha1p_");
+    }
+
+    static String prefixed(String apiVersion, String name, String prefixField) {
+        return """
+                apiVersion: %s
+                kind: MCPServerRegistration
+                metadata: {name: %s, namespace: mcp-test}
+                spec:
+                  %s
+                  targetRef: {name: my-mcp-server-route}
+                """.formatted(apiVersion, name, prefixField);
     }
 
     @Test
