@@ -200,6 +200,14 @@ public class ClientStreams {
     /** Opens (in the background) the client's session with each ready server and listens to its GET stream. */
     private void openUpstreams(ClientContext gs) {
         for (RegistrySnapshot.Entry e : registry.snapshot().readyServers()) {
+            if (e.registration().transport().bridged()) {
+                // a session there is a process or a connection of its own: opened by the client's first request to
+                // it (which then listens, see upstreamOpened), never for a GET stream alone
+                if (upstreams.hasSession(gs, e.registration())) {
+                    Thread.ofVirtual().name("mcp-open-" + e.name()).start(() -> listenQuietly(gs, e.registration(), 0));
+                }
+                continue;
+            }
             Thread.ofVirtual().name("mcp-open-" + e.name()).start(() -> {
                 try {
                     upstreams.sessionFor(gs, e.registration(), connectTimeout); // calls upstreamOpened when new
