@@ -195,13 +195,7 @@ public class GatewayConfiguration {
                                      ObjectProvider<Subscriptions> subscriptions) {
         VirtualServers virtualServers = new VirtualServers(props.getVirtualServers().stream()
                 .map(GatewayProperties.VirtualServer::definition).toList());
-        virtualServers.onChange(() -> {
-            for (String method : new String[] {"notifications/tools/list_changed", "notifications/prompts/list_changed",
-                    "notifications/resources/list_changed"}) {
-                streams.ifAvailable(s -> s.broadcast(method));
-                subscriptions.ifAvailable(s -> s.changed(method));
-            }
-        });
+        virtualServers.onChange(AuthorizationConfiguration.listsChanged(streams, subscriptions));
         return virtualServers;
     }
 
