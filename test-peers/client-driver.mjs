@@ -5,7 +5,9 @@
 // Usage: node test-peers/client-driver.mjs <mcpUrl> <toolPrefix> <scenario>
 //   scenarios: list | elicit | url-elicit | sample | roots | progress | cancel | logging | task | concurrent-elicit
 //              | modern (a 2026-07-28 upstream: test-peers/modern-server.mjs under <toolPrefix>)
+//              | virtual-server (a tool of the subset called, OUTSIDE=<tool name> refused, its prompts listed)
 //   env: ELICIT=accept|decline|cancel (default accept)
+//        HEADERS={"X-Mcp-Virtualserver":"name"}: headers sent with every request (JSON object)
 //        PREFIXES=a_,b_ (concurrent-elicit only; default: <toolPrefix>; "," means two calls with "")
 //        DRIVER_TIMEOUT_MS (default 30000)
 //
@@ -158,7 +160,8 @@ client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
 
 client.fallbackNotificationHandler = async (n) => log("other notification:", n.method);
 
-const transport = new StreamableHTTPClientTransport(new URL(mcpUrl));
+const HEADERS = process.env.HEADERS ? JSON.parse(process.env.HEADERS) : undefined;
+const transport = new StreamableHTTPClientTransport(new URL(mcpUrl), HEADERS ? { requestInit: { headers: HEADERS } } : undefined);
 
 // ---------------------------------------------------------------------------------------------
 // helpers
@@ -221,6 +224,20 @@ const scenarios = {
   async sum() {
     const result = await callTool(tool("get-sum"), { a: 2, b: 3 });
     return { text: textOf(result) };
+  },
+
+  // a virtual server: the tools listed are its subset (main lists them), one of them answers, one outside is refused
+  async "virtual-server"() {
+    const inside = await callTool(tool("get-sum"), { a: 2, b: 3 });
+    let outside;
+    try {
+      const r = await callToolRaw(process.env.OUTSIDE, {});
+      outside = { errored: false, isError: r.isError ?? false, text: textOf(r) };
+    } catch (e) {
+      outside = { errored: true, error: errInfo(e) };
+    }
+    const prompts = (await client.listPrompts()).prompts.map((p) => p.name);
+    return { text: textOf(inside), outside, prompts };
   },
 
   async elicit() {

@@ -25,13 +25,18 @@ public class AuthorizationConfiguration {
                             ObjectProvider<Subscriptions> subscriptions) {
         AccessControl access = new AccessControl(props);
         // new rules change what each caller may list: tell listening clients, as a change of the catalogue does
-        access.onChange(() -> {
+        access.onChange(listsChanged(streams, subscriptions));
+        return access;
+    }
+
+    /** Tells every listening client (GET streams, 2026-07-28 subscriptions) that all its lists may have changed. */
+    static Runnable listsChanged(ObjectProvider<ClientStreams> streams, ObjectProvider<Subscriptions> subscriptions) {
+        return () -> {
             for (String method : new String[] {"notifications/tools/list_changed", "notifications/prompts/list_changed",
                     "notifications/resources/list_changed"}) {
                 streams.ifAvailable(s -> s.broadcast(method));
                 subscriptions.ifAvailable(s -> s.changed(method));
             }
-        });
-        return access;
+        };
     }
 }

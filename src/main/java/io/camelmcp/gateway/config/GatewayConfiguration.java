@@ -45,6 +45,7 @@ import io.camelmcp.gateway.federation.CallRouter;
 import io.camelmcp.gateway.federation.Catalog;
 import io.camelmcp.gateway.federation.Forwarder;
 import io.camelmcp.gateway.federation.ListAggregationStrategy;
+import io.camelmcp.gateway.federation.VirtualServers;
 import io.camelmcp.gateway.health.RegistryHealthIndicator;
 import io.camelmcp.gateway.health.ServersEndpoint;
 import io.camelmcp.gateway.protocol.JsonRpc;
@@ -177,9 +178,25 @@ public class GatewayConfiguration {
 
     @Bean
     Catalog mcpCatalog(ServerRegistry registry, UpstreamSessions sessions, UpstreamClient client, JsonRpc json,
-                       GatewayProperties props) {
-        return new Catalog(registry, sessions, client, json, props.getUpstream().getListTimeout(),
+                       GatewayProperties props, VirtualServers virtualServers) {
+        Catalog catalog = new Catalog(registry, sessions, client, json, props.getUpstream().getListTimeout(),
                 props.getCatalog().getGracePeriod(), props.getCatalog().getPageSize());
+        catalog.virtualServers(virtualServers);
+        return catalog;
+    }
+
+    /**
+     * {@code mcp.gateway.virtual-servers} (MCPVirtualServer resources join them with Kubernetes on): the routes'
+     * {@code mcpVirtualServers}. A change of their definitions changes what their clients list: list_changed to every
+     * listening client, as a change of the authorization rules does.
+     */
+    @Bean
+    VirtualServers mcpVirtualServers(GatewayProperties props, ObjectProvider<ClientStreams> streams,
+                                     ObjectProvider<Subscriptions> subscriptions) {
+        VirtualServers virtualServers = new VirtualServers(props.getVirtualServers().stream()
+                .map(GatewayProperties.VirtualServer::definition).toList());
+        virtualServers.onChange(AuthorizationConfiguration.listsChanged(streams, subscriptions));
+        return virtualServers;
     }
 
     /** Closes the catalogue's upstream streams first on shutdown (highest phase stops first). */
@@ -268,9 +285,10 @@ public class GatewayConfiguration {
 
     @Bean
     McpSessions mcpSessions(SessionStore store, UpstreamSessions upstreams, ServerRegistry registry, JsonRpc json,
-                            JsonNode gatewayInfo, GatewayProperties props, ClientStreams streams) {
+                            JsonNode gatewayInfo, GatewayProperties props, ClientStreams streams,
+                            VirtualServers virtualServers) {
         return new McpSessions(store, upstreams, registry, json, gatewayInfo, props.getSessionIdleTimeout(), streams,
-                props.getMaxSessionsPerClient());
+                props.getMaxSessionsPerClient(), virtualServers);
     }
 
     @Bean
@@ -327,14 +345,18 @@ public class GatewayConfiguration {
         return component;
     }
 
-    /** {@code /mcp}: Camel's servlet, running the mcp-endpoint route on the request's virtual thread. */
+    /**
+     * {@code /mcp}: Camel's servlet, running the mcp-endpoint route on the request's virtual thread; also {@code /v/*},
+     * virtual servers' own endpoints (/v/{name}/mcp), the same route.
+     */
     @Bean
     org.springframework.boot.web.servlet.ServletRegistrationBean<io.camelmcp.gateway.endpoint.McpServlet> mcpServlet(
             org.apache.camel.http.common.HttpRegistry mcpHttpRegistry, io.micrometer.core.instrument.MeterRegistry meters,
             io.camelmcp.gateway.tracing.McpTracing mcpTracing) {
         var reg = new org.springframework.boot.web.servlet.ServletRegistrationBean<>(
                 new io.camelmcp.gateway.endpoint.McpServlet(mcpHttpRegistry,
-                        new io.camelmcp.gateway.endpoint.McpRequestMetrics(meters), mcpTracing), "/mcp");
+                        new io.camelmcp.gateway.endpoint.McpRequestMetrics(meters), mcpTracing), "/mcp",
+                io.camelmcp.gateway.endpoint.McpServlet.VIRTUAL_SERVERS_MAPPING);
         reg.setName("mcp");
         reg.setLoadOnStartup(1);
         reg.setAsyncSupported(true); // the filters in front of it are async-capable
@@ -346,7 +368,7 @@ public class GatewayConfiguration {
     FilterRegistrationBean<RequestSizeFilter> mcpRequestSizeFilter(GatewayProperties props) {
         FilterRegistrationBean<RequestSizeFilter> reg =
                 new FilterRegistrationBean<>(new RequestSizeFilter(props.getMaxRequestSize().toBytes()));
-        reg.addUrlPatterns("/mcp");
+        reg.addUrlPatterns("/mcp", io.camelmcp.gateway.endpoint.McpServlet.VIRTUAL_SERVERS_MAPPING);
         reg.setAsyncSupported(true);
         return reg;
     }
@@ -362,7 +384,7 @@ public class GatewayConfiguration {
         cors.setExposedHeaders(List.of("Mcp-Session-Id", "MCP-Protocol-Version", "WWW-Authenticate"));
         cors.setMaxAge(3600L);
         FilterRegistrationBean<McpCorsFilter> reg = new FilterRegistrationBean<>(new McpCorsFilter(cors));
-        reg.addUrlPatterns("/mcp");
+        reg.addUrlPatterns("/mcp", io.camelmcp.gateway.endpoint.McpServlet.VIRTUAL_SERVERS_MAPPING);
         reg.setAsyncSupported(true);
         reg.setOrder(org.springframework.core.Ordered.HIGHEST_PRECEDENCE);
         return reg;
@@ -486,7 +508,7 @@ public class GatewayConfiguration {
     @Bean
     io.micrometer.observation.ObservationPredicate noHttpObservationOfMcp() {
         return (name, context) -> !(context instanceof org.springframework.http.server.observation.ServerRequestObservationContext c
-                && "/mcp".equals(c.getCarrier().getServletPath()));
+                && ("/mcp".equals(c.getCarrier().getServletPath()) || "/v".equals(c.getCarrier().getServletPath())));
     }
 
     /** Gauges for operators: open sessions, registered and ready servers (GET /actuator/metrics/mcp.*). */
@@ -539,6 +561,12 @@ public class GatewayConfiguration {
                                                             io.camelmcp.gateway.federation.ServerCalls calls,
                                                             UpstreamClient client) {
         return new io.camelmcp.gateway.health.ServerGauges(registry, catalog, calls, client);
+    }
+
+    @Bean
+    io.camelmcp.gateway.health.VirtualServersEndpoint mcpVirtualServersEndpoint(VirtualServers virtualServers,
+                                                                                Catalog catalog) {
+        return new io.camelmcp.gateway.health.VirtualServersEndpoint(virtualServers, catalog);
     }
 
     @Bean

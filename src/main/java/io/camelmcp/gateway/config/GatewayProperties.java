@@ -449,6 +449,45 @@ public class GatewayProperties {
 
     public List<Server> getServers() { return servers; }
     public void setServers(List<Server> servers) { this.servers = servers; }
+    public List<VirtualServer> getVirtualServers() { return virtualServers; }
+    public void setVirtualServers(List<VirtualServer> virtualServers) { this.virtualServers = virtualServers; }
+
+    /**
+     * Named, curated subsets of the federated catalogue, selected by the {@code X-Mcp-Virtualserver} header or served at
+     * {@code /v/{name}/mcp}. Each list holds exposed names (tools and prompts with their server's prefix) or gateway
+     * resource URIs, each a name or a pattern with {@code *}; a list left out keeps every item of its kind (as
+     * Kuadrant's MCPVirtualServer does for prompts), an empty list keeps none.
+     */
+    private List<VirtualServer> virtualServers = new ArrayList<>();
+
+    public static class VirtualServer {
+        /** What clients select it by: letters, digits, '.', '_', '-' (a segment of the path /v/{name}/mcp). */
+        private String name;
+        /** What it is for (shown in the actuator's view). */
+        private String description;
+        /** The tools it serves, e.g. ["github_get_*", "calc_add"]; unset: all. */
+        private List<String> tools;
+        /** The prompts it serves; unset: all. */
+        private List<String> prompts;
+        /** The resources and resource templates it serves, by gateway URI (patterns like "mcp-gateway://docs/*"); unset: all. */
+        private List<String> resources;
+
+        public String getName() { return name; }
+        public void setName(String name) { this.name = name; }
+        public String getDescription() { return description; }
+        public void setDescription(String description) { this.description = description; }
+        public List<String> getTools() { return tools; }
+        public void setTools(List<String> tools) { this.tools = tools; }
+        public List<String> getPrompts() { return prompts; }
+        public void setPrompts(List<String> prompts) { this.prompts = prompts; }
+        public List<String> getResources() { return resources; }
+        public void setResources(List<String> resources) { this.resources = resources; }
+
+        /** The definition the federation compiles. */
+        public io.camelmcp.gateway.federation.VirtualServer.Definition definition() {
+            return new io.camelmcp.gateway.federation.VirtualServer.Definition(name, description, tools, prompts, resources);
+        }
+    }
     public List<String> getAllowedOrigins() { return allowedOrigins; }
     public void setAllowedOrigins(List<String> allowedOrigins) { this.allowedOrigins = allowedOrigins; }
     public DataSize getMaxRequestSize() { return maxRequestSize; }

@@ -164,9 +164,11 @@ public class SecurityConfiguration {
         // the status page's data tells what the actuator's details do; the page itself (/ui/*) holds none: public
         RequestMatcher admin = new OrRequestMatcher(actuator, path.matcher(StatusApi.PATH + "/**"));
         BearerChallenge challenge = new BearerChallenge(metadata, props.getRequiredScopes(), props.getAdminScope(), admin);
-        http.securityMatcher(new OrRequestMatcher(path.matcher("/mcp"), admin))
+        // virtual servers' own endpoints (/v/{name}/mcp) are /mcp under another path: guarded the same way
+        http.securityMatcher(new OrRequestMatcher(path.matcher("/mcp"), path.matcher("/v/**"), admin))
                 .authorizeHttpRequests(a -> a
                         .requestMatchers(path.matcher(HttpMethod.OPTIONS, "/mcp")).permitAll() // CORS preflight
+                        .requestMatchers(path.matcher(HttpMethod.OPTIONS, "/v/**")).permitAll()
                         .requestMatchers(probes).permitAll() // status only; details need the admin scope (SecurityDefaults)
                         .requestMatchers(admin).hasAuthority("SCOPE_" + props.getAdminScope())
                         .anyRequest().access(scopes(props.getRequiredScopes())))

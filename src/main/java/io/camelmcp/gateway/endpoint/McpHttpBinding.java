@@ -44,6 +44,11 @@ public class McpHttpBinding extends DefaultHttpBinding {
         headers.put(Exchange.HTTP_METHOD, request.getMethod());
         String pathInfo = request.getPathInfo(); // CamelServlet expects it
         headers.put(Exchange.HTTP_PATH, pathInfo == null ? "" : pathInfo);
+        if (!McpServlet.PATH.equals(request.getServletPath())) {
+            // a virtual server's own endpoint, /v/{name}/mcp: mcpVirtualServers.select reads the name
+            message.getExchange().setProperty(io.camelmcp.gateway.exchange.McpExchange.VIRTUAL_PATH,
+                    pathInfo == null ? "" : pathInfo);
+        }
         long length = request.getContentLengthLong();
         if (length >= 0) {
             headers.put(Exchange.CONTENT_LENGTH, length);

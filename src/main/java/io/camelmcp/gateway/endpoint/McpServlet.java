@@ -39,6 +39,8 @@ public class McpServlet extends CamelServlet {
     static final String START = McpServlet.class.getName() + ".start";
     /** The path of the endpoint route's consumer, {@code servlet:/mcp}. */
     public static final String PATH = "/mcp";
+    /** The servlet's mapping for virtual servers' own endpoints, /v/{name}/mcp: served by the same route. */
+    public static final String VIRTUAL_SERVERS_MAPPING = "/v/*";
     private final McpRequestMetrics metrics;
     private final io.camelmcp.gateway.tracing.McpTracing tracing;
 
@@ -136,7 +138,7 @@ public class McpServlet extends CamelServlet {
     @Override
     public void init(ServletConfig config) throws ServletException {
         super.init(config);
-        // mapped to exactly /mcp, where the path info Camel matches consumers on is empty: the consumer is chosen by path
+        // mapped to exactly /mcp (and /v/*, virtual servers' endpoints): the one consumer of /mcp takes both
         setServletResolveConsumerStrategy(new ServletResolveConsumerStrategy() {
             @Override
             public HttpConsumer resolve(HttpServletRequest request, Map<String, HttpConsumer> consumers) {

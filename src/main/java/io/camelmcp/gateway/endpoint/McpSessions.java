@@ -16,6 +16,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.camelmcp.gateway.exchange.McpExchange;
 import io.camelmcp.gateway.exchange.RequestContext;
+import io.camelmcp.gateway.federation.VirtualServer;
+import io.camelmcp.gateway.federation.VirtualServers;
 import io.camelmcp.gateway.protocol.ErrorCodes;
 import io.camelmcp.gateway.protocol.JsonRpc;
 import io.camelmcp.gateway.protocol.JsonRpcMessage;
@@ -53,9 +55,12 @@ public class McpSessions {
     private final ClientStreams streams;
     /** mcp.gateway.max-sessions-per-client; 0: no limit. */
     private final int maxSessionsPerClient;
+    private final VirtualServers virtualServers;
 
     public McpSessions(SessionStore store, UpstreamSessions upstreams, ServerRegistry registry, JsonRpc json,
-                       JsonNode serverInfo, Duration idleTimeout, ClientStreams streams, int maxSessionsPerClient) {
+                       JsonNode serverInfo, Duration idleTimeout, ClientStreams streams, int maxSessionsPerClient,
+                       VirtualServers virtualServers) {
+        this.virtualServers = virtualServers;
         this.streams = streams;
         this.maxSessionsPerClient = maxSessionsPerClient;
         this.store = store;
@@ -87,9 +92,11 @@ public class McpSessions {
         }
         String version = family.negotiate(requested.textValue());
         Identity identity = identity(exchange);
+        // created on a virtual server (its path or header), the session stays on it
+        VirtualServer vs = exchange.getProperty(McpExchange.VIRTUAL_SERVER, VirtualServer.class);
         GatewaySession session = new GatewaySession(newSessionId(), version,
                 capabilities == null ? json.object() : capabilities, clientInfo, Instant.now(),
-                identity.anonymous() ? null : identity.key());
+                identity.anonymous() ? null : identity.key(), vs == null ? null : vs.name());
         String client = maxSessionsPerClient > 0 ? client(exchange) : null;
         Duration wait = store.create(session, client, maxSessionsPerClient);
         if (wait != null) {
@@ -136,7 +143,10 @@ public class McpSessions {
         return exchange.getProperty(McpExchange.IDENTITY, Identity.ANONYMOUS, Identity.class);
     }
 
-    /** Every request after initialize must name a live session: 400 without one, 404 for an unknown one. */
+    /**
+     * Every request after initialize must name a live session: 400 without one, 404 for an unknown one. A session
+     * created on a virtual server is served that one (another named: 400).
+     */
     public void require(Exchange exchange, @ExchangeProperty(McpExchange.CONTEXT) RequestContext ctx) {
         String id = ctx.sessionId();
         if (id == null || id.isBlank()) {
@@ -148,6 +158,7 @@ public class McpSessions {
         if (session == null || !session.ownedBy(identity)) {
             throw McpException.http(404, ErrorCodes.TRANSPORT_ERROR, "Session not found: it has ended or expired; initialize a new one");
         }
+        virtualServers.enterSession(exchange, session.virtualServer());
         exchange.setProperty(McpExchange.SESSION, session);
         exchange.setProperty(McpExchange.CLIENT, ClientContext.of(session, identity));
     }

@@ -62,6 +62,16 @@ public final class McpExchange {
      */
     public static final String COLD_SERVERS = "mcpColdServers";
 
+    /**
+     * {@link io.camelmcp.gateway.federation.VirtualServer}: the curated subset of the catalogue this request is served
+     * (the path /v/{name}/mcp, the X-Mcp-Virtualserver header, or its session's), set by mcp-endpoint.yaml's
+     * {@code mcpVirtualServers.select}; absent: the whole catalogue.
+     */
+    public static final String VIRTUAL_SERVER = "mcpVirtualServer";
+
+    /** The path after /v of a request on a virtual server's own endpoint ({@code /{name}/mcp}); absent on /mcp. */
+    public static final String VIRTUAL_PATH = "mcpVirtualPath";
+
     /** The request's remote address (the servlet request's), for per-client limits: see McpSessions#client. */
     public static final String REMOTE_ADDRESS = "mcpRemoteAddress";
 

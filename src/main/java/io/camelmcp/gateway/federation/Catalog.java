@@ -102,9 +102,19 @@ public class Catalog {
         }
     }
 
-    record Merged(Map<ListKind, List<Item>> lists, Map<String, Report> reports) {
-        static final Merged EMPTY = new Merged(Map.of(), Map.of());
+    /**
+     * One view merged: its lists, what the merge made of each server, and each virtual server's subset of the lists,
+     * resolved with the merge so that a virtual server's page costs what any page costs.
+     */
+    record Merged(Map<ListKind, List<Item>> lists, Map<String, Report> reports, Map<String, Subset> subsets) {
+        static final Merged EMPTY = new Merged(Map.of(), Map.of(), Map.of());
     }
+
+    /** A virtual server's lists, as resolved from the merged ones ({@code of}: the definition they were cut by). */
+    record Subset(VirtualServer of, Map<ListKind, List<Item>> lists) {}
+
+    /** How many items a virtual server resolves to (the base view), and the names it lists that match nothing. */
+    public record Resolved(int tools, int prompts, int resources, int templates, List<String> missing) {}
 
     /** A server that a list request must read first, in the view (capability form) of the requesting client. */
     public record Cold(RegistrySnapshot.Entry server, String view) {}
@@ -138,6 +148,7 @@ public class Catalog {
     private volatile Map<String, Boolean> mergedInclusion = Map.of();
     private volatile Consumer<ServerRegistration> onListChanged = r -> { };
     private volatile Consumer<Set<ListKind>> onMergedChanged = k -> { };
+    private volatile VirtualServers virtualServers = new VirtualServers(List.of());
 
     public Catalog(ServerRegistry registry, UpstreamSessions sessions, UpstreamClient client, JsonRpc json,
                    Duration listTimeout, Duration gracePeriod, int pageSize) {
@@ -154,6 +165,13 @@ public class Catalog {
     /** Who to tell when a server says its lists changed (the discovery service re-reads them). */
     public void onListChanged(Consumer<ServerRegistration> listener) {
         this.onListChanged = listener;
+    }
+
+    /** The virtual servers whose subsets each merge resolves; resolved again whenever they change. */
+    public void virtualServers(VirtualServers virtualServers) {
+        this.virtualServers = virtualServers;
+        virtualServers.onChange(this::remerge);
+        remerge();
     }
 
     /** Who to tell when what clients see changed (the gateway announces list_changed to them). */
@@ -629,7 +647,54 @@ public class Catalog {
             v.sort(ORDER);
             frozen.put(k, List.copyOf(v));
         });
-        return new Merged(frozen, Map.copyOf(reports));
+        Map<String, Subset> subsets = new HashMap<>();
+        for (VirtualServer vs : virtualServers.all().values()) {
+            subsets.put(vs.name(), subset(vs, frozen));
+        }
+        return new Merged(frozen, Map.copyOf(reports), Map.copyOf(subsets));
+    }
+
+    private static Subset subset(VirtualServer vs, Map<ListKind, List<Item>> lists) {
+        Map<ListKind, List<Item>> out = new EnumMap<>(ListKind.class);
+        lists.forEach((k, items) -> out.put(k, items.stream().filter(i -> vs.shows(k, i.key())).toList()));
+        return new Subset(vs, out);
+    }
+
+    /** A virtual server's lists in one view: resolved by the last merge, or now if it was defined since. */
+    private static Map<ListKind, List<Item>> listsOf(Merged m, VirtualServer vs) {
+        Subset s = m.subsets().get(vs.name());
+        return s != null && s.of() == vs ? s.lists() : subset(vs, m.lists()).lists();
+    }
+
+    /**
+     * What a virtual server resolves to now, in the base view (as status and reports count): its items, and the names
+     * and URIs it lists without a {@code *} that match no item (a typo, or a server not read yet).
+     */
+    public Resolved resolved(VirtualServer vs) {
+        Map<ListKind, List<Item>> lists = listsOf(merged.get().getOrDefault(BASE, Merged.EMPTY), vs);
+        List<String> missing = new ArrayList<>();
+        VirtualServer.Definition d = vs.definition();
+        missing(d.tools(), lists, List.of(ListKind.TOOLS), missing);
+        missing(d.prompts(), lists, List.of(ListKind.PROMPTS), missing);
+        missing(d.resources(), lists, List.of(ListKind.RESOURCES, ListKind.TEMPLATES), missing);
+        return new Resolved(lists.getOrDefault(ListKind.TOOLS, List.of()).size(),
+                lists.getOrDefault(ListKind.PROMPTS, List.of()).size(),
+                lists.getOrDefault(ListKind.RESOURCES, List.of()).size(),
+                lists.getOrDefault(ListKind.TEMPLATES, List.of()).size(), List.copyOf(missing));
+    }
+
+    private static void missing(List<String> listed, Map<ListKind, List<Item>> lists, List<ListKind> kinds,
+                                List<String> out) {
+        if (listed == null) {
+            return;
+        }
+        Set<String> keys = new HashSet<>();
+        kinds.forEach(k -> lists.getOrDefault(k, List.of()).forEach(i -> keys.add(i.key())));
+        for (String name : listed) {
+            if (name != null && !name.isEmpty() && name.indexOf('*') < 0 && !keys.contains(name)) {
+                out.add(name);
+            }
+        }
     }
 
     private int addByUri(List<Item> out, RegistrySnapshot.Entry e, List<ObjectNode> items, String field) {
@@ -682,16 +747,20 @@ public class Catalog {
     }
 
     /**
-     * One page of a merged list, from the cache. The cursor names the last item of the previous page. With a
+     * One page of a merged list (of the request's virtual server, if any), from the cache. The cursor names the last
+     * item of the previous page. With a
      * {@code filter} (the caller's authorization), items it hides are skipped before the page is cut: a page holds up
      * to page-size items the caller may see, and the cursor names one of them. The cached lists stay shared by every
      * caller; only this answer is the caller's.
      */
     public Answer page(@ExchangeProperty(McpExchange.MESSAGE) JsonRpcMessage msg,
                      @ExchangeProperty(McpExchange.CLIENT) ClientContext gs,
-                     @ExchangeProperty(McpExchange.CATALOG_FILTER) CatalogFilter filter) {
+                     @ExchangeProperty(McpExchange.CATALOG_FILTER) CatalogFilter filter,
+                     @ExchangeProperty(McpExchange.VIRTUAL_SERVER) VirtualServer virtualServer) {
         ListKind kind = ListKind.of(msg.method());
-        List<Item> items = merged.get().getOrDefault(viewOf(gs), Merged.EMPTY).lists().getOrDefault(kind, List.of());
+        Merged m = merged.get().getOrDefault(viewOf(gs), Merged.EMPTY);
+        // a virtual server's page is cut from its own resolved lists: cursors and page sizes count only its items
+        List<Item> items = (virtualServer == null ? m.lists() : listsOf(m, virtualServer)).getOrDefault(kind, List.of());
         int from = 0;
         JsonNode cursor = msg.paramsObject().get("cursor");
         if (cursor != null && !cursor.isNull()) {

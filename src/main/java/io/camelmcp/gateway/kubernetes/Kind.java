@@ -15,6 +15,8 @@ import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 public enum Kind {
     MCP_SERVER_REGISTRATION("mcp.kuadrant.io", List.of("v1", "v1alpha1"), "MCPServerRegistration", "mcpserverregistrations"),
     MCP_GATEWAY_EXTENSION("mcp.kuadrant.io", List.of("v1", "v1alpha1"), "MCPGatewayExtension", "mcpgatewayextensions"),
+    /** Curated subsets of the catalogue, Kuadrant's shape; see KubernetesVirtualServers. */
+    MCP_VIRTUAL_SERVER("mcp.kuadrant.io", "v1", "MCPVirtualServer", "mcpvirtualservers"),
     /** Ours (the group mirrors the code's io.camelmcp.gateway): authorization rules, see KubernetesAccessPolicies. */
     MCP_ACCESS_POLICY("gateway.camelmcp.io", "v1alpha1", "MCPAccessPolicy", "mcpaccesspolicies"),
     HTTP_ROUTE("gateway.networking.k8s.io", "v1", "HTTPRoute", "httproutes"),

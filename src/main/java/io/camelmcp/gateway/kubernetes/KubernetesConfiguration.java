@@ -59,11 +59,21 @@ public class KubernetesConfiguration {
         return new KubernetesAccessPolicies(watcher, mcpAccess, json);
     }
 
+    /** MCPVirtualServer resources beside the configured virtual servers (mcpVirtualServers); kubernetes.yaml's reconcile. */
+    @Bean
+    KubernetesVirtualServers kubernetesVirtualServers(KubernetesWatcher watcher,
+                                                      io.camelmcp.gateway.federation.VirtualServers mcpVirtualServers,
+                                                      ObjectMapper json) {
+        return new KubernetesVirtualServers(watcher, mcpVirtualServers, json);
+    }
+
     @Bean
     StatusWriter kubernetesStatus(KubernetesClient client, KubernetesWatcher watcher, KubernetesRegistrations registrations,
                                   ServerRegistry registry, Catalog catalog, io.camelmcp.gateway.federation.ServerCalls calls,
-                                  KubernetesProperties props, ObjectMapper json, ProducerTemplate producer) {
-        return new StatusWriter(client, watcher, registrations, registry, catalog, calls, props, json, producer);
+                                  KubernetesProperties props, ObjectMapper json, ProducerTemplate producer,
+                                  KubernetesVirtualServers virtualServers) {
+        return new StatusWriter(client, watcher, registrations, registry, catalog, calls, props, json, producer,
+                virtualServers);
     }
 
     /**

@@ -33,8 +33,9 @@ import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfig
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
 
 /**
- * Writes the {@code Ready} condition and tool count of every MCPServerRegistration, and the {@code Ready}
- * condition of every MCPGatewayExtension. Every replica computes the same status; only the one holding the
+ * Writes the {@code Ready} condition and tool count of every MCPServerRegistration, the {@code Ready}
+ * condition of every MCPGatewayExtension, and the {@code Ready} condition and resolved counts of every
+ * MCPVirtualServer. Every replica computes the same status; only the one holding the
  * Lease writes it, and only what differs from what the object already says (no write loops, no churn).
  */
 public class StatusWriter implements AutoCloseable {
@@ -52,6 +53,7 @@ public class StatusWriter implements AutoCloseable {
     private final KubernetesProperties props;
     private final ObjectMapper json;
     private final ProducerTemplate producer;
+    private final KubernetesVirtualServers virtualServers;
     /** 3 read back from the API server is an int, 3 written here a long: both are the same number. */
     private static final java.util.Comparator<JsonNode> SAME_NUMBERS = (a, b) -> a.equals(b)
             || a.isNumber() && b.isNumber() && a.decimalValue().compareTo(b.decimalValue()) == 0 ? 0 : 1;
@@ -60,7 +62,9 @@ public class StatusWriter implements AutoCloseable {
 
     public StatusWriter(KubernetesClient client, KubernetesWatcher watcher, KubernetesRegistrations registrations,
                         ServerRegistry registry, Catalog catalog, io.camelmcp.gateway.federation.ServerCalls calls,
-                        KubernetesProperties props, ObjectMapper json, ProducerTemplate producer) {
+                        KubernetesProperties props, ObjectMapper json, ProducerTemplate producer,
+                        KubernetesVirtualServers virtualServers) {
+        this.virtualServers = virtualServers;
         this.calls = calls;
         this.client = client;
         this.watcher = watcher;
@@ -81,6 +85,7 @@ public class StatusWriter implements AutoCloseable {
         }
         registry.addListener(snapshot -> requestWrite());
         registrations.onOutcome(outcome -> requestWrite());
+        catalogVirtualServers().onChange(this::requestWrite);
         calls.onStateChange(this::requestWrite);
         KubernetesProperties.Lease lease = props.getLease();
         String identity = firstNonBlank(lease.getIdentity(), System.getenv("POD_NAME"), hostName());
@@ -145,6 +150,52 @@ public class StatusWriter implements AutoCloseable {
                 patch(Kind.MCP_GATEWAY_EXTENSION, obj, before, status);
             }
         }
+        Map<String, GenericKubernetesResource> virtual = index(Kind.MCP_VIRTUAL_SERVER);
+        for (KubernetesVirtualServers.State v : virtualServers.states()) {
+            GenericKubernetesResource obj = virtual.get(v.namespace() + "/" + v.name());
+            if (obj != null) {
+                JsonNode before = json.valueToTree(obj).path("status");
+                patch(Kind.MCP_VIRTUAL_SERVER, obj, before, virtualServerStatus(v, before));
+            }
+        }
+    }
+
+    private io.camelmcp.gateway.federation.VirtualServers catalogVirtualServers() {
+        return virtualServers.virtualServers();
+    }
+
+    /**
+     * Ready with the counts it resolves to in the catalogue now; not Ready while a name it lists without a pattern
+     * matches nothing (it serves the rest meanwhile), or when the resource cannot be read.
+     */
+    private ObjectNode virtualServerStatus(KubernetesVirtualServers.State v, JsonNode before) {
+        String ready = "False";
+        String reason = "Invalid";
+        String message = v.problem();
+        Catalog.Resolved resolved = null;
+        io.camelmcp.gateway.federation.VirtualServer vs = v.served() == null ? null : catalogVirtualServers().find(v.served());
+        if (v.problem() == null && vs == null) {
+            message = "the name " + v.served() + " is already defined elsewhere";
+        } else if (vs != null) {
+            resolved = catalog.resolved(vs);
+            String counts = resolved.tools() + " tools, " + resolved.prompts() + " prompts, " + resolved.resources()
+                    + " resources, " + resolved.templates() + " templates";
+            if (resolved.missing().isEmpty()) {
+                ready = "True";
+                reason = "Ready";
+                message = "serving " + counts + " at /v/" + vs.name() + "/mcp and with X-Mcp-Virtualserver: " + vs.name();
+            } else {
+                reason = "ItemsNotFound";
+                message = "serving " + counts + "; not in the catalogue: " + resolved.missing();
+            }
+        }
+        ObjectNode status = json.createObjectNode();
+        status.set("conditions", ready(before, ready, reason, message, v.generation()));
+        status.put("resolvedTools", resolved == null ? 0 : resolved.tools());
+        status.put("resolvedPrompts", resolved == null ? 0 : resolved.prompts());
+        status.put("resolvedResources", resolved == null ? 0 : resolved.resources() + resolved.templates());
+        status.put("observedGeneration", v.generation());
+        return status;
     }
 
     private ObjectNode registrationStatus(KubernetesRegistrations.RegistrationState s, RegistrySnapshot snapshot,

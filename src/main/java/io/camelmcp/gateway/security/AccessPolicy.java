@@ -7,6 +7,7 @@ import java.util.Map;
 
 import io.camelmcp.gateway.federation.CatalogFilter;
 import io.camelmcp.gateway.federation.ListKind;
+import io.camelmcp.gateway.registry.NamePatterns;
 import io.camelmcp.gateway.session.Identity;
 
 /**

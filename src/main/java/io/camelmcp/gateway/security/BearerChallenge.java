@@ -81,7 +81,8 @@ public final class BearerChallenge implements AuthenticationEntryPoint, AccessDe
         }
         response.setStatus(status);
         response.setHeader("WWW-Authenticate", challenge);
-        boolean mcp = request.getRequestURI().equals(request.getContextPath() + "/mcp");
+        String uri = request.getRequestURI();
+        boolean mcp = uri.equals(request.getContextPath() + "/mcp") || uri.startsWith(request.getContextPath() + "/v/");
         String body = mcp
                 ? "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":" + ErrorCodes.TRANSPORT_ERROR + ",\"message\":\""
                         + json(detail) + "\"}}"

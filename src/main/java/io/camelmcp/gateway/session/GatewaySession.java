@@ -9,9 +9,16 @@ import com.fasterxml.jackson.databind.JsonNode;
  * sessions opened for it are kept beside it in the {@link SessionStore}.
  *
  * @param owner the {@link Identity#key()} of who created it: only that identity may use it (null: anonymous)
+ * @param virtualServer the virtual server it was created on, which it stays on (null: none); kept with the session so
+ *                      that every replica serves it the same subset
  */
 public record GatewaySession(String id, String protocolVersion, JsonNode clientCapabilities,
-                             JsonNode clientInfo, Instant createdAt, String owner) {
+                             JsonNode clientInfo, Instant createdAt, String owner, String virtualServer) {
+
+    public GatewaySession(String id, String protocolVersion, JsonNode clientCapabilities, JsonNode clientInfo,
+                          Instant createdAt, String owner) {
+        this(id, protocolVersion, clientCapabilities, clientInfo, createdAt, owner, null);
+    }
 
     /** An anonymous client's session. */
     public GatewaySession(String id, String protocolVersion, JsonNode clientCapabilities, JsonNode clientInfo,

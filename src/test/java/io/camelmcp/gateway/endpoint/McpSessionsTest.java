@@ -61,7 +61,8 @@ class McpSessionsTest {
         io.camelmcp.gateway.session.LocalReplicaBus bus = new io.camelmcp.gateway.session.LocalReplicaBus(new com.fasterxml.jackson.databind.ObjectMapper());
         ServerMessages messages = new ServerMessages(upstreams, registry, relay, json, TIMEOUT, bus);
         ClientStreams streams = new ClientStreams(registry, store, upstreams, client, messages, json, TIMEOUT, bus, 0);
-        sessions = new McpSessions(store, upstreams, registry, json, json.object(), IDLE, streams, 0);
+        sessions = new McpSessions(store, upstreams, registry, json, json.object(), IDLE, streams, 0,
+                new io.camelmcp.gateway.federation.VirtualServers(java.util.List.of()));
     }
 
     @AfterEach

@@ -38,14 +38,18 @@ class KubernetesWatcherVersionsTest {
              KubernetesWatcher watcher = new KubernetesWatcher(api.client(), NO_ROUTE, Duration.ofMinutes(5))) {
             api.applyFile("k8s/samples/kuadrant-registration.yaml");
             watcher.start();
-            await().atMost(WAIT).until(() -> watcher.synced() && watcher.watching());
+            // MCPVirtualServer exists only in v1: a cluster with the older CRDs has none
+            await().atMost(WAIT).until(() -> watcher.list(Kind.MCP_SERVER_REGISTRATION).size() == 1
+                    && watcher.list(Kind.MCP_GATEWAY_EXTENSION).size() == 1
+                    && watcher.notWatching().equals(java.util.EnumSet.of(Kind.MCP_VIRTUAL_SERVER)));
             assertThat(names(watcher, Kind.MCP_SERVER_REGISTRATION)).containsExactly("mcp.kuadrant.io/v1alpha1 mcp-test/my-mcp-server");
             assertThat(names(watcher, Kind.MCP_GATEWAY_EXTENSION)).containsExactly("mcp.kuadrant.io/v1alpha1 mcp-test/mcp-extension");
             await().atMost(WAIT).until(() -> output.getOut().contains("mcp.kuadrant.io/v1 MCPGatewayExtension is not served at "));
             assertThat(count(output.getOut(), "mcp.kuadrant.io/v1 MCPServerRegistration is not served at ")).isEqualTo(1);
-            assertThat(watcher.notWatching()).isEmpty();
-            assertThat(watcher.failing()).isEmpty();
-            assertThat(output.getOut()).doesNotContain("Cannot list/watch");
+            assertThat(watcher.failing()).containsExactly(Kind.MCP_VIRTUAL_SERVER);
+            assertThat(output.getOut()).doesNotContain("Cannot list/watch mcp.kuadrant.io/v1alpha1")
+                    .doesNotContain("Cannot list/watch mcp.kuadrant.io/v1 MCPServerRegistration")
+                    .doesNotContain("Cannot list/watch mcp.kuadrant.io/v1 MCPGatewayExtension");
         }
     }
 
@@ -99,8 +103,10 @@ class KubernetesWatcherVersionsTest {
              KubernetesWatcher watcher = new KubernetesWatcher(api.client(), NO_ROUTE, Duration.ofMinutes(5))) {
             watcher.start();
             await().atMost(WAIT).until(() -> output.getOut().contains("Cannot list/watch mcp.kuadrant.io/")
-                    && watcher.notWatching().equals(java.util.EnumSet.of(Kind.MCP_SERVER_REGISTRATION, Kind.MCP_GATEWAY_EXTENSION)));
-            assertThat(watcher.failing()).containsExactlyInAnyOrder(Kind.MCP_SERVER_REGISTRATION, Kind.MCP_GATEWAY_EXTENSION);
+                    && watcher.notWatching().equals(java.util.EnumSet.of(Kind.MCP_SERVER_REGISTRATION, Kind.MCP_GATEWAY_EXTENSION,
+                    Kind.MCP_VIRTUAL_SERVER)));
+            assertThat(watcher.failing()).containsExactlyInAnyOrder(Kind.MCP_SERVER_REGISTRATION, Kind.MCP_GATEWAY_EXTENSION,
+                    Kind.MCP_VIRTUAL_SERVER);
             assertThat(output.getOut()).doesNotContain("is not served at");
 
             served = UnaryOperator.identity(); // the CRDs are installed

@@ -70,6 +70,17 @@ class ApiKeySecurityTest {
     }
 
     @Test
+    void aVirtualServersOwnPathIsGuardedAsMcpIs() throws Exception {
+        // no such virtual server here: the 401 comes first, before the route could say 404
+        HttpResponse<String> r = new RawMcpClient("http://127.0.0.1:" + port + "/v/any/mcp").post(initialize(), Map.of());
+        assertThat(r.statusCode()).isEqualTo(401);
+        assertThat(RawMcpClient.JSON.readTree(r.body()).path("error").path("message").asText()).startsWith("Unauthorized");
+        HttpResponse<String> withKey = new RawMcpClient("http://127.0.0.1:" + port + "/v/any/mcp")
+                .post(initialize(), Map.of("X-API-Key", ALICE));
+        assertThat(withKey.statusCode()).isEqualTo(404);
+    }
+
+    @Test
     void aWrongKeyOrANonsenseTokenIs401InvalidToken() throws Exception {
         for (Map<String, String> header : new Map[] {Map.of("X-API-Key", "alice-key-0123456789abcdeX"),
                 Map.of("Authorization", "Bearer nonsense")}) {

@@ -52,6 +52,19 @@ class RedisSessionStoreTest extends SessionStoreContract {
     }
 
     @Test
+    void aSessionsVirtualServerAndOwnerReachTheOtherReplica() {
+        String prefix = "virtual" + STORES.incrementAndGet() + ":";
+        RedisSessionStore a = store(prefix, Duration.ofMinutes(1));
+        RedisSessionStore b = store(prefix, Duration.ofMinutes(1));
+        GatewaySession base = session("s1");
+        GatewaySession s = new GatewaySession(base.id(), base.protocolVersion(), base.clientCapabilities(),
+                base.clientInfo(), base.createdAt(), "key:ci-agent", "mcp-system/dev-tools");
+        a.create(s);
+        assertThat(b.find("s1")).isEqualTo(s);
+        assertThat(b.find("s1").virtualServer()).isEqualTo("mcp-system/dev-tools");
+    }
+
+    @Test
     void ofTwoReplicasSweepingOneEndsAnExpiredSession() throws Exception {
         String prefix = "sweep" + STORES.incrementAndGet() + ":";
         RedisSessionStore a = store(prefix, TTL);

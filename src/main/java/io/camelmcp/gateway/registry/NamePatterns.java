@@ -1,4 +1,4 @@
-package io.camelmcp.gateway.security;
+package io.camelmcp.gateway.registry;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -9,13 +9,17 @@ import java.util.Set;
 import org.springframework.util.PatternMatchUtils;
 
 /**
- * A rule's list of names and {@code *} patterns, compiled once per rule set: plain names go into a hash set (one lookup),
- * a lone {@code *} matches everything, and only real patterns are matched one by one, with the same matcher as a
- * server's tool filter ({@link PatternMatchUtils#simpleMatch}: no regular expression, nothing compiled per call).
+ * A list of names and {@code *} patterns (an authorization rule's, a virtual server's), compiled once per change: plain
+ * names go into a hash set (one lookup), a lone {@code *} matches everything, and only real patterns are matched one by
+ * one, with the same matcher as a server's tool filter ({@link PatternMatchUtils#simpleMatch}: no regular expression,
+ * nothing compiled per call).
  */
-final class NamePatterns {
+public final class NamePatterns {
 
-    static final NamePatterns NONE = new NamePatterns(false, Set.of(), new String[0], true);
+    /** No entry: matches nothing (and {@link #isEmpty}). */
+    public static final NamePatterns NONE = new NamePatterns(false, Set.of(), new String[0], true);
+    /** A lone {@code *}: matches every name. */
+    public static final NamePatterns ALL = new NamePatterns(true, Set.of(), new String[0], false);
 
     private final boolean any;
     private final Set<String> names;
@@ -29,7 +33,7 @@ final class NamePatterns {
         this.empty = empty;
     }
 
-    static NamePatterns of(Collection<String> entries) {
+    public static NamePatterns of(Collection<String> entries) {
         if (entries == null || entries.isEmpty()) {
             return NONE;
         }
@@ -53,11 +57,11 @@ final class NamePatterns {
     }
 
     /** No entry: the field was not given (a rule's "any"). */
-    boolean isEmpty() {
+    public boolean isEmpty() {
         return empty;
     }
 
-    boolean matches(String value) {
+    public boolean matches(String value) {
         if (any) {
             return value != null;
         }
@@ -75,7 +79,7 @@ final class NamePatterns {
         return false;
     }
 
-    boolean matchesAny(Collection<?> values) {
+    public boolean matchesAny(Collection<?> values) {
         for (Object v : values) {
             if (v != null && matches(v.toString())) {
                 return true;
