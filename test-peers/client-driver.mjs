@@ -3,7 +3,7 @@
 // the gateway (or, for calibration, directly against server-everything).
 //
 // Usage: node test-peers/client-driver.mjs <mcpUrl> <toolPrefix> <scenario>
-//   scenarios: list | elicit | url-elicit | sample | roots | progress | cancel | logging | task | concurrent-elicit
+//   scenarios: list | discovery | elicit | url-elicit | sample | roots | progress | cancel | logging | task | concurrent-elicit
 //              | modern (a 2026-07-28 upstream: test-peers/modern-server.mjs under <toolPrefix>)
 //              | virtual-server (a tool of the subset called, OUTSIDE=<tool name> refused, its prompts listed)
 //   env: ELICIT=accept|decline|cancel (default accept)
@@ -238,6 +238,34 @@ const scenarios = {
     }
     const prompts = (await client.listPrompts()).prompts.map((p) => p.name);
     return { text: textOf(inside), outside, prompts };
+  },
+
+  // tool discovery (the gateway's mcp.gateway.tool-discovery.enabled): only the meta-tools are listed; discover
+  // QUERY (default "add two numbers sum"), select <toolPrefix>get-sum (else the best hit), wait for
+  // notifications/tools/list_changed, list again, call it directly and through call_tool
+  async discovery() {
+    const listed = await listToolNames();
+    const found = await callTool("discover_tools", { query: process.env.QUERY || "add two numbers sum", limit: 5 });
+    const discovered = JSON.parse(textOf(found)).tools;
+    const pick = discovered.find((t) => t.name === tool("get-sum")) ?? discovered[0];
+    const before = rec.toolListChanged;
+    const selected = await callTool("select_tools", { tools: [pick.name] });
+    const deadline = Date.now() + 5000;
+    while (rec.toolListChanged === before && Date.now() < deadline) await sleep(50);
+    const listChanged = rec.toolListChanged - before;
+    const afterSelect = (await client.listTools()).tools;
+    const direct = await callTool(pick.name, { a: 20, b: 22 });
+    const viaCallTool = await callTool("call_tool", { name: pick.name, arguments: { a: 2, b: 3 } });
+    return {
+      listed,
+      discovered,
+      selected: JSON.parse(textOf(selected)),
+      listChanged,
+      afterSelect: afterSelect.map((t) => t.name),
+      selectedSchema: afterSelect.find((t) => t.name === pick.name)?.inputSchema ?? null,
+      direct: textOf(direct),
+      viaCallTool: textOf(viaCallTool),
+    };
   },
 
   async elicit() {

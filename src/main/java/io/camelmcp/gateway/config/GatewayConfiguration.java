@@ -42,6 +42,7 @@ import io.camelmcp.gateway.protocol.StatelessResults;
 import io.camelmcp.gateway.session.SharedSecret;
 import io.camelmcp.gateway.endpoint.McpTransport;
 import io.camelmcp.gateway.federation.CallRouter;
+import io.camelmcp.gateway.federation.ToolDiscovery;
 import io.camelmcp.gateway.federation.Catalog;
 import io.camelmcp.gateway.federation.Forwarder;
 import io.camelmcp.gateway.federation.ListAggregationStrategy;
@@ -197,6 +198,25 @@ public class GatewayConfiguration {
                 .map(GatewayProperties.VirtualServer::definition).toList());
         virtualServers.onChange(AuthorizationConfiguration.listsChanged(streams, subscriptions));
         return virtualServers;
+    }
+
+    /** Tool discovery (mcp-endpoint.yaml's dispatch, catalog-list.yaml, tool-discovery.yaml; off by default). */
+    @Bean
+    ToolDiscovery mcpToolDiscovery(GatewayProperties props, Catalog catalog, SessionStore store, ClientStreams streams,
+                                   JsonRpc json) {
+        return new ToolDiscovery(props.getToolDiscovery().isEnabled(), catalog, store, streams, json);
+    }
+
+    /** The guard of mcp-dispatch's meta-tool branch: a plain Predicate (ref language), false at once when off. */
+    @Bean
+    org.apache.camel.Predicate mcpMetaToolCall(ToolDiscovery discovery) {
+        return discovery::namesMetaTool;
+    }
+
+    /** The guard of catalog-list.yaml's discovery list, the same way. */
+    @Bean
+    org.apache.camel.Predicate mcpToolDiscoveryList(ToolDiscovery discovery) {
+        return discovery::listsTools;
     }
 
     /** Closes the catalogue's upstream streams first on shutdown (highest phase stops first). */

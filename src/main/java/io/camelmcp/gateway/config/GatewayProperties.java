@@ -112,6 +112,19 @@ public class GatewayProperties {
 
     private final Metrics metrics = new Metrics();
 
+    private final ToolDiscovery toolDiscovery = new ToolDiscovery();
+
+    public ToolDiscovery getToolDiscovery() { return toolDiscovery; }
+
+    /** Tool discovery (README: Tool discovery): tools/list shows meta-tools to search, select and call tools. */
+    public static class ToolDiscovery {
+        /** Every client of the gateway sees the meta-tools instead of the whole catalogue (per virtual server later). */
+        private boolean enabled = false;
+
+        public boolean isEnabled() { return enabled; }
+        public void setEnabled(boolean enabled) { this.enabled = enabled; }
+    }
+
     public static class Demo {
         /** Serve and register the two bundled demo servers (clock_, calc_) from this process. */
         private boolean enabled = false;

@@ -543,6 +543,16 @@ public class Catalog {
         return merged.get().getOrDefault(BASE, Merged.EMPTY).lists().getOrDefault(kind, List.of());
     }
 
+    /**
+     * One merged list as clients of this view (see {@link #viewOf}) are served it now, in order; the base view's while
+     * that view has not been merged yet (its clients' first list reads it).
+     */
+    public List<Item> served(ListKind kind, String view) {
+        Map<String, Merged> all = merged.get();
+        Merged m = all.get(view);
+        return (m != null ? m : all.getOrDefault(BASE, Merged.EMPTY)).lists().getOrDefault(kind, List.of());
+    }
+
     public Report report(String server) {
         return merged.get().getOrDefault(BASE, Merged.EMPTY).reports().getOrDefault(server, Report.NONE);
     }

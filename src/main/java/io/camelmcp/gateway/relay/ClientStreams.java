@@ -329,6 +329,26 @@ public class ClientStreams {
         current.values().forEach(l -> l.stream().publish(bytes));
     }
 
+    /**
+     * A gateway notification for one session (e.g. notifications/tools/list_changed after its select_tools): on its GET
+     * stream if this replica holds it, else told to the others, one of which does.
+     */
+    public void notify(String sessionId, String method) {
+        if (!publishHere(sessionId, method)) {
+            bus.publish(new ReplicaMessage(ReplicaMessage.NOTIFY, bus.replica(), sessionId, null,
+                    com.fasterxml.jackson.databind.node.TextNode.valueOf(method)));
+        }
+    }
+
+    private boolean publishHere(String sessionId, String method) {
+        Listener l = current.get(sessionId);
+        if (l == null) {
+            return false;
+        }
+        l.stream().publish(json.write(JsonRpc.notification(method)));
+        return true;
+    }
+
     /** The gateway session ended: its streams end here and on every other replica, with the upstream streams held for it. */
     public void ended(String sessionId) {
         closed(sessionId);
@@ -339,6 +359,11 @@ public class ClientStreams {
         switch (m.type()) {
             case ReplicaMessage.ENDED -> closed(m.sessionId());
             case ReplicaMessage.STREAM -> letGo(m.sessionId());
+            case ReplicaMessage.NOTIFY -> {
+                if (m.data() != null && m.data().isTextual()) {
+                    publishHere(m.sessionId(), m.data().textValue());
+                }
+            }
             case ReplicaMessage.OPENED -> {
                 Listener listener = current.get(m.sessionId());
                 ServerRegistration server = m.server() == null ? null : registrationOf(m.server());

@@ -28,6 +28,7 @@ public class InMemorySessionStore implements SessionStore {
         final String client;
         final ConcurrentHashMap<String, UpstreamSession> upstreams = new ConcurrentHashMap<>(4);
         volatile String loggingLevel;
+        volatile List<String> selectedTools = List.of();
         volatile long expiresAtNanos;
 
         Entry(GatewaySession session, String client, long expiresAtNanos) {
@@ -154,6 +155,18 @@ public class InMemorySessionStore implements SessionStore {
     public String loggingLevel(String sessionId) {
         Entry e = live(sessionId);
         return e == null ? null : e.loggingLevel;
+    }
+
+    @Override
+    public boolean setSelectedTools(String sessionId, List<String> tools) {
+        List<String> copy = List.copyOf(tools);
+        return update(sessionId, e -> e.selectedTools = copy);
+    }
+
+    @Override
+    public List<String> selectedTools(String sessionId) {
+        Entry e = live(sessionId);
+        return e == null ? List.of() : e.selectedTools;
     }
 
     @Override

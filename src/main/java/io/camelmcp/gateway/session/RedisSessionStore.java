@@ -21,7 +21,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * The {@link SessionStore} that several replicas share: one Redis hash per session,
  * {@code <prefix>session:<id>}, with the session ({@code s}), its idle deadline ({@code exp}, Redis's own clock),
  * a version ({@code v}) that every change of what the session holds increments, the client's logging level
- * ({@code log}) and one field per upstream session ({@code u:<server>}), all JSON. A sorted set,
+ * ({@code log}), the tools it selected in tool discovery ({@code sel}, a JSON array) and one field per upstream session ({@code u:<server>}), all JSON. A sorted set,
  * {@code <prefix>sessions}, orders the sessions by deadline so that some replica's sweep ends each expired one
  * exactly once (the hash outlives its deadline by a grace period for that). With a per-client limit
  * (mcp.gateway.max-sessions-per-client), {@code <prefix>client-sessions:<client>} is a sorted set of the client's
@@ -144,11 +144,15 @@ public class RedisSessionStore implements SessionStore {
     private static final RedisScript<Long> SET_LEVEL = RedisScript.of(LIVE
             + "redis.call('HSET', KEYS[1], 'log', ARGV[1]) " + CHANGED + "return 1", Long.class);
 
+    /** KEYS: hash; ARGV: the selected tools (JSON array). Returns 1 when set, nothing when the session is gone. */
+    private static final RedisScript<Long> SET_SELECTED = RedisScript.of(LIVE
+            + "redis.call('HSET', KEYS[1], 'sel', ARGV[1]) " + CHANGED + "return 1", Long.class);
+
     /** What this replica knows of a session, as of a version. */
     private record Cached(String version, GatewaySession session, Map<String, UpstreamSession> upstreams,
-                          String loggingLevel, long checkedAtNanos) {
+                          String loggingLevel, List<String> selectedTools, long checkedAtNanos) {
         Cached checked(long now) {
-            return new Cached(version, session, upstreams, loggingLevel, now);
+            return new Cached(version, session, upstreams, loggingLevel, selectedTools, now);
         }
     }
 
@@ -196,7 +200,7 @@ public class RedisSessionStore implements SessionStore {
                 return Duration.ofMillis(refused);
             }
         }
-        cache.put(session.id(), new Cached("0", session, Map.of(), null, System.nanoTime()));
+        cache.put(session.id(), new Cached("0", session, Map.of(), null, List.of(), System.nanoTime()));
         return null;
     }
 
@@ -248,12 +252,17 @@ public class RedisSessionStore implements SessionStore {
         GatewaySession session = null;
         Map<String, UpstreamSession> upstreams = new HashMap<>();
         String level = null;
+        List<String> selected = List.of();
         for (int i = from; i + 1 < reply.size(); i += 2) {
             String field = String.valueOf(reply.get(i));
             String value = String.valueOf(reply.get(i + 1));
             switch (field) {
                 case "s" -> session = read(value, GatewaySession.class);
                 case "log" -> level = value;
+                case "sel" -> {
+                    String[] names = read(value, String[].class);
+                    selected = names == null ? List.of() : List.of(names);
+                }
                 case "v" -> version = version == null ? value : version;
                 default -> {
                     if (field.startsWith("u:")) {
@@ -265,7 +274,7 @@ public class RedisSessionStore implements SessionStore {
                 }
             }
         }
-        return session == null ? null : new Cached(version, session, Map.copyOf(upstreams), level, now);
+        return session == null ? null : new Cached(version, session, Map.copyOf(upstreams), level, selected, now);
     }
 
     @Override
@@ -335,6 +344,20 @@ public class RedisSessionStore implements SessionStore {
     public String loggingLevel(String sessionId) {
         Cached c = current(sessionId);
         return c == null ? null : c.loggingLevel();
+    }
+
+    @Override
+    public boolean setSelectedTools(String sessionId, List<String> tools) {
+        String json = write(List.copyOf(tools));
+        Long set = outage.call(() -> redis.execute(SET_SELECTED, List.of(key(sessionId)), json));
+        cache.remove(sessionId);
+        return set != null && set == 1;
+    }
+
+    @Override
+    public List<String> selectedTools(String sessionId) {
+        Cached c = current(sessionId);
+        return c == null ? List.of() : c.selectedTools();
     }
 
     @Override

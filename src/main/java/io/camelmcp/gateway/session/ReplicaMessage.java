@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 /**
  * One message between replicas, written as JSON.
  *
- * @param type      {@link #ENDED}, {@link #STREAM}, {@link #OPENED}, {@link #CANCELLED}, {@link #INPUT_ANSWERED} or one
+ * @param type      {@link #ENDED}, {@link #STREAM}, {@link #OPENED}, {@link #CANCELLED}, {@link #INPUT_ANSWERED}, {@link #NOTIFY} or one
  *                  of a call's MRTR messages
  * @param from      the replica that sent it
  * @param sessionId the gateway session it is about
@@ -27,6 +27,12 @@ public record ReplicaMessage(String type, String from, String sessionId, String 
      * server asked for, taken on a replica other than the one waiting for it.
      */
     public static final String INPUT_ANSWERED = "input-answered";
+
+    /**
+     * A notification of the gateway's for one session ({@code data}: its method, e.g. notifications/tools/list_changed
+     * after select_tools), sent where the session's GET stream is.
+     */
+    public static final String NOTIFY = "notify";
 
     /** A 2026-07-28 client's retry ({@code data}: call, token, clientId, inputResponses) of a call {@code server} runs... */
     public static final String RESUME = "resume";

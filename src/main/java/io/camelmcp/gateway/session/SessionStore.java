@@ -68,6 +68,15 @@ public interface SessionStore {
     String loggingLevel(String sessionId);
 
     /**
+     * Sets the tools the client selected (tool discovery's {@code select_tools}): their exposed names, in order, replacing
+     * any earlier selection; empty clears it. False when the session is unknown or ended.
+     */
+    boolean setSelectedTools(String sessionId, List<String> tools);
+
+    /** The tools selected in the session (exposed names, in order); empty when none or the session is unknown. */
+    List<String> selectedTools(String sessionId);
+
+    /**
      * Who to tell when a session ends, removed or expired, with the upstream sessions it had, so that they and
      * the client's streams are closed. Listeners run in the thread that noticed the end, outside any lock.
      */

@@ -45,6 +45,13 @@ class RedisSessionStoreTest extends SessionStoreContract {
         assertThat(a.setLoggingLevel("s1", "debug")).isTrue();
         b.find("s1");
         assertThat(b.loggingLevel("s1")).isEqualTo("debug");
+        // a selection made on b (tool discovery) holds on a at its next request, and the other way round
+        assertThat(b.setSelectedTools("s1", java.util.List.of("e_get-sum", "wx_forecast"))).isTrue();
+        a.find("s1");
+        assertThat(a.selectedTools("s1")).containsExactly("e_get-sum", "wx_forecast");
+        assertThat(a.setSelectedTools("s1", java.util.List.of("wx_forecast"))).isTrue();
+        b.find("s1");
+        assertThat(b.selectedTools("s1")).containsExactly("wx_forecast");
         // ended on b: a's next request does not find it
         assertThat(b.remove("s1")).isTrue();
         assertThat(a.find("s1")).isNull();
@@ -88,9 +95,11 @@ class RedisSessionStoreTest extends SessionStoreContract {
         RedisSessionStore a = store(prefix, Duration.ofMinutes(1));
         a.create(session("s1"));
         a.putUpstreamIfAbsent("s1", upstream("x", "up-1"));
+        a.setSelectedTools("s1", java.util.List.of("e_get-sum"));
         var hash = RedisFixture.template().opsForHash().entries(prefix + "session:s1");
         assertThat(hash.get("s").toString()).startsWith("{\"id\":\"s1\"");
         assertThat(hash.get("u:x").toString()).contains("\"sessionId\":\"up-1\"");
+        assertThat(hash.get("sel")).hasToString("[\"e_get-sum\"]");
         assertThat(RedisFixture.template().getExpire(prefix + "session:s1")).isPositive();
     }
 

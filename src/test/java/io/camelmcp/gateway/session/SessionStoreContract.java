@@ -266,14 +266,46 @@ public abstract class SessionStoreContract {
     }
 
     @Test
+    void theSelectedToolsLiveAsLongAsTheSession() throws Exception {
+        store.create(session("s1"));
+        assertThat(store.selectedTools("s1")).isEmpty();
+        assertThat(store.setSelectedTools("s1", List.of("e_get-sum", "gh_create_issue"))).isTrue();
+        assertThat(store.selectedTools("s1")).containsExactly("e_get-sum", "gh_create_issue");
+
+        keepActive("s1", 3); // longer than the idle TTL, in use all along
+        assertThat(store.selectedTools("s1")).containsExactly("e_get-sum", "gh_create_issue");
+        // a new selection replaces the old one, in its own order; empty clears it
+        assertThat(store.setSelectedTools("s1", List.of("wx_forecast", "e_get-sum"))).isTrue();
+        assertThat(store.selectedTools("s1")).containsExactly("wx_forecast", "e_get-sum");
+        assertThat(store.setSelectedTools("s1", List.of())).isTrue();
+        assertThat(store.selectedTools("s1")).isEmpty();
+
+        store.setSelectedTools("s1", List.of("e_get-sum"));
+        store.remove("s1");
+        assertThat(store.selectedTools("s1")).isEmpty();
+        assertThat(store.setSelectedTools("s1", List.of("e_get-sum"))).isFalse();
+        assertThat(store.setSelectedTools("unknown", List.of("e_get-sum"))).isFalse();
+    }
+
+    @Test
+    void theSelectedToolsEndWithAnExpiredSession() {
+        store.create(session("s1"));
+        store.setSelectedTools("s1", List.of("e_get-sum"));
+        awaitEnded("s1");
+        assertThat(store.selectedTools("s1")).isEmpty();
+    }
+
+    @Test
     void sessionsDoNotShareWhatTheyHold() {
         store.create(session("s1"));
         store.create(session("s2"));
         store.putUpstreamIfAbsent("s1", upstream("a", "up-1"));
         store.setLoggingLevel("s1", "error");
+        store.setSelectedTools("s1", List.of("e_get-sum"));
         assertThat(store.upstream("s2", "a")).isNull();
         assertThat(store.upstreams("s2")).isEmpty();
         assertThat(store.loggingLevel("s2")).isNull();
+        assertThat(store.selectedTools("s2")).isEmpty();
         store.remove("s1");
         assertThat(store.find("s2")).isNotNull();
     }
