@@ -484,7 +484,11 @@ public class GatewayProperties {
         private List<String> prompts;
         /** The resources and resource templates it serves, by gateway URI (patterns like "mcp-gateway://docs/*"); unset: all. */
         private List<String> resources;
+        /** Tool discovery for this virtual server's clients (unset: {@code mcp.gateway.tool-discovery.enabled}). */
+        private Boolean toolDiscovery;
 
+        public Boolean getToolDiscovery() { return toolDiscovery; }
+        public void setToolDiscovery(Boolean toolDiscovery) { this.toolDiscovery = toolDiscovery; }
         public String getName() { return name; }
         public void setName(String name) { this.name = name; }
         public String getDescription() { return description; }
@@ -498,7 +502,8 @@ public class GatewayProperties {
 
         /** The definition the federation compiles. */
         public io.camelmcp.gateway.federation.VirtualServer.Definition definition() {
-            return new io.camelmcp.gateway.federation.VirtualServer.Definition(name, description, tools, prompts, resources);
+            return new io.camelmcp.gateway.federation.VirtualServer.Definition(name, description, tools, prompts, resources,
+                    toolDiscovery);
         }
     }
     public List<String> getAllowedOrigins() { return allowedOrigins; }

@@ -35,8 +35,8 @@ import io.camelmcp.gateway.session.SessionStore;
  * ({@code call_tool}: turned into that tool's own {@code tools/call}, which then goes the way every call goes). A
  * direct {@code tools/call} of any tool still works. Names follow Kuadrant's mcp-gateway where it has them.
  *
- * <p>Whether a request is served so is {@link #enabled(Exchange)}: the gateway's setting for now; per virtual server
- * it is decided there, from the exchange, and every step below follows. Off, the routes never call this bean: their
+ * <p>Whether a request is served so is {@link #enabled(Exchange)}: its virtual server's {@code toolDiscovery}, else the
+ * gateway's setting; every step below follows, and a virtual server's clients search and select only within its subset. Off, the routes never call this bean: their
  * guards are the predicates {@link #namesMetaTool} and {@link #listsTools}, which answer false at once.
  *
  * <p>A 2026-07-28 client has no session to keep a selection in: it is listed {@code discover_tools} and
@@ -113,9 +113,20 @@ public class ToolDiscovery {
 
     // ---- the routes' guards (Camel predicates, through the ref language: one call each, no bean binding) ------------
 
-    /** Whether this request's client is served in discovery mode: the gateway's setting (per virtual server later). */
+    /** Whether this request's client is served in discovery mode: its virtual server's setting, else the gateway's. */
     public boolean enabled(Exchange exchange) {
-        return enabled;
+        VirtualServer vs = exchange.getProperty(McpExchange.VIRTUAL_SERVER, VirtualServer.class);
+        Boolean own = vs == null ? null : vs.definition().toolDiscovery();
+        return own != null ? own : enabled;
+    }
+
+    /** What a client of {@code vs} may see: the authorization rules' filter, within the virtual server's subset. */
+    private static CatalogFilter within(CatalogFilter filter, VirtualServer vs) {
+        if (vs == null) {
+            return filter;
+        }
+        return filter == null ? (kind, server, key) -> vs.shows(kind, key)
+                : (kind, server, key) -> vs.shows(kind, key) && filter.shows(kind, server, key);
     }
 
     /** mcp-dispatch (mcp-endpoint.yaml): a tools/call of one of the meta-tools, by a client in discovery mode. */
@@ -140,7 +151,9 @@ public class ToolDiscovery {
      */
     public Answer list(@ExchangeProperty(McpExchange.MESSAGE) JsonRpcMessage msg,
                        @ExchangeProperty(McpExchange.CLIENT) ClientContext gs,
-                       @ExchangeProperty(McpExchange.CATALOG_FILTER) CatalogFilter filter) {
+                       @ExchangeProperty(McpExchange.CATALOG_FILTER) CatalogFilter authorized,
+                       @ExchangeProperty(McpExchange.VIRTUAL_SERVER) VirtualServer vs) {
+        CatalogFilter filter = within(authorized, vs);
         JsonNode cursor = msg.paramsObject().get("cursor");
         if (cursor != null && !cursor.isNull()) {
             throw McpException.rpc(ErrorCodes.INVALID_PARAMS, "Invalid cursor", msg.id()); // one page: none handed out
@@ -204,7 +217,9 @@ public class ToolDiscovery {
      */
     public Answer answer(@ExchangeProperty(McpExchange.MESSAGE) JsonRpcMessage msg,
                          @ExchangeProperty(McpExchange.CLIENT) ClientContext gs,
-                         @ExchangeProperty(McpExchange.CATALOG_FILTER) CatalogFilter filter) {
+                         @ExchangeProperty(McpExchange.CATALOG_FILTER) CatalogFilter authorized,
+                         @ExchangeProperty(McpExchange.VIRTUAL_SERVER) VirtualServer vs) {
+        CatalogFilter filter = within(authorized, vs);
         ObjectNode params = msg.paramsObject();
         JsonNode a = params.get("arguments");
         if (a != null && !a.isNull() && !a.isObject()) {

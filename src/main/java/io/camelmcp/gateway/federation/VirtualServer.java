@@ -24,7 +24,14 @@ public record VirtualServer(String name, String source, Definition definition, N
      * and gateway resource URIs, each a name or a {@code *} pattern; null: every item of the kind.
      */
     public record Definition(String name, String description, List<String> tools, List<String> prompts,
-                             List<String> resources) {
+                             List<String> resources, Boolean toolDiscovery) {
+
+        /** Without its own tool discovery setting (the gateway's decides). */
+        public Definition(String name, String description, List<String> tools, List<String> prompts,
+                          List<String> resources) {
+            this(name, description, tools, prompts, resources, null);
+        }
+
         public Definition {
             tools = tools == null ? null : List.copyOf(tools);
             prompts = prompts == null ? null : List.copyOf(prompts);

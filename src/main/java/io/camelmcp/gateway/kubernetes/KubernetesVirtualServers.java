@@ -79,8 +79,10 @@ public class KubernetesVirtualServers {
                 next.add(new State(ns, r.getMetadata().getName(), generation, null, problem));
                 continue;
             }
+            JsonNode discovery = spec.get("toolDiscovery");
             definitions.add(new VirtualServer.Definition(name, spec.path("description").asText(null), tools,
-                    strings(spec, "prompts"), strings(spec, "resources")));
+                    strings(spec, "prompts"), strings(spec, "resources"),
+                    discovery != null && discovery.isBoolean() ? discovery.booleanValue() : null));
             next.add(new State(ns, r.getMetadata().getName(), generation, name, null));
         }
         states = List.copyOf(next);

@@ -52,6 +52,10 @@ class VirtualServersTest extends EverythingGatewayTest {
         registry.add("mcp.gateway.virtual-servers[1].tools[0]", () -> "b_*");
         registry.add("mcp.gateway.virtual-servers[1].prompts[0]", () -> "b_simple-prompt");
         registry.add("mcp.gateway.virtual-servers[1].resources[0]", () -> B + "*");
+        // tool discovery for this virtual server's clients only (the gateway's default: off)
+        registry.add("mcp.gateway.virtual-servers[2].name", () -> "z-discover");
+        registry.add("mcp.gateway.virtual-servers[2].tools[0]", () -> "b_*");
+        registry.add("mcp.gateway.virtual-servers[2].tool-discovery", () -> "true");
     }
 
     @Autowired
@@ -246,6 +250,27 @@ class VirtualServersTest extends EverythingGatewayTest {
         assertThat(sums.path("toolPatterns").toString()).isEqualTo("[\"a_get-sum\",\"b_echo\"]");
         assertThat(sums.path("promptPatterns").toString()).isEqualTo("[]");
         assertThat(sums.path("notFound")).isEmpty();
+    }
+
+    @Test
+    void aVirtualServerWithToolDiscoveryShowsTheMetaToolsAndSearchesOnlyItsSubset() throws Exception {
+        RawMcpClient c = new RawMcpClient(at("/v/z-discover/mcp"));
+        c.initialize("2025-11-25");
+        assertThat(names(c.request(2, "tools/list", "{}").path("result").path("tools"), "name"))
+                .containsExactly("discover_tools", "select_tools", "call_tool");
+        String found = c.request(3, "tools/call", "{\"name\":\"discover_tools\",\"arguments\":{\"query\":\"add two numbers sum\"}}")
+                .path("result").path("content").path(0).path("text").asText();
+        assertThat(found).contains("b_get-sum").doesNotContain("a_get-sum");
+        JsonNode outside = c.request(4, "tools/call", "{\"name\":\"select_tools\",\"arguments\":{\"tools\":[\"a_get-sum\"]}}");
+        assertThat(outside.path("result").path("isError").asBoolean()).as(outside.toString()).isTrue();
+        JsonNode inside = c.request(5, "tools/call", "{\"name\":\"select_tools\",\"arguments\":{\"tools\":[\"b_get-sum\"]}}");
+        assertThat(inside.path("result").path("isError").asBoolean()).as(inside.toString()).isFalse();
+        assertThat(names(c.request(6, "tools/list", "{}").path("result").path("tools"), "name")).contains("b_get-sum");
+        // the rest of the gateway is not in discovery mode
+        RawMcpClient plain = client();
+        plain.initialize("2025-11-25");
+        assertThat(names(plain.request(2, "tools/list", "{}").path("result").path("tools"), "name"))
+                .contains("a_get-sum").doesNotContain("discover_tools");
     }
 
     static String initialize() {
