@@ -27,6 +27,7 @@ import io.camelmcp.gateway.support.ServerEverything;
  * driven by the official TypeScript SDK client through the gateway's Streamable HTTP endpoint.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
 class LegacyTransportsTest {
 
     private static ServerEverything sse;
@@ -163,7 +164,8 @@ class LegacyTransportsTest {
     }
 
     @Test
-    void aCrashedStdioServerIsStartedAgainForTheSameSession() throws Exception {
+    void aCrashedStdioServerIsStartedAgainForTheSameSession(org.springframework.boot.test.system.CapturedOutput output)
+            throws Exception {
         RawMcpClient c = new RawMcpClient(endpoint());
         c.initialize("2025-11-25");
         JsonNode first = c.request(2, "tools/call", "{\"name\":\"i_get-sum\",\"arguments\":{\"a\":1,\"b\":2}}");
@@ -172,7 +174,10 @@ class LegacyTransportsTest {
         assertThat(before).isNotEmpty();
         before.forEach(ProcessHandle::destroyForcibly); // every stdio server of the gateway crashes at once
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (stdioProcesses().stream().anyMatch(before::contains) && System.nanoTime() < deadline) {
+        // until the gateway saw each exit: a request sent before that goes to the dead process and fails (-32001),
+        // as any request in flight at a crash does
+        while (before.stream().anyMatch(p -> !output.getOut().contains("(pid " + p.pid() + ") exited"))
+                && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
         JsonNode again = c.request(3, "tools/call", "{\"name\":\"i_get-sum\",\"arguments\":{\"a\":20,\"b\":22}}");
