@@ -118,6 +118,9 @@ final class Bridge implements AutoCloseable {
         }
         if (method != null && id != null) {
             BridgePipe answer = s.expect(id, msg.path("params").path("_meta").get("progressToken"));
+            if (answer == null) { // the link ended meanwhile: nothing is sent, the gateway opens a new session
+                return error(404, -32001, "Session not found");
+            }
             UpstreamReply gone = send(server, s, line, id);
             return gone != null ? gone : new UpstreamReply(200, "text/event-stream", s.id, answer);
         }
@@ -239,8 +242,12 @@ final class Bridge implements AutoCloseable {
         return false;
     }
 
+    /** Ids and progress tokens: strings as they are, numbers by value (1 and 1.0 are one id, "1" another). */
     private static String key(JsonNode id) {
-        return id.isTextual() ? "s:" + id.asText() : "n:" + id.asText();
+        if (id.isNumber()) {
+            return "n:" + id.decimalValue().stripTrailingZeros().toPlainString();
+        }
+        return id.isTextual() ? "s:" + id.asText() : "o:" + id;
     }
 
     private static UpstreamReply error(int status, int code, String message) {
@@ -294,13 +301,17 @@ final class Bridge implements AutoCloseable {
 
         synchronized BridgePipe expect(JsonNode id, JsonNode progressToken) {
             String k = key(id);
-            BridgePipe pipe = new BridgePipe(() -> forget(k)); // the reader left: what comes for it is dropped
             if (ended) {
-                pipe.end();
-                return pipe;
+                return null;
             }
+            Waiter[] self = new Waiter[1];
+            BridgePipe pipe = new BridgePipe(() -> forget(k, self[0])); // the reader left: what comes for it is dropped
             String token = progressToken == null || progressToken.isNull() ? null : key(progressToken);
-            waiting.put(k, new Waiter(pipe, null, token));
+            self[0] = new Waiter(pipe, null, token);
+            Waiter before = waiting.put(k, self[0]);
+            if (before != null && before.pipe != null) {
+                before.pipe.end(); // an id used again while in flight: the older request gets no answer here
+            }
             if (token != null) {
                 tokens.put(token, k);
             }
@@ -308,9 +319,13 @@ final class Bridge implements AutoCloseable {
         }
 
         synchronized void forget(String k) {
-            Waiter w = waiting.remove(k);
-            if (w != null && w.token != null) {
-                tokens.remove(w.token);
+            forget(k, waiting.get(k));
+        }
+
+        /** Forgets the request {@code w} only: a later one under the same id stays. */
+        synchronized void forget(String k, Waiter w) {
+            if (w != null && waiting.remove(k, w) && w.token != null) {
+                tokens.remove(w.token, k);
             }
         }
 

@@ -132,6 +132,9 @@ final class SseLinks implements Bridge.Links {
 
         @Override
         public void send(byte[] message) throws IOException {
+            if (closed.get()) {
+                throw new Bridge.LinkGone("the SSE stream is closed");
+            }
             URI to = endpoint.getNow(null);
             UpstreamReply r;
             try {

@@ -276,16 +276,22 @@ final class StdioLinks implements Bridge.Links {
                 return;
             }
             Thread.ofVirtual().name("stdio-stop-" + server).start(() -> {
+                // closing stdin flushes, which blocks while a writer is stuck on a process that reads no more: on a
+                // thread of its own, so that the signals below come whatever it does
+                Thread.ofVirtual().name("stdio-stdin-" + server).start(() -> {
+                    try {
+                        stdin.close();
+                    } catch (IOException e) {
+                        // the process is gone
+                    }
+                });
                 try {
-                    stdin.close();
                     if (!process.waitFor(GRACE_MS, TimeUnit.MILLISECONDS)) {
                         process.destroy();
                         if (!process.waitFor(GRACE_MS, TimeUnit.MILLISECONDS)) {
                             process.destroyForcibly();
                         }
                     }
-                } catch (IOException e) {
-                    process.destroy();
                 } catch (InterruptedException e) {
                     process.destroyForcibly();
                 }

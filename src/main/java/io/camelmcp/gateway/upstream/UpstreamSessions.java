@@ -190,20 +190,23 @@ public class UpstreamSessions {
 
         UpstreamReply reply = client.post(server, null, json.write(req), timeout, java.util.Map.of(), gs);
         JsonNode response = readResponse(server, reply, req.get("id"));
-        if (response.has("error")) {
-            throw new UpstreamException(server.name(), "initialize failed: " + response.get("error"), reply.status(), null);
-        }
         String version = response.path("result").path("protocolVersion").asText(null);
-        if (!upstreamFamily.acceptsUpstream(version)) {
-            throw new UpstreamException(server.name(), "upstream speaks unsupported protocol version " + version, 0, null);
-        }
         UpstreamSession session = new UpstreamSession(server.name(), reply.sessionId(), version,
                 response.path("result").path("capabilities"));
+        if (response.has("error")) {
+            closeQuietly(server, List.of(session)); // a session the server opened anyway (a process, with stdio) ends
+            throw new UpstreamException(server.name(), "initialize failed: " + response.get("error"), reply.status(), null);
+        }
+        if (!upstreamFamily.acceptsUpstream(version)) {
+            closeQuietly(server, List.of(session));
+            throw new UpstreamException(server.name(), "upstream speaks unsupported protocol version " + version, 0, null);
+        }
 
         ObjectNode initialized = JsonRpc.notification("notifications/initialized");
         UpstreamReply ack = client.post(server, session, json.write(initialized), timeout, java.util.Map.of(), gs);
         ack.finish(); // 202, no body: the connection serves the next request
         if (ack.status() / 100 != 2) {
+            closeQuietly(server, List.of(session));
             throw new UpstreamException(server.name(), "notifications/initialized refused with HTTP " + ack.status(), ack.status(), null);
         }
         return session;
