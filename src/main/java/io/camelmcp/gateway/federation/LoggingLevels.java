@@ -44,7 +44,7 @@ public class LoggingLevels {
         this.json = json;
         this.timeout = timeout;
         this.sessions = sessions;
-        upstreams.onOpened(this::reapply);
+        upstreams.onOpened((gs, server, session) -> reapply(gs, server));
     }
 
     /**

@@ -39,8 +39,10 @@ import io.camelmcp.gateway.upstream.UpstreamSessions;
  * The client's GET stream: one SSE stream per gateway session carrying what every upstream sends outside of
  * a request (notifications, server requests such as roots/list), each message on this one stream only, plus
  * the gateway's own notifications (list_changed). While a client holds its GET stream, the gateway holds the
- * GET stream of each of the client's upstream sessions; opening the client's stream opens the client's
- * sessions with the ready servers, so that what they send right after initialization is not lost.
+ * GET stream of those of the client's upstream sessions that can send it something outside a request
+ * ({@link #needsStream}); list changes need none, the catalogue reads one stream per server for everyone. A client
+ * that declared {@code roots} has its sessions with the ready servers opened with its stream, since servers ask for
+ * roots right after initialization, outside any request, and that request is not lost.
  */
 public class ClientStreams {
 
@@ -73,8 +75,8 @@ public class ClientStreams {
     private final Map<String, java.util.Set<EventStream.Attachment>> attached = new ConcurrentHashMap<>();
     /** mcp.gateway.max-streams-per-session; 0: no limit. */
     private final int maxStreams;
-    /** Upstream GET streams held for a gateway session, by "session\nserver". */
-    private final Map<String, UpstreamReply> upstreamStreams = new ConcurrentHashMap<>();
+    /** Upstream GET streams held for a gateway session: by session, then by server. */
+    private final Map<String, Map<String, UpstreamReply>> upstreamStreams = new ConcurrentHashMap<>();
 
     /** Set when the gateway stops ({@link #shutdown}): no GET stream opens any more. */
     private volatile boolean closing;
@@ -197,21 +199,90 @@ public class ClientStreams {
     /** A request's event stream and, for clients that take it, the priming event to start with. */
     public record RequestStream(EventStream events, byte[] priming) {}
 
-    /** Opens (in the background) the client's session with each ready server and listens to its GET stream. */
+    /**
+     * Whether an upstream session can send its client something outside of a request, so that the gateway holds its
+     * GET stream while the client holds its own: the server declared {@code resources.subscribe} (updates of the
+     * resources the client subscribed to) or {@code tasks} (task status), or it declared {@code logging} and the client
+     * set a level (logging/setLevel: it asked for log messages; SDK servers declare logging whether or not they log),
+     * or the client declared {@code roots} (servers ask for them when they like). List changes are not a reason: the
+     * catalogue reads one stream per server and tells every client. A 2026-07-28 server has no GET stream.
+     */
+    static boolean needsStream(ClientContext gs, UpstreamSession us, java.util.function.BooleanSupplier levelSet) {
+        if (us == null || us.sessionId() == null) {
+            return false;
+        }
+        if (declaresRoots(gs)) {
+            return true;
+        }
+        JsonNode caps = us.capabilities();
+        return caps != null && (caps.has("tasks") || caps.path("resources").path("subscribe").asBoolean(false)
+                || caps.has("logging") && levelSet.getAsBoolean());
+    }
+
+    private boolean needsStream(ClientContext gs, UpstreamSession us) {
+        return needsStream(gs, us, () -> store.loggingLevel(gs.sessionId()) != null);
+    }
+
+    /** logging.yaml: the client asked for log messages; its sessions with servers that log are listened to now. */
+    public void loggingLevelSet(@ExchangeProperty(McpExchange.CLIENT) ClientContext gs) {
+        boolean here = current.containsKey(gs.sessionId());
+        for (UpstreamSession us : store.upstreams(gs.sessionId())) {
+            if (us.sessionId() == null || us.capabilities() == null || !us.capabilities().has("logging")) {
+                continue;
+            }
+            ServerRegistration server = registrationOf(us.server());
+            if (server == null) {
+                continue;
+            }
+            if (here) {
+                Thread.ofVirtual().name("mcp-listen-" + us.server()).start(() -> listenQuietly(gs, server, 0));
+            } else {
+                bus.publish(new ReplicaMessage(ReplicaMessage.OPENED, bus.replica(), gs.sessionId(), us.server(), null));
+            }
+        }
+    }
+
+    private static boolean declaresRoots(ClientContext gs) {
+        return gs.clientCapabilities() != null && gs.clientCapabilities().has("roots");
+    }
+
+    /**
+     * The client's stream opened: the gateway listens to those of its upstream sessions that need it. Sessions are
+     * opened by the client's requests, not by its stream, except for a client that declared roots, whose sessions with
+     * the ready servers open now (in the background) so that the roots/list a server sends after initialization
+     * reaches it. Bridged servers (a process or a connection per session) never open a session for a stream alone.
+     */
     private void openUpstreams(ClientContext gs) {
-        for (RegistrySnapshot.Entry e : registry.snapshot().readyServers()) {
-            if (e.registration().transport().bridged()) {
-                // a session there is a process or a connection of its own: opened by the client's first request to
-                // it (which then listens, see upstreamOpened), never for a GET stream alone
-                if (upstreams.hasSession(gs, e.registration())) {
-                    Thread.ofVirtual().name("mcp-open-" + e.name()).start(() -> listenQuietly(gs, e.registration(), 0));
+        Map<String, UpstreamSession> existing = new java.util.HashMap<>();
+        for (UpstreamSession us : store.upstreams(gs.sessionId())) {
+            existing.put(us.server(), us);
+        }
+        java.util.function.BooleanSupplier levelSet = new java.util.function.BooleanSupplier() {
+            private Boolean set; // asked of the store once, and only if a server logs
+
+            @Override
+            public boolean getAsBoolean() {
+                if (set == null) {
+                    set = store.loggingLevel(gs.sessionId()) != null;
                 }
+                return set;
+            }
+        };
+        boolean eager = declaresRoots(gs);
+        for (RegistrySnapshot.Entry e : registry.snapshot().readyServers()) {
+            UpstreamSession us = existing.get(e.name());
+            if (us != null) {
+                if (needsStream(gs, us, levelSet)) {
+                    Thread.ofVirtual().name("mcp-listen-" + e.name()).start(() -> listenQuietly(gs, e.registration(), 0));
+                }
+                continue;
+            }
+            if (!eager || e.registration().transport().bridged()) {
                 continue;
             }
             Thread.ofVirtual().name("mcp-open-" + e.name()).start(() -> {
                 try {
-                    upstreams.sessionFor(gs, e.registration(), connectTimeout); // calls upstreamOpened when new
-                    upstreamOpened(gs, e.registration());
+                    upstreams.sessionFor(gs, e.registration(), connectTimeout); // upstreamOpened listens
                 } catch (UpstreamException | McpException ex) {
                     LOG.debug("No session with '{}' for a GET stream: {}", e.name(), ex.getMessage());
                 } catch (IllegalStateException ex) {
@@ -225,8 +296,14 @@ public class ClientStreams {
         }
     }
 
-    /** An upstream session exists for the client: if the client listens, listen to the upstream too. */
-    void upstreamOpened(ClientContext gs, ServerRegistration server) {
+    /**
+     * An upstream session was opened for the client: if it needs a stream (see {@link #needsStream}) and the client
+     * listens, the gateway listens to it too; a client listening on another replica is told.
+     */
+    void upstreamOpened(ClientContext gs, ServerRegistration server, UpstreamSession session) {
+        if (!needsStream(gs, session)) {
+            return;
+        }
         if (!current.containsKey(gs.sessionId())) {
             // the client may listen on another replica: that one opens the upstream's stream
             bus.publish(new ReplicaMessage(ReplicaMessage.OPENED, bus.replica(), gs.sessionId(), server.name(), null));
@@ -247,11 +324,12 @@ public class ClientStreams {
     /** Opens the upstream's GET stream for a listening client; retried while the upstream still has the old one. */
     private void listen(ClientContext gs, ServerRegistration server, int attempt) {
         UpstreamSession us = store.upstream(gs.sessionId(), server.name());
-        if (us == null || us.sessionId() == null) {
-            return; // a server without sessions has no stream of its own to offer
+        if (!needsStream(gs, us)) {
+            return; // nothing it sends outside a request is for this client alone (or it has no sessions)
         }
-        String key = gs.sessionId() + '\n' + server.name();
-        if (upstreamStreams.containsKey(key)) {
+        Map<String, UpstreamReply> held = upstreamStreams.computeIfAbsent(gs.sessionId(), k -> new ConcurrentHashMap<>());
+        String key = server.name();
+        if (held.containsKey(key)) {
             return;
         }
         UpstreamReply reply;
@@ -275,20 +353,21 @@ public class ClientStreams {
             });
             return;
         }
-        if (reply.status() != 200 || !reply.isEventStream() || upstreamStreams.putIfAbsent(key, reply) != null) {
+        if (reply.status() != 200 || !reply.isEventStream() || held.putIfAbsent(key, reply) != null) {
             reply.discard();
             return;
         }
-        if (!current.containsKey(gs.sessionId())) {
-            // the client moved to another replica while this stream opened: that one listens now
-            upstreamStreams.remove(key, reply);
+        if (!current.containsKey(gs.sessionId()) || upstreamStreams.get(gs.sessionId()) != held) {
+            // the client moved to another replica (or its session ended) while this stream opened
+            held.remove(key, reply);
             reply.discard();
             return;
         }
-        Thread.ofVirtual().name("mcp-listen-" + server.name()).start(() -> listen(gs, server, reply, key));
+        Thread.ofVirtual().name("mcp-listen-" + server.name()).start(() -> listen(gs, server, reply, held, key));
     }
 
-    private void listen(ClientContext gs, ServerRegistration server, UpstreamReply reply, String key) {
+    private void listen(ClientContext gs, ServerRegistration server, UpstreamReply reply, Map<String, UpstreamReply> held,
+                        String key) {
         try (SseReader events = new SseReader(reply.body())) {
             SseEvent e;
             while ((e = events.next()) != null) {
@@ -310,7 +389,7 @@ public class ClientStreams {
         } catch (Exception ex) {
             LOG.debug("GET stream of '{}' for a client ended: {}", server.name(), ex.toString());
         } finally {
-            upstreamStreams.remove(key, reply);
+            held.remove(key, reply);
         }
     }
 
@@ -412,11 +491,8 @@ public class ClientStreams {
             ended += current.containsKey(sessionId) ? 1 : 0;
             letGo(sessionId);
         }
-        for (String key : List.copyOf(upstreamStreams.keySet())) {
-            UpstreamReply r = upstreamStreams.remove(key);
-            if (r != null) {
-                r.discard();
-            }
+        for (String sessionId : List.copyOf(upstreamStreams.keySet())) {
+            closeUpstreamStreams(sessionId);
         }
         return ended;
     }
@@ -437,13 +513,9 @@ public class ClientStreams {
     }
 
     private void closeUpstreamStreams(String sessionId) {
-        for (String key : List.copyOf(upstreamStreams.keySet())) {
-            if (key.startsWith(sessionId + '\n')) {
-                UpstreamReply r = upstreamStreams.remove(key);
-                if (r != null) {
-                    r.discard();
-                }
-            }
+        Map<String, UpstreamReply> held = upstreamStreams.remove(sessionId);
+        if (held != null) {
+            held.values().forEach(UpstreamReply::discard);
         }
     }
 }

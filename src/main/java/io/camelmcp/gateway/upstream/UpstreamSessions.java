@@ -44,7 +44,7 @@ public class UpstreamSessions {
     private final AtomicLong ids = new AtomicLong();
     private final Duration deliverTimeout;
     private final Duration closeTimeout;
-    private final List<java.util.function.BiConsumer<ClientContext, ServerRegistration>> onOpened =
+    private final List<Opened> onOpened =
             new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Which servers speak 2026-07-28 (server/discover) and which the session-based revisions. */
     private final UpstreamEras eras;
@@ -124,8 +124,14 @@ public class UpstreamSessions {
     }
 
     /** Who to tell when a client's session with a server has been opened (the GET stream relay). */
-    public void onOpened(java.util.function.BiConsumer<ClientContext, ServerRegistration> listener) {
+    public void onOpened(Opened listener) {
         onOpened.add(listener);
+    }
+
+    /** A client's session with a server was opened: {@code session} as the server declared it. */
+    @FunctionalInterface
+    public interface Opened {
+        void opened(ClientContext gs, ServerRegistration server, UpstreamSession session);
     }
 
     /** A fresh id for a request the gateway itself sends upstream. */
@@ -245,7 +251,7 @@ public class UpstreamSessions {
             mine.complete(session);
             if (kept == opened) {
                 for (var listener : onOpened) {
-                    listener.accept(gs, server);
+                    listener.opened(gs, server, session);
                 }
             }
             return session;

@@ -108,7 +108,9 @@ class GatewayMetricsTest {
                 .isEqualTo(cached + 2);
         assertThat(value(s2, "mcp_sessions_active")).isEqualTo(sessions + 2);
 
-        // a GET stream counts while it is open, and so does the upstream stream the gateway holds for it
+        // a GET stream counts while it is open, and so does the upstream stream the gateway holds for it (the server
+        // logs, and the client asks for log messages)
+        assertThat(a.request(3, "logging/setLevel", "{\"level\":\"info\"}").toString()).contains("result");
         List<JsonNode> received = new java.util.concurrent.CopyOnWriteArrayList<>();
         double withPool;
         try (AutoCloseable stream = a.listen(received::add)) {
