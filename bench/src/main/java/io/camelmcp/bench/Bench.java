@@ -267,10 +267,14 @@ public final class Bench {
                         : List.of(new LoadGen.Spec(List.of(g.url()), "tools/list", null, null, 16, 0, 0),
                                 new LoadGen.Spec(List.of(listHub.url()), "tools/list", null, null, 16, 0, 0)));
                 for (int c : listConcurrencies) {
+                    Map<String, Object> cpuDirect = new LinkedHashMap<>();
+                    Map<String, Object> cpuGateway = new LinkedHashMap<>();
                     LoadGen.Result direct = measure("tools/list n=" + n + " c=" + c + " direct (client fans out)",
-                            new LoadGen.Spec(urls, "tools/list", null, null, c, warmup, duration));
+                            new LoadGen.Spec(urls, "tools/list", null, null, c, warmup, duration),
+                            roles(fixture.pid(), 0), cpuDirect);
                     LoadGen.Result via = measure("tools/list n=" + n + " c=" + c + " gateway",
-                            new LoadGen.Spec(List.of(g.url()), "tools/list", null, null, c, warmup, duration));
+                            new LoadGen.Spec(List.of(g.url()), "tools/list", null, null, c, warmup, duration),
+                            roles(fixture.pid(), g.process().pid()), cpuGateway);
                     Map<String, Object> row = new LinkedHashMap<>();
                     row.put("upstreams", n);
                     row.put("tools", n * FixtureUpstream.TOOLS_PER_SERVER);
@@ -279,10 +283,14 @@ public final class Bench {
                     row.put("gateway", via.toMap());
                     row.put("throughputRatio", ratio(via.throughput(), direct.throughput()));
                     row.put("p50Ratio", ratio(via.p50Ms(), direct.p50Ms()));
+                    row.put("cpuMicrosPerList", Map.of("direct", cpuDirect, "gateway", cpuGateway));
                     if (listHub != null) {
                         Thread.sleep(2000);
+                        Map<String, Object> cpuHub = new LinkedHashMap<>();
                         LoadGen.Result peer = measure("tools/list n=" + n + " c=" + c + " mcp-hub",
-                                new LoadGen.Spec(List.of(listHub.url()), "tools/list", null, null, c, warmup, duration));
+                                new LoadGen.Spec(List.of(listHub.url()), "tools/list", null, null, c, warmup, duration),
+                                roles(fixture.pid(), listHub.process().pid()), cpuHub);
+                        row.put("cpuMicrosPerListMcpHub", cpuHub);
                         row.put("mcpHub", peer.toMap());
                         row.put("gatewayToHubRatio", ratio(via.throughput(), peer.throughput()));
                     }
@@ -1151,6 +1159,19 @@ public final class Bench {
                         .append(r.get("sessions")).append(" | ");
                 appendPair(md, r);
             }
+            md.append("\n### CPU per list\n\nCPU time (user + system, from /proc) each process spent per completed ")
+                    .append("operation during the measured window, in µs, as for the calls (direct: one operation is the N ")
+                    .append("lists of the client's own fan-out; the upstream is the fixture process serving all N servers).\n\n");
+            md.append("| upstreams | sessions | direct: load generator / upstream | gateway: load generator / **gateway** / upstream | mcp-hub: load generator / **mcp-hub** / upstream | gateway CPU per list / at 1 upstream |\n");
+            md.append("|---:|---:|---:|---:|---:|---:|\n");
+            for (Map<String, Object> r : listRows) {
+                Map<String, Object> cpu = asMap(r.get("cpuMicrosPerList"));
+                Double vsOne = listCpuVsOne(r);
+                md.append("| ").append(r.get("upstreams")).append(" | ").append(r.get("sessions")).append(" | ")
+                        .append(cpuCells(asMap(cpu.get("direct")))).append(" | ").append(cpuCells(asMap(cpu.get("gateway"))))
+                        .append(" | ").append(cpuCells(asMap(r.get("cpuMicrosPerListMcpHub")))).append(" | ")
+                        .append(vsOne == null ? "-" : fmt2(vsOne) + "×").append(" |\n");
+            }
         }
 
         if (!fanOutRows.isEmpty()) {
@@ -1319,6 +1340,18 @@ public final class Bench {
                     .append(redisCpu(asMap(cpu.get("redis")))).append(" | ")
                     .append(redisCpu(asMap(cpu.get("twoReplicas")))).append(" |\n");
         }
+    }
+
+    /** Gateway CPU per list of this row / that of the 1-upstream row at the same sessions (null without one). */
+    private Double listCpuVsOne(Map<String, Object> row) {
+        Object mine = asMap(asMap(row.get("cpuMicrosPerList")).get("gateway")).get("middle");
+        for (Map<String, Object> r : listRows) {
+            if (Integer.valueOf(1).equals(r.get("upstreams")) && r.get("sessions").equals(row.get("sessions"))) {
+                Object one = asMap(asMap(r.get("cpuMicrosPerList")).get("gateway")).get("middle");
+                return mine == null || one == null || num(one) == 0 ? null : LoadGen.round(num(mine) / num(one));
+            }
+        }
+        return null;
     }
 
     private static String perCallCell(Map<String, Object> r, String key, String cell) {
