@@ -19,10 +19,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -63,6 +65,7 @@ public final class Bench {
     private final List<Map<String, Object>> firstEventRows = new ArrayList<>();
     private final List<Map<String, Object>> fanOutRows = new ArrayList<>();
     private Map<String, Object> memory;
+    private Map<String, Object> memoryWide;
     private final Map<String, Object> redisStore = new LinkedHashMap<>();
     private final List<Map<String, Object>> redisRows = new ArrayList<>();
     private String gatewayVersion = "?";
@@ -124,6 +127,10 @@ public final class Bench {
         List<Integer> listConcurrencies = ints(opts.getOrDefault("list-concurrency", "1,16"));
         List<Integer> upstreamCounts = ints(opts.getOrDefault("upstreams", "1,10,50"));
         int maxUpstreams = has("list") ? upstreamCounts.stream().mapToInt(Integer::intValue).max().orElse(1) : 1;
+        if (has("memory") && !"0".equals(opts.getOrDefault("memory-sessions", "10000"))
+                && !"0".equals(opts.getOrDefault("memory-streams-50", "10000"))) {
+            maxUpstreams = Math.max(maxUpstreams, memoryUpstreams());
+        }
         long t0 = System.nanoTime();
         log("scenarios: " + String.join(",", scenarios));
 
@@ -238,13 +245,33 @@ public final class Bench {
         if (has("memory") && !"0".equals(opts.getOrDefault("memory-sessions", "10000"))) {
             int sessions = Integer.parseInt(opts.getOrDefault("memory-sessions", "10000"));
             int streams = Integer.parseInt(opts.getOrDefault("memory-streams", "2000"));
-            Started mg = startGateway("memory (-Xmx512m)", List.of(new Upstream("fixture", fxUrl, "fx_")), List.of("-Xmx512m"));
+            Started mg = startGateway("memory (-Xmx512m)", List.of(new Upstream("fixture", fxUrl, "fx_")), List.of("-Xmx512m"),
+                    List.of(NO_SESSION_LIMIT));
             log("opening " + sessions + " sessions and " + streams + " GET streams");
             String jcmd = Path.of(java).resolveSibling("jcmd").toString();
             memory = Extras.memory(mg.url(), mg.process().pid(), jcmd, sessions, streams,
-                    "http://127.0.0.1:" + mg.port() + "/actuator");
+                    "http://127.0.0.1:" + mg.port() + "/actuator", i -> "fx_add");
+            memory.put("upstreams", 1);
             log("  " + memory);
             mg.stop();
+            // the same in front of many upstreams, with as many streams as sessions: 10,000 TCP connections into the
+            // gateway, more than Tomcat's default max-connections (8192)
+            int wideStreams = Integer.parseInt(opts.getOrDefault("memory-streams-50", "10000"));
+            int wideUpstreams = memoryUpstreams();
+            if (wideStreams > 0) {
+                List<Upstream> ups = new ArrayList<>();
+                for (int i = 0; i < wideUpstreams; i++) {
+                    ups.add(new Upstream(String.format("fixture%02d", i), fixtureUrl(fixturePort, i), "fx" + i + "_"));
+                }
+                Started wg = startGateway("memory, " + wideUpstreams + " fixture upstreams (-Xmx512m)", ups,
+                        List.of("-Xmx512m"), List.of(NO_SESSION_LIMIT, "--server.tomcat.max-connections=20000"));
+                log("opening " + sessions + " sessions and " + wideStreams + " GET streams (" + wideUpstreams + " upstreams)");
+                memoryWide = Extras.memory(wg.url(), wg.process().pid(), jcmd, sessions, wideStreams,
+                        "http://127.0.0.1:" + wg.port() + "/actuator", i -> "fx" + (i % wideUpstreams) + "_add");
+                memoryWide.put("upstreams", wideUpstreams);
+                log("  " + memoryWide);
+                wg.stop();
+            }
         }
 
         // --- tools/list over N upstreams, one gateway per N
@@ -319,6 +346,14 @@ public final class Bench {
         log(String.format(Locale.ROOT, "done in %.0f s", totalSeconds));
         write(totalSeconds);
     }
+
+    /** The upstreams of the memory scenario's second row (--memory-upstreams, 50). */
+    private int memoryUpstreams() {
+        return Integer.parseInt(opts.getOrDefault("memory-upstreams", "50"));
+    }
+
+    /** Every session the bench opens comes from 127.0.0.1: no per-client limit (mcp.gateway.max-sessions-per-client, 100). */
+    private static final String NO_SESSION_LIMIT = "--mcp.gateway.max-sessions-per-client=0";
 
     private static final JsonNode SUM_ARGS = McpSession.JSON.createObjectNode().put("a", 1).put("b", 2);
 
@@ -1092,6 +1127,9 @@ public final class Bench {
         if (memory != null) {
             json.put("memory", memory);
         }
+        if (memoryWide != null) {
+            json.put("memoryManyUpstreams", memoryWide);
+        }
         if (has("redis")) {
             redisStore.put("rows", redisRows);
             json.put("redisStore", redisStore);
@@ -1242,18 +1280,23 @@ public final class Bench {
         }
         if (memory != null) {
             md.append("\n## Memory (gateway with -Xmx512m)\n\n");
-            md.append("Heap used after a full GC (jcmd GC.run, then jvm.memory.used) and resident set size, with ")
-                    .append(memory.get("sessionsOpened")).append(" open sessions, then with ")
-                    .append(memory.get("streamsOpened")).append(" open GET streams on top; ")
-                    .append(memory.get("toolsListedMeanwhile")).append(" tools listed by another client meanwhile.\n\n");
-            md.append("| point | heap used (MiB) | RSS (MiB) |\n|---|---:|---:|\n");
-            for (String k : List.of("baseline", "withSessions", "withSessionsAndStreams")) {
-                @SuppressWarnings("unchecked")
-                Map<String, Object> f = (Map<String, Object>) memory.get(k);
-                if (f != null) {
-                    md.append("| ").append(k).append(" | ").append(fmt(num(f.get("heapUsedMiB")))).append(" | ")
-                            .append(fmt(num(f.get("rssMiB")))).append(" |\n");
-                }
+            md.append("Heap used after a full GC (jcmd GC.run, then jvm.memory.used), resident set size and the GET streams ")
+                    .append("the gateway holds to its upstreams (`").append(Extras.UPSTREAM_STREAMS).append("`, all servers) ")
+                    .append("at baseline, with the sessions open (32 opened at a time), then with the GET streams on top ")
+                    .append("(plain sockets on the client's side, one per session). Heap per session = (with sessions − ")
+                    .append("baseline) / sessions; per stream = (with streams − with sessions) / streams; upstream streams for ")
+                    .append("the client streams = the gauge with streams − with sessions. Another client lists tools meanwhile.\n\n");
+            md.append("| upstreams | sessions | streams open / asked | heap MiB: baseline / sessions / + streams | RSS MiB: baseline / sessions / + streams | heap per session (KiB) | heap per stream (KiB) | upstream GET streams: baseline / sessions / + streams | upstream streams for the client streams | tools listed meanwhile | failure |\n");
+            md.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+            for (Map<String, Object> r : Stream.of(memory, memoryWide).filter(Objects::nonNull).toList()) {
+                md.append("| ").append(r.get("upstreams")).append(" | ").append(r.get("sessionsOpened")).append(" | ")
+                        .append(r.get("streamsOpened")).append(" / ").append(r.get("streamsRequested")).append(" | ")
+                        .append(points(r, "heapUsedMiB")).append(" | ").append(points(r, "rssMiB")).append(" | ")
+                        .append(r.containsKey("heapPerSessionKiB") ? fmt2(num(r.get("heapPerSessionKiB"))) : "-").append(" | ")
+                        .append(r.containsKey("heapPerStreamKiB") ? fmt2(num(r.get("heapPerStreamKiB"))) : "-").append(" | ")
+                        .append(points(r, "upstreamStreams")).append(" | ")
+                        .append(r.getOrDefault("upstreamStreamsForClientStreams", "-")).append(" | ")
+                        .append(r.get("toolsListedMeanwhile")).append(" | ").append(memoryFailure(r)).append(" |\n");
             }
         }
         Files.writeString(out.resolve(resultName() + ".md"), md);
@@ -1352,6 +1395,41 @@ public final class Bench {
             }
         }
         return null;
+    }
+
+    /** baseline / withSessions / withSessionsAndStreams of one footprint value. */
+    private static String points(Map<String, Object> row, String key) {
+        StringBuilder b = new StringBuilder();
+        for (String k : List.of("baseline", "withSessions", "withSessionsAndStreams")) {
+            Map<String, Object> f = asMap(row.get(k));
+            Object v = f == null ? null : f.get(key);
+            b.append(b.isEmpty() ? "" : " / ").append(v == null ? "-" : v instanceof Double d ? fmt(d) : v);
+        }
+        return b.toString();
+    }
+
+    /** What went wrong in a memory row: sessions or streams refused, the gateway dead, the list failing; "" if nothing. */
+    private static String memoryFailure(Map<String, Object> r) {
+        List<String> f = new ArrayList<>();
+        if (r.containsKey("sessionFailure")) {
+            f.add("sessions: " + r.get("sessionFailure"));
+        }
+        if (r.containsKey("streamFailure")) {
+            f.add(r.get("streamFailures") + " stream(s) failed, first: " + r.get("streamFailure"));
+        }
+        if (Boolean.FALSE.equals(r.get("gatewayAlive"))) {
+            f.add("the gateway exited");
+        }
+        if (r.containsKey("listError")) {
+            f.add("tools/list meanwhile: " + r.get("listError"));
+        }
+        for (String k : List.of("baseline", "withSessions", "withSessionsAndStreams")) {
+            Map<String, Object> p = asMap(r.get(k));
+            if (p != null && p.containsKey("error")) {
+                f.add(k + ": " + p.get("error"));
+            }
+        }
+        return String.join("; ", f).replace("|", "\\|");
     }
 
     private static String perCallCell(Map<String, Object> r, String key, String cell) {
