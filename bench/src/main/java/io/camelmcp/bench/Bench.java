@@ -49,7 +49,7 @@ public final class Bench {
             .connectTimeout(Duration.ofSeconds(2)).build();
 
     /** What --scenarios selects from, in the order they run; the default runs them all. */
-    static final String ALL_SCENARIOS = "call,redis,memory,list,fan-out";
+    static final String ALL_SCENARIOS = "call,redis,memory,list,fan-out,scale-out,soak";
 
     private final Map<String, String> opts;
     private final List<String> scenarios;
@@ -66,6 +66,8 @@ public final class Bench {
     private final List<Map<String, Object>> fanOutRows = new ArrayList<>();
     private Map<String, Object> memory;
     private Map<String, Object> memoryWide;
+    private Map<String, Object> soak;
+    private final Map<String, Object> scaleOut = new LinkedHashMap<>();
     private final Map<String, Object> redisStore = new LinkedHashMap<>();
     private final List<Map<String, Object>> redisRows = new ArrayList<>();
     private String gatewayVersion = "?";
@@ -342,9 +344,196 @@ public final class Bench {
         if (has("fan-out") && latency > 0) {
             coldFanOut(upstreamCounts, upstreamCounts.stream().mapToInt(Integer::intValue).max().orElse(1), latency);
         }
+        if (has("scale-out")) {
+            scaleOut();
+        }
+        if (has("soak") && !"0".equals(opts.getOrDefault("soak-sessions", "10000"))) {
+            soak();
+        }
         double totalSeconds = (System.nanoTime() - t0) / 1e9;
         log(String.format(Locale.ROOT, "done in %.0f s", totalSeconds));
         write(totalSeconds);
+        if (Boolean.parseBoolean(opts.getOrDefault("fail-on-errors", "false"))) {
+            List<String> failures = failures();
+            if (!failures.isEmpty()) {
+                throw new IllegalStateException("errors in the run (--fail-on-errors): " + failures);
+            }
+        }
+    }
+
+    /** What failed in the scenarios whose errors are not cells of their own (memory rows, soak, scale-out). */
+    private List<String> failures() {
+        List<String> f = new ArrayList<>();
+        for (Map<String, Object> r : Stream.of(memory, memoryWide).filter(Objects::nonNull).toList()) {
+            String why = memoryFailure(r);
+            if (!why.isEmpty() || !Objects.equals(r.get("streamsOpened"), r.get("streamsRequested"))) {
+                f.add("memory, " + r.get("upstreams") + " upstream(s): " + r.get("streamsOpened") + " of "
+                        + r.get("streamsRequested") + " streams " + why);
+            }
+        }
+        if (soak != null && (num(soak.get("errors")) > 0 || soak.containsKey("sessionFailure") || num(soak.get("calls")) == 0)) {
+            f.add("soak: " + soak.get("errors") + " errors, " + soak.get("calls") + " calls, first: "
+                    + soak.getOrDefault("firstError", soak.get("sessionFailure")));
+        }
+        if (Boolean.TRUE.equals(scaleOut.get("ran"))) {
+            for (String k : List.of("oneReplica", "twoReplicas")) {
+                Map<String, Object> c = asMap(scaleOut.get(k));
+                if (c == null || num(c.get("errors")) > 0 || num(c.get("operations")) == 0) {
+                    f.add("scale-out " + k + ": " + (c == null ? "missing" : c.get("errors") + " errors, first: " + c.get("firstError")));
+                }
+            }
+        }
+        return f;
+    }
+
+    // ------------------------------------------------------------------------------------------------ soak
+
+    /**
+     * A gateway with -Xmx512m in front of a Java fixture of its own; --soak-sessions sessions, then --soak-minutes of
+     * tools/call from --soak-clients clients over all of them, the heap after a full GC sampled every
+     * --soak-sample-seconds (see {@link Soak}).
+     */
+    private void soak() throws Exception {
+        int sessions = Integer.parseInt(opts.getOrDefault("soak-sessions", "10000"));
+        double seconds = Double.parseDouble(opts.getOrDefault("soak-minutes", "10")) * 60;
+        double every = Double.parseDouble(opts.getOrDefault("soak-sample-seconds", "30"));
+        int clients = Integer.parseInt(opts.getOrDefault("soak-clients", "16"));
+        log("starting fixture upstream for the soak (1 server)");
+        Process fx = start("soak-fixture", List.of(java, "-cp", System.getProperty("java.class.path"),
+                "io.camelmcp.bench.FixtureUpstream", "0", "1"), Map.of());
+        try {
+            int port = Integer.parseInt(waitForLog("soak-fixture", fx, Pattern.compile("READY port=(\\d+)"), 60).group(1));
+            Started g = startGateway("soak (-Xmx512m)", List.of(new Upstream("fixture", fixtureUrl(port, 0), "fx_")),
+                    List.of("-Xmx512m"), List.of(NO_SESSION_LIMIT));
+            try {
+                log("soak: " + sessions + " sessions, " + clients + " clients, " + LoadGen.round(seconds / 60) + " min");
+                soak = Soak.run(g.url(), g.process().pid(), Path.of(java).resolveSibling("jcmd").toString(),
+                        "http://127.0.0.1:" + g.port() + "/actuator", sessions, seconds, every, clients, "fx_add");
+                log("  soak: " + soak.get("calls") + " calls, " + soak.get("errors") + " errors; heap first / last / max "
+                        + soak.get("heapFirstMiB") + " / " + soak.get("heapLastMiB") + " / " + soak.get("heapMaxMiB")
+                        + " MiB; " + soak.get("verdict"));
+            } finally {
+                g.stop();
+            }
+        } finally {
+            stopProcess(fx);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ scale-out
+
+    /**
+     * Two replicas with the Redis store against one, on a machine with the cores for it (--scale-out-min-cores, 8):
+     * each replica, the fixture, Redis and the load generator (a JVM of its own here) pinned to cores of their own with
+     * taskset, --scale-out-sessions (64) sessions of tools/call of the fixture's add (CPU-bound: nothing waits but for
+     * CPU). On fewer cores the row says it did not run and why (--scale-out-force=true runs it anyway, on shared cores).
+     */
+    private void scaleOut() throws Exception {
+        int nproc = Runtime.getRuntime().availableProcessors();
+        int min = Integer.parseInt(opts.getOrDefault("scale-out-min-cores", "8"));
+        boolean force = Boolean.parseBoolean(opts.getOrDefault("scale-out-force", "false"));
+        int sessions = Integer.parseInt(opts.getOrDefault("scale-out-sessions", "64"));
+        String server = opts.getOrDefault("redis-server", "redis-server");
+        scaleOut.put("nproc", nproc);
+        scaleOut.put("minCores", min);
+        scaleOut.put("sessions", sessions);
+        String why = null;
+        if (!commandOutput(List.of(server, "--version")).startsWith("Redis server")) {
+            why = "redis-server not found (" + server + ")";
+        } else if (!commandOutput(List.of("taskset", "-c", "0", "true")).isEmpty()) {
+            why = "taskset not found: the processes cannot be given cores of their own";
+        } else if (nproc < min && !force) {
+            why = "nproc " + nproc + " < " + min + ": two replicas, the fixture, Redis and the load generator each need "
+                    + "cores of their own, or the second replica only takes CPU from the others (the Redis store's "
+                    + "two-replica row shows what spreading sessions over replicas costs instead)";
+        }
+        if (why != null) {
+            scaleOut.put("ran", false);
+            scaleOut.put("reason", why);
+            log("scale-out not run: " + why);
+            return;
+        }
+        // cores: each replica g, Redis 1, the rest split between the fixture and the load generator
+        int g = Math.max(1, nproc / 6);
+        int rest = Math.max(2, nproc - 2 * g - 1);
+        int fixtureCores = Math.max(1, rest / 2);
+        int[] next = {0};
+        java.util.function.IntFunction<String> take = n -> {
+            List<String> c = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                c.add(Integer.toString(next[0]++ % nproc));
+            }
+            return String.join(",", c);
+        };
+        Map<String, String> cores = new LinkedHashMap<>();
+        cores.put("replica1", take.apply(g));
+        cores.put("replica2", take.apply(g));
+        cores.put("redis", take.apply(1));
+        cores.put("fixture", take.apply(fixtureCores));
+        cores.put("loadgen", take.apply(Math.max(1, rest - fixtureCores)));
+        scaleOut.put("cores", cores);
+        scaleOut.put("forced", nproc < min);
+        int port = freePort();
+        Process redis = start("scale-out-redis", List.of("taskset", "-c", cores.get("redis"), server, "--port",
+                Integer.toString(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"), Map.of());
+        Process fx = start("scale-out-fixture", List.of("taskset", "-c", cores.get("fixture"), java, "-cp",
+                System.getProperty("java.class.path"), "io.camelmcp.bench.FixtureUpstream", "0", "1"), Map.of());
+        List<Started> replicas = new ArrayList<>();
+        try {
+            waitForLog("scale-out-redis", redis, Pattern.compile("Ready to accept connections"), 30);
+            int fxPort = Integer.parseInt(waitForLog("scale-out-fixture", fx, Pattern.compile("READY port=(\\d+)"), 60).group(1));
+            List<Upstream> ups = List.of(new Upstream("fixture", fixtureUrl(fxPort, 0), "fx_"));
+            List<String> store = List.of("--mcp.gateway.store=redis", "--spring.data.redis.url=redis://127.0.0.1:" + port);
+            Launched la = launchGateway("scale-out replica 1 (cores " + cores.get("replica1") + ")", ups, List.of(), store,
+                    List.of("taskset", "-c", cores.get("replica1")));
+            Launched lb = launchGateway("scale-out replica 2 (cores " + cores.get("replica2") + ")", ups, List.of(), store,
+                    List.of("taskset", "-c", cores.get("replica2")));
+            replicas.add(awaitGateway(la));
+            replicas.add(awaitGateway(lb));
+            double w = jitWarmupSeconds() + warmup;
+            Map<String, Object> one = pinnedLoad("scale-out 1 replica", cores.get("loadgen"), false,
+                    List.of(replicas.get(0).url()), sessions, w, duration);
+            Map<String, Object> two = pinnedLoad("scale-out 2 replicas round robin", cores.get("loadgen"), true,
+                    List.of(replicas.get(0).url(), replicas.get(1).url()), sessions, w, duration);
+            scaleOut.put("ran", true);
+            scaleOut.put("oneReplica", one);
+            scaleOut.put("twoReplicas", two);
+            scaleOut.put("twoToOneReplicaRatio", ratio(num(two.get("throughputPerSec")), num(one.get("throughputPerSec"))));
+            log("  scale-out: 2 replicas / 1 = " + scaleOut.get("twoToOneReplicaRatio"));
+        } finally {
+            for (Started r : replicas) {
+                r.stop();
+            }
+            stopProcess(fx);
+            stopProcess(redis);
+        }
+    }
+
+    /** A LoadGen in a JVM of its own, pinned to {@code cpus}; its result (LoadGen's JSON). */
+    private Map<String, Object> pinnedLoad(String label, String cpus, boolean roundRobin, List<String> urls, int c,
+                                           double warmupS, double durationS) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("taskset", "-c", cpus, java, "-cp", System.getProperty("java.class.path"),
+                "io.camelmcp.bench.LoadGen"));
+        if (roundRobin) {
+            cmd.add("--round-robin");
+        }
+        cmd.addAll(List.of(String.join(",", urls), "call", "fx_add", SUM_ARGS.toString(), Integer.toString(c),
+                Double.toString(warmupS), Double.toString(durationS)));
+        String name = "loadgen-" + label.replaceAll("\\W+", "-");
+        Process p = start(name, cmd, Map.of());
+        if (!p.waitFor((long) (warmupS + durationS) + 120, TimeUnit.SECONDS)) {
+            stopProcess(p);
+            throw new IOException(label + ": the load generator did not end, see " + logFile(name));
+        }
+        String text = Files.readString(logFile(name).toPath());
+        if (p.exitValue() != 0 || text.indexOf('{') < 0) {
+            throw new IOException(label + ": the load generator failed (" + p.exitValue() + "), see " + logFile(name));
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> r = McpSession.JSON.readValue(text.substring(text.indexOf('{')), Map.class);
+        log(String.format(Locale.ROOT, "  %-55s %9.0f/s  p50 %7.2f  p99 %7.2f ms  errors %s (cores %s)", label,
+                num(r.get("throughputPerSec")), num(r.get("p50Ms")), num(r.get("p99Ms")), r.get("errors"), cpus));
+        return r;
     }
 
     /** The upstreams of the memory scenario's second row (--memory-upstreams, 50). */
@@ -700,6 +889,12 @@ public final class Bench {
 
     private Launched launchGateway(String label, List<Upstream> upstreams, List<String> extraJvmOpts, List<String> appArgs)
             throws Exception {
+        return launchGateway(label, upstreams, extraJvmOpts, appArgs, List.of());
+    }
+
+    /** The same, its command line after {@code prefix} (e.g. taskset -c 2,3). */
+    private Launched launchGateway(String label, List<Upstream> upstreams, List<String> extraJvmOpts, List<String> appArgs,
+                                   List<String> prefix) throws Exception {
         int seq = ++gatewaySeq;
         StringBuilder yaml = new StringBuilder("mcp:\n  gateway:\n    demo:\n      enabled: false\n    servers:\n");
         for (Upstream u : upstreams) {
@@ -710,7 +905,8 @@ public final class Bench {
         Path config = work.resolve("gateway-" + seq + ".yaml");
         Files.writeString(config, yaml);
         int port = freePort();
-        List<String> cmd = new ArrayList<>(List.of(java));
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.add(java);
         String jvmOpts = opts.getOrDefault("gateway-jvm-opts", "");
         if (!jvmOpts.isBlank()) {
             cmd.addAll(List.of(jvmOpts.trim().split("\\s+")));
@@ -1130,6 +1326,12 @@ public final class Bench {
         if (memoryWide != null) {
             json.put("memoryManyUpstreams", memoryWide);
         }
+        if (has("scale-out")) {
+            json.put("scaleOut", scaleOut);
+        }
+        if (soak != null) {
+            json.put("soak", soak);
+        }
         if (has("redis")) {
             redisStore.put("rows", redisRows);
             json.put("redisStore", redisStore);
@@ -1297,6 +1499,52 @@ public final class Bench {
                         .append(points(r, "upstreamStreams")).append(" | ")
                         .append(r.getOrDefault("upstreamStreamsForClientStreams", "-")).append(" | ")
                         .append(r.get("toolsListedMeanwhile")).append(" | ").append(memoryFailure(r)).append(" |\n");
+            }
+        }
+        if (has("scale-out")) {
+            md.append("\n## Scale-out: two replicas with the Redis store\n\n");
+            if (!Boolean.TRUE.equals(scaleOut.get("ran"))) {
+                md.append("Not run: ").append(scaleOut.get("reason")).append(".\n");
+            } else {
+                md.append("tools/call of the Java fixture's `add` (CPU-bound) at ").append(scaleOut.get("sessions"))
+                        .append(" sessions, one replica, then two round robin (the Redis store's load generator mode), ")
+                        .append("each process pinned with taskset to cores of its own: ").append(scaleOut.get("cores"))
+                        .append("; the load generator a JVM of its own, its warm-up --jit-warmup + --warmup s")
+                        .append(Boolean.TRUE.equals(scaleOut.get("forced")) ? ". **Forced on too few cores (--scale-out-force): "
+                                + "the cores are shared, the ratio says nothing.**" : "").append("\n\n");
+                md.append("| target | calls/s | p50 / p90 / p99 | errors |\n|---|---:|---:|---:|\n");
+                for (String k : List.of("oneReplica", "twoReplicas")) {
+                    Map<String, Object> c = asMap(scaleOut.get(k));
+                    md.append("| ").append(k.equals("oneReplica") ? "1 replica" : "2 replicas, round robin").append(" | ")
+                            .append(fmt(num(c.get("throughputPerSec")))).append(" | ").append(lat(c)).append(" | ")
+                            .append(c.get("errors")).append(" |\n");
+                }
+                md.append("\n2 replicas / 1: ").append(scaleOut.get("twoToOneReplicaRatio")).append("\n");
+            }
+        }
+        if (soak != null) {
+            md.append("\n## Soak (gateway with -Xmx512m, Java fixture)\n\n");
+            md.append(soak.get("sessionsOpened")).append(" sessions opened (32 at a time, ").append(soak.get("sessionsOpenSeconds"))
+                    .append(" s), then ").append(soak.get("minutes")).append(" min of tools/call `fx_add` from ")
+                    .append(soak.get("clients")).append(" closed-loop clients, each going round robin over its share of the ")
+                    .append("sessions (every session used). Every ").append(fmt(num(soak.get("sampleSeconds"))))
+                    .append(" s: heap used after a full GC (jcmd GC.run, then jvm.memory.used) and RSS. Flat = the ")
+                    .append("least-squares slope of the heap over ").append(soak.get("slopeOver")).append(", times the ")
+                    .append("duration, under 5 % of the heap at the first of those samples, and no error.\n\n");
+            md.append("| calls | calls/s | p50 / p99 (ms) | errors | heap first / last / max (MiB) | slope (MiB/min) | growth over the soak (MiB) | flat |\n");
+            md.append("|---:|---:|---:|---:|---:|---:|---:|---|\n");
+            md.append("| ").append(soak.get("calls")).append(" | ").append(fmt(num(soak.get("callsPerSec")))).append(" | ")
+                    .append(fmt2(num(soak.get("p50Ms")))).append(" / ").append(fmt2(num(soak.get("p99Ms")))).append(" | ")
+                    .append(soak.get("errors")).append(soak.containsKey("firstError") ? " (first: " + soak.get("firstError").toString().replace("|", "\\|") + ")" : "")
+                    .append(" | ").append(soak.get("heapFirstMiB")).append(" / ").append(soak.get("heapLastMiB")).append(" / ")
+                    .append(soak.get("heapMaxMiB")).append(" | ").append(soak.get("heapSlopeMiBPerMinute")).append(" | ")
+                    .append(soak.get("heapGrowthOverSoakMiB")).append(" | ")
+                    .append(Boolean.TRUE.equals(soak.get("flat")) ? "yes" : "no").append(": ").append(soak.get("verdict")).append(" |\n");
+            md.append("\n| t (s) | heap (MiB) | RSS (MiB) |\n|---:|---:|---:|\n");
+            for (Object o : (List<?>) soak.get("samples")) {
+                Map<String, Object> smp = asMap(o);
+                md.append("| ").append(fmt(num(smp.get("t")))).append(" | ").append(fmt2(num(smp.get("heapUsedMiB"))))
+                        .append(" | ").append(fmt(num(smp.get("rssMiB")))).append(smp.containsKey("error") ? " (" + smp.get("error") + ")" : "").append(" |\n");
             }
         }
         Files.writeString(out.resolve(resultName() + ".md"), md);
