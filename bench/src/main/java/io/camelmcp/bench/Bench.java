@@ -16,6 +16,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -359,6 +360,197 @@ public final class Bench {
                 throw new IllegalStateException("errors in the run (--fail-on-errors): " + failures);
             }
         }
+    }
+
+    // ------------------------------------------------------------------------------------------------ targets
+
+    private static Map<String, Object> target(String target, String measured, String verdict) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("target", target);
+        m.put("measured", measured);
+        m.put("verdict", verdict);
+        return m;
+    }
+
+    private static String met(boolean ok) {
+        return ok ? "met" : "not met";
+    }
+
+    private static String notRun(String why) {
+        return "not run (" + why + ")";
+    }
+
+    private Map<String, Object> callRow(String upstream, int sessions) {
+        return callRows.stream().filter(r -> upstream.equals(r.get("upstream")) && Integer.valueOf(sessions).equals(r.get("sessions")))
+                .findFirst().orElse(null);
+    }
+
+    private Map<String, Object> listRow(int upstreams, int sessions) {
+        return listRows.stream().filter(r -> Integer.valueOf(upstreams).equals(r.get("upstreams"))
+                && Integer.valueOf(sessions).equals(r.get("sessions"))).findFirst().orElse(null);
+    }
+
+    private static Object listCpu(Map<String, Object> row) {
+        return row == null ? null : asMap(asMap(row.get("cpuMicrosPerList")).get("gateway")).get("middle");
+    }
+
+    /** One row per target: what it asks, this run's value(s), met / not met / not run (why); computed, never typed in. */
+    private List<Map<String, Object>> targets() {
+        List<Map<String, Object>> t = new ArrayList<>();
+        // streams: heap per client stream, per memory row
+        for (Map<String, Object> r : Stream.of(memory, memoryWide).filter(Objects::nonNull).toList()) {
+            String what = "heap per open client GET stream ≤ 32 KiB (" + r.get("upstreams") + " upstream"
+                    + (num(r.get("upstreams")) == 1 ? "" : "s") + ", -Xmx512m)";
+            Object kib = r.get("heapPerStreamKiB");
+            String fail = memoryFailure(r);
+            String measured = (kib == null ? "-" : fmt2(num(kib)) + " KiB") + " with " + r.get("streamsOpened") + " of "
+                    + r.get("streamsRequested") + " streams open" + (fail.isEmpty() ? "" : "; " + fail);
+            t.add(target(what, measured, kib == null ? notRun("no stream open") : met(num(kib) <= 32 && fail.isEmpty())));
+        }
+        if (memory == null) {
+            t.add(target("heap per open client GET stream ≤ 32 KiB", "-", notRun("memory scenario not in this run")));
+        }
+        // 10,000 streams in front of 50 upstreams in 512 MB
+        String wide = "10,000 open client GET streams in front of 50 upstreams, -Xmx512m, another client served";
+        if (memoryWide == null) {
+            t.add(target(wide, "-", notRun("the memory scenario's many-upstream row not in this run")));
+        } else {
+            int asked = (int) num(memoryWide.get("streamsRequested"));
+            int open = (int) num(memoryWide.get("streamsOpened"));
+            int ups = (int) num(memoryWide.get("upstreams"));
+            String fail = memoryFailure(memoryWide);
+            Map<String, Object> with = asMap(memoryWide.get("withSessionsAndStreams"));
+            String measured = open + " of " + asked + " streams open, " + ups + " upstreams, heap "
+                    + (with == null || with.get("heapUsedMiB") == null ? "-" : fmt(num(with.get("heapUsedMiB"))) + " MiB")
+                    + ", " + memoryWide.get("toolsListedMeanwhile") + " tools listed meanwhile" + (fail.isEmpty() ? "" : "; " + fail);
+            boolean ok = open == asked && fail.isEmpty() && num(memoryWide.get("toolsListedMeanwhile")) > 0;
+            t.add(target(wide, measured, asked < 10_000 || ups < 50
+                    ? (ok ? "" : "not met at this size; ") + notRun("this run asked for " + asked + " streams over " + ups + " upstreams")
+                    : met(ok)));
+        }
+        // upstream streams only where needed
+        String needed = "no upstream GET stream held for a client GET stream (Java fixture: tools only)";
+        List<Map<String, Object>> rows = Stream.of(memory, memoryWide).filter(Objects::nonNull).toList();
+        if (rows.isEmpty()) {
+            t.add(target(needed, "-", notRun("memory scenario not in this run")));
+        } else {
+            StringBuilder b = new StringBuilder();
+            boolean ok = true;
+            for (Map<String, Object> r : rows) {
+                Object n = r.get("upstreamStreamsForClientStreams");
+                b.append(b.isEmpty() ? "" : "; ").append(r.get("upstreams")).append(" upstream(s): ").append(n == null ? "-" : n)
+                        .append(" upstream streams for ").append(r.get("streamsOpened")).append(" client streams");
+                ok &= n != null && num(n) == 0;
+            }
+            t.add(target(needed, b.toString(), met(ok)));
+        }
+        // relay cost
+        Map<String, Object> c16 = callRow("java-fixture", 16);
+        Object cpu16 = c16 == null ? null : asMap(asMap(c16.get("cpuMicrosPerCall")).get("gateway")).get("middle");
+        t.add(target("gateway CPU per relayed tools/call ≤ 80 µs (16 sessions, Java fixture)",
+                cpu16 == null ? "-" : cpu16 + " µs", cpu16 == null ? notRun("no 16-session tools/call cell") : met(num(cpu16) <= 80)));
+        // list CPU at N vs 1 upstream
+        int maxN = listRows.stream().mapToInt(r -> (Integer) r.get("upstreams")).max().orElse(0);
+        String listWhat = "gateway CPU per cached tools/list at 50 upstreams ≤ 2 × at 1 upstream (1 and 16 sessions)";
+        if (maxN <= 1) {
+            t.add(target(listWhat, "-", notRun("no tools/list cells over more than 1 upstream")));
+        } else {
+            StringBuilder b = new StringBuilder();
+            boolean ok = true;
+            boolean any = false;
+            for (int c : List.of(1, 16)) {
+                Object one = listCpu(listRow(1, c));
+                Object many = listCpu(listRow(maxN, c));
+                if (one == null || many == null || num(one) == 0) {
+                    b.append(b.isEmpty() ? "" : "; ").append(c).append(" session(s): -");
+                    ok = false;
+                    continue;
+                }
+                any = true;
+                double q = num(many) / num(one);
+                ok &= q <= 2;
+                b.append(b.isEmpty() ? "" : "; ").append(c).append(" session(s): ").append(many).append(" µs at ").append(maxN)
+                        .append(" vs ").append(one).append(" µs at 1 = ").append(fmt2(q)).append("×");
+            }
+            t.add(target(listWhat, b.toString(), !any ? notRun("no pair of cells") : maxN != 50
+                    ? notRun("the run's largest N is " + maxN) : met(ok)));
+        }
+        // scale-out
+        String so = "2 replicas (Redis store) ≥ 1.7 × the calls/s of 1, CPU-bound, each on cores of its own";
+        if (!has("scale-out")) {
+            t.add(target(so, "-", notRun("scale-out scenario not in this run")));
+        } else if (!Boolean.TRUE.equals(scaleOut.get("ran"))) {
+            t.add(target(so, "-", notRun(String.valueOf(scaleOut.get("reason")))));
+        } else {
+            String measured = fmt(num(asMap(scaleOut.get("twoReplicas")).get("throughputPerSec"))) + " / "
+                    + fmt(num(asMap(scaleOut.get("oneReplica")).get("throughputPerSec"))) + " calls/s = "
+                    + scaleOut.get("twoToOneReplicaRatio") + "×";
+            t.add(target(so, measured, Boolean.TRUE.equals(scaleOut.get("forced"))
+                    ? notRun("forced on " + scaleOut.get("nproc") + " shared cores: says nothing")
+                    : met(num(scaleOut.get("twoToOneReplicaRatio")) >= 1.7)));
+        }
+        // soak
+        String soakWhat = "soak: 10,000 sessions, 10 min of tools/call, flat heap (growth < 5 %) and no error";
+        if (soak == null) {
+            t.add(target(soakWhat, "-", notRun("soak scenario not in this run")));
+        } else {
+            String measured = soak.get("sessionsOpened") + " sessions, " + soak.get("minutes") + " min, " + soak.get("calls")
+                    + " calls; " + soak.get("verdict");
+            boolean full = num(soak.get("sessionsRequested")) >= 10_000 && num(soak.get("minutes")) >= 10;
+            boolean flat = Boolean.TRUE.equals(soak.get("flat"));
+            t.add(target(soakWhat, measured, full ? met(flat)
+                    : (flat ? "" : "not met at this size; ") + notRun("this run: " + soak.get("sessionsRequested") + " sessions, "
+                    + soak.get("minutes") + " min")));
+        }
+        // kept: added latency at 1 session
+        Map<String, Object> c1 = callRow("java-fixture", 1);
+        if (c1 == null) {
+            t.add(target("added p50 ≤ 1 ms / p99 ≤ 3 ms at 1 session (Java fixture)", "-", notRun("no 1-session tools/call cell")));
+        } else {
+            double p50 = num(asMap(c1.get("gateway")).get("p50Ms")) - num(asMap(c1.get("direct")).get("p50Ms"));
+            double p99 = num(asMap(c1.get("gateway")).get("p99Ms")) - num(asMap(c1.get("direct")).get("p99Ms"));
+            t.add(target("added p50 ≤ 1 ms / p99 ≤ 3 ms at 1 session (Java fixture)",
+                    String.format(Locale.ROOT, "%+.2f ms / %+.2f ms", p50, p99), met(p50 <= 1 && p99 <= 3)));
+        }
+        // kept: cached list p50
+        List<Map<String, Object>> ones = listRows.stream().filter(r -> Integer.valueOf(1).equals(r.get("sessions"))).toList();
+        if (ones.isEmpty()) {
+            t.add(target("cached tools/list p50 ≤ 1 ms (1 / 10 / 50 upstreams, 1 session)", "-", notRun("no 1-session tools/list cells")));
+        } else {
+            StringBuilder b = new StringBuilder();
+            boolean ok = true;
+            for (Map<String, Object> r : ones) {
+                double p = num(asMap(r.get("gateway")).get("p50Ms"));
+                ok &= p <= 1;
+                b.append(b.isEmpty() ? "" : ", ").append(r.get("upstreams")).append(": ").append(fmt2(p)).append(" ms");
+            }
+            t.add(target("cached tools/list p50 ≤ 1 ms (1 / 10 / 50 upstreams, 1 session)", b.toString(), met(ok)));
+        }
+        // kept: cold fan-out
+        Map<String, Object> f1 = fanOutRows.stream().filter(r -> Integer.valueOf(1).equals(r.get("upstreams"))).findFirst().orElse(null);
+        Map<String, Object> fMax = fanOutRows.stream().max(Comparator.comparingInt(r -> (Integer) r.get("upstreams"))).orElse(null);
+        if (f1 == null || fMax == null || fMax == f1) {
+            t.add(target("cold fan-out tools/list, 50 remote upstreams ≤ 1.5 × 1", "-", notRun("no cold fan-out rows over 1 and more upstreams")));
+        } else {
+            double q = num(fMax.get("gatewayColdListMedianMs")) / num(f1.get("gatewayColdListMedianMs"));
+            String measured = fmt2(num(fMax.get("gatewayColdListMedianMs"))) + " ms at " + fMax.get("upstreams") + " vs "
+                    + fmt2(num(f1.get("gatewayColdListMedianMs"))) + " ms at 1 = " + fmt2(q) + "×";
+            t.add(target("cold fan-out tools/list, 50 remote upstreams ≤ 1.5 × 1", measured,
+                    Integer.valueOf(50).equals(fMax.get("upstreams")) ? met(q <= 1.5) : notRun("the run's largest N is " + fMax.get("upstreams"))));
+        }
+        // kept: ready time
+        List<Double> ready = startRows.stream().filter(r -> !String.valueOf(r.get("gateway")).contains("plain jar"))
+                .map(r -> num(r.get("readyMs"))).sorted().toList();
+        if (ready.isEmpty()) {
+            t.add(target("ready ≤ 3 s as the image starts it (JDK AOT cache + Spring AOT), median", "-", notRun("no gateway started")));
+        } else {
+            double median = ready.get(ready.size() / 2);
+            String measured = String.format(Locale.ROOT, "median %.2f s of %d gateways (%.2f–%.2f s)", median / 1000, ready.size(),
+                    ready.get(0) / 1000, ready.get(ready.size() - 1) / 1000);
+            t.add(target("ready ≤ 3 s as the image starts it (JDK AOT cache + Spring AOT), median", measured,
+                    opts.containsKey("gateway-aot") ? met(median <= 3000) : notRun("no JDK AOT cache in this run (--gateway-aot)")));
+        }
+        return t;
     }
 
     /** What failed in the scenarios whose errors are not cells of their own (memory rows, soak, scale-out). */
@@ -1336,6 +1528,8 @@ public final class Bench {
             redisStore.put("rows", redisRows);
             json.put("redisStore", redisStore);
         }
+        List<Map<String, Object>> targets = targets();
+        json.put("targets", targets);
         McpSession.JSON.writer().with(SerializationFeature.INDENT_OUTPUT)
                 .writeValue(out.resolve(resultName() + ".json").toFile(), json);
 
@@ -1355,6 +1549,15 @@ public final class Bench {
                 .append(" s per cell; JIT warm-up ").append(fmt(jitWarmupSeconds()))
                 .append(" s per target before each scenario; whole run ").append(Math.round(totalSeconds)).append(" s; scenarios ")
                 .append(String.join(", ", scenarios)).append(" |\n\n");
+        md.append("## Targets (issue 23, and those met before it)\n\n");
+        md.append("Each measured value is this run's (see the tables below); not run = the scenario or the size the target ")
+                .append("names was not part of this run, with the reason.\n\n");
+        md.append("| target | measured in this run | verdict |\n|---|---|---|\n");
+        for (Map<String, Object> t : targets) {
+            md.append("| ").append(t.get("target")).append(" | ").append(String.valueOf(t.get("measured")).replace("|", "\\|"))
+                    .append(" | ").append(t.get("verdict")).append(" |\n");
+        }
+        md.append('\n');
         md.append("Load generator, upstreams and gateway share the same machine (closed loop: each session sends its next ")
                 .append("request when the previous answer is in). Latencies in ms. Ratio = gateway / direct ")
                 .append("(throughput: < 1 means the gateway is slower; p50: > 1 means it adds latency).\n\n");
