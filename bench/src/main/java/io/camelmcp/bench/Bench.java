@@ -548,7 +548,7 @@ public final class Bench {
             String measured = String.format(Locale.ROOT, "median %.2f s of %d gateways (%.2f–%.2f s)", median / 1000, ready.size(),
                     ready.get(0) / 1000, ready.get(ready.size() - 1) / 1000);
             t.add(target("ready ≤ 3 s as the image starts it (JDK AOT cache + Spring AOT), median", measured,
-                    opts.containsKey("gateway-aot") ? met(median <= 3000) : notRun("no JDK AOT cache in this run (--gateway-aot)")));
+                    opts.containsKey("gateway-aot") ? met(median <= 3000) : notRun("no JDK AOT cache in this run: --gateway-aot not given")));
         }
         return t;
     }
