@@ -41,7 +41,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * directory), {@code --work} (logs and configs), {@code --warmup} (s, 5), {@code --duration} (s, 5),
  * {@code --concurrency} (1,16,64), {@code --list-concurrency} (1,16), {@code --upstreams} (1,10,50),
  * {@code --scenarios} (all: {@value #ALL_SCENARIOS}), {@code --redis-concurrency} (as --concurrency),
- * {@code --redis-server} (redis-server on the PATH).
+ * {@code --redis-server} (redis-server on the PATH), {@code --memory-sessions} (10000), {@code --memory-streams} (2000),
+ * {@code --memory-streams-50} (10000, the many-upstream memory row; 0 skips it), {@code --memory-upstreams} (50),
+ * {@code --scale-out-min-cores} (8), {@code --scale-out-sessions} (64), {@code --scale-out-force} (false),
+ * {@code --soak-sessions} (10000; 0 skips the soak), {@code --soak-minutes} (10), {@code --soak-sample-seconds} (30),
+ * {@code --soak-clients} (16), {@code --fail-on-errors} (false; the smoke run sets it: a memory row, soak or scale-out
+ * cell with an error makes the run fail after the results are written).
  */
 public final class Bench {
 

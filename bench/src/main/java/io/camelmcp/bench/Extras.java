@@ -84,7 +84,7 @@ final class Extras {
                                       String actuator, java.util.function.IntFunction<String> tool) throws Exception {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("sessionsRequested", sessions);
-        m.put("streamsRequested", streams);
+        m.put("streamsRequested", Math.min(streams, sessions)); // a stream per session at most
         m.put("baseline", footprint(pid, jcmd, actuator));
         List<String> ids = new ArrayList<>();
         List<java.net.Socket> open = new ArrayList<>();
