@@ -16,13 +16,16 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -38,7 +41,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * directory), {@code --work} (logs and configs), {@code --warmup} (s, 5), {@code --duration} (s, 5),
  * {@code --concurrency} (1,16,64), {@code --list-concurrency} (1,16), {@code --upstreams} (1,10,50),
  * {@code --scenarios} (all: {@value #ALL_SCENARIOS}), {@code --redis-concurrency} (as --concurrency),
- * {@code --redis-server} (redis-server on the PATH).
+ * {@code --redis-server} (redis-server on the PATH), {@code --memory-sessions} (10000), {@code --memory-streams} (2000),
+ * {@code --memory-streams-50} (10000, the many-upstream memory row; 0 skips it), {@code --memory-upstreams} (50),
+ * {@code --scale-out-min-cores} (8), {@code --scale-out-sessions} (64), {@code --scale-out-force} (false),
+ * {@code --soak-sessions} (10000; 0 skips the soak), {@code --soak-minutes} (10), {@code --soak-sample-seconds} (30),
+ * {@code --soak-clients} (16), {@code --fail-on-errors} (false; the smoke run sets it: a memory row, soak or scale-out
+ * cell with an error makes the run fail after the results are written).
  */
 public final class Bench {
 
@@ -47,7 +55,7 @@ public final class Bench {
             .connectTimeout(Duration.ofSeconds(2)).build();
 
     /** What --scenarios selects from, in the order they run; the default runs them all. */
-    static final String ALL_SCENARIOS = "call,redis,memory,list,fan-out";
+    static final String ALL_SCENARIOS = "call,redis,memory,list,fan-out,scale-out,soak";
 
     private final Map<String, String> opts;
     private final List<String> scenarios;
@@ -63,6 +71,9 @@ public final class Bench {
     private final List<Map<String, Object>> firstEventRows = new ArrayList<>();
     private final List<Map<String, Object>> fanOutRows = new ArrayList<>();
     private Map<String, Object> memory;
+    private Map<String, Object> memoryWide;
+    private Map<String, Object> soak;
+    private final Map<String, Object> scaleOut = new LinkedHashMap<>();
     private final Map<String, Object> redisStore = new LinkedHashMap<>();
     private final List<Map<String, Object>> redisRows = new ArrayList<>();
     private String gatewayVersion = "?";
@@ -124,6 +135,10 @@ public final class Bench {
         List<Integer> listConcurrencies = ints(opts.getOrDefault("list-concurrency", "1,16"));
         List<Integer> upstreamCounts = ints(opts.getOrDefault("upstreams", "1,10,50"));
         int maxUpstreams = has("list") ? upstreamCounts.stream().mapToInt(Integer::intValue).max().orElse(1) : 1;
+        if (has("memory") && !"0".equals(opts.getOrDefault("memory-sessions", "10000"))
+                && !"0".equals(opts.getOrDefault("memory-streams-50", "10000"))) {
+            maxUpstreams = Math.max(maxUpstreams, memoryUpstreams());
+        }
         long t0 = System.nanoTime();
         log("scenarios: " + String.join(",", scenarios));
 
@@ -238,13 +253,33 @@ public final class Bench {
         if (has("memory") && !"0".equals(opts.getOrDefault("memory-sessions", "10000"))) {
             int sessions = Integer.parseInt(opts.getOrDefault("memory-sessions", "10000"));
             int streams = Integer.parseInt(opts.getOrDefault("memory-streams", "2000"));
-            Started mg = startGateway("memory (-Xmx512m)", List.of(new Upstream("fixture", fxUrl, "fx_")), List.of("-Xmx512m"));
+            Started mg = startGateway("memory (-Xmx512m)", List.of(new Upstream("fixture", fxUrl, "fx_")), List.of("-Xmx512m"),
+                    List.of(NO_SESSION_LIMIT));
             log("opening " + sessions + " sessions and " + streams + " GET streams");
             String jcmd = Path.of(java).resolveSibling("jcmd").toString();
             memory = Extras.memory(mg.url(), mg.process().pid(), jcmd, sessions, streams,
-                    "http://127.0.0.1:" + mg.port() + "/actuator");
+                    "http://127.0.0.1:" + mg.port() + "/actuator", i -> "fx_add");
+            memory.put("upstreams", 1);
             log("  " + memory);
             mg.stop();
+            // the same in front of many upstreams, with as many streams as sessions: 10,000 TCP connections into the
+            // gateway, more than Tomcat's default max-connections (8192)
+            int wideStreams = Integer.parseInt(opts.getOrDefault("memory-streams-50", "10000"));
+            int wideUpstreams = memoryUpstreams();
+            if (wideStreams > 0) {
+                List<Upstream> ups = new ArrayList<>();
+                for (int i = 0; i < wideUpstreams; i++) {
+                    ups.add(new Upstream(String.format("fixture%02d", i), fixtureUrl(fixturePort, i), "fx" + i + "_"));
+                }
+                Started wg = startGateway("memory, " + wideUpstreams + " fixture upstreams (-Xmx512m)", ups,
+                        List.of("-Xmx512m"), List.of(NO_SESSION_LIMIT, "--server.tomcat.max-connections=20000"));
+                log("opening " + sessions + " sessions and " + wideStreams + " GET streams (" + wideUpstreams + " upstreams)");
+                memoryWide = Extras.memory(wg.url(), wg.process().pid(), jcmd, sessions, wideStreams,
+                        "http://127.0.0.1:" + wg.port() + "/actuator", i -> "fx" + (i % wideUpstreams) + "_add");
+                memoryWide.put("upstreams", wideUpstreams);
+                log("  " + memoryWide);
+                wg.stop();
+            }
         }
 
         // --- tools/list over N upstreams, one gateway per N
@@ -267,10 +302,14 @@ public final class Bench {
                         : List.of(new LoadGen.Spec(List.of(g.url()), "tools/list", null, null, 16, 0, 0),
                                 new LoadGen.Spec(List.of(listHub.url()), "tools/list", null, null, 16, 0, 0)));
                 for (int c : listConcurrencies) {
+                    Map<String, Object> cpuDirect = new LinkedHashMap<>();
+                    Map<String, Object> cpuGateway = new LinkedHashMap<>();
                     LoadGen.Result direct = measure("tools/list n=" + n + " c=" + c + " direct (client fans out)",
-                            new LoadGen.Spec(urls, "tools/list", null, null, c, warmup, duration));
+                            new LoadGen.Spec(urls, "tools/list", null, null, c, warmup, duration),
+                            roles(fixture.pid(), 0), cpuDirect);
                     LoadGen.Result via = measure("tools/list n=" + n + " c=" + c + " gateway",
-                            new LoadGen.Spec(List.of(g.url()), "tools/list", null, null, c, warmup, duration));
+                            new LoadGen.Spec(List.of(g.url()), "tools/list", null, null, c, warmup, duration),
+                            roles(fixture.pid(), g.process().pid()), cpuGateway);
                     Map<String, Object> row = new LinkedHashMap<>();
                     row.put("upstreams", n);
                     row.put("tools", n * FixtureUpstream.TOOLS_PER_SERVER);
@@ -279,10 +318,14 @@ public final class Bench {
                     row.put("gateway", via.toMap());
                     row.put("throughputRatio", ratio(via.throughput(), direct.throughput()));
                     row.put("p50Ratio", ratio(via.p50Ms(), direct.p50Ms()));
+                    row.put("cpuMicrosPerList", Map.of("direct", cpuDirect, "gateway", cpuGateway));
                     if (listHub != null) {
                         Thread.sleep(2000);
+                        Map<String, Object> cpuHub = new LinkedHashMap<>();
                         LoadGen.Result peer = measure("tools/list n=" + n + " c=" + c + " mcp-hub",
-                                new LoadGen.Spec(List.of(listHub.url()), "tools/list", null, null, c, warmup, duration));
+                                new LoadGen.Spec(List.of(listHub.url()), "tools/list", null, null, c, warmup, duration),
+                                roles(fixture.pid(), listHub.process().pid()), cpuHub);
+                        row.put("cpuMicrosPerListMcpHub", cpuHub);
                         row.put("mcpHub", peer.toMap());
                         row.put("gatewayToHubRatio", ratio(via.throughput(), peer.throughput()));
                     }
@@ -307,10 +350,396 @@ public final class Bench {
         if (has("fan-out") && latency > 0) {
             coldFanOut(upstreamCounts, upstreamCounts.stream().mapToInt(Integer::intValue).max().orElse(1), latency);
         }
+        if (has("scale-out")) {
+            scaleOut();
+        }
+        if (has("soak") && !"0".equals(opts.getOrDefault("soak-sessions", "10000"))) {
+            soak();
+        }
         double totalSeconds = (System.nanoTime() - t0) / 1e9;
         log(String.format(Locale.ROOT, "done in %.0f s", totalSeconds));
         write(totalSeconds);
+        if (Boolean.parseBoolean(opts.getOrDefault("fail-on-errors", "false"))) {
+            List<String> failures = failures();
+            if (!failures.isEmpty()) {
+                throw new IllegalStateException("errors in the run (--fail-on-errors): " + failures);
+            }
+        }
     }
+
+    // ------------------------------------------------------------------------------------------------ targets
+
+    private static Map<String, Object> target(String target, String measured, String verdict) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("target", target);
+        m.put("measured", measured);
+        m.put("verdict", verdict);
+        return m;
+    }
+
+    private static String met(boolean ok) {
+        return ok ? "met" : "not met";
+    }
+
+    private static String notRun(String why) {
+        return "not run (" + why + ")";
+    }
+
+    private Map<String, Object> callRow(String upstream, int sessions) {
+        return callRows.stream().filter(r -> upstream.equals(r.get("upstream")) && Integer.valueOf(sessions).equals(r.get("sessions")))
+                .findFirst().orElse(null);
+    }
+
+    private Map<String, Object> listRow(int upstreams, int sessions) {
+        return listRows.stream().filter(r -> Integer.valueOf(upstreams).equals(r.get("upstreams"))
+                && Integer.valueOf(sessions).equals(r.get("sessions"))).findFirst().orElse(null);
+    }
+
+    private static Object listCpu(Map<String, Object> row) {
+        return row == null ? null : asMap(asMap(row.get("cpuMicrosPerList")).get("gateway")).get("middle");
+    }
+
+    /** One row per target: what it asks, this run's value(s), met / not met / not run (why); computed, never typed in. */
+    private List<Map<String, Object>> targets() {
+        List<Map<String, Object>> t = new ArrayList<>();
+        // streams: heap per client stream, per memory row
+        for (Map<String, Object> r : Stream.of(memory, memoryWide).filter(Objects::nonNull).toList()) {
+            String what = "heap per open client GET stream ≤ 32 KiB (" + r.get("upstreams") + " upstream"
+                    + (num(r.get("upstreams")) == 1 ? "" : "s") + ", -Xmx512m)";
+            Object kib = r.get("heapPerStreamKiB");
+            String fail = memoryFailure(r);
+            String measured = (kib == null ? "-" : fmt2(num(kib)) + " KiB") + " with " + r.get("streamsOpened") + " of "
+                    + r.get("streamsRequested") + " streams open" + (fail.isEmpty() ? "" : "; " + fail);
+            t.add(target(what, measured, kib == null ? notRun("no stream open") : met(num(kib) <= 32 && fail.isEmpty())));
+        }
+        if (memory == null) {
+            t.add(target("heap per open client GET stream ≤ 32 KiB", "-", notRun("memory scenario not in this run")));
+        }
+        // 10,000 streams in front of 50 upstreams in 512 MB
+        String wide = "10,000 open client GET streams in front of 50 upstreams, -Xmx512m, another client served";
+        if (memoryWide == null) {
+            t.add(target(wide, "-", notRun("the memory scenario's many-upstream row not in this run")));
+        } else {
+            int asked = (int) num(memoryWide.get("streamsRequested"));
+            int open = (int) num(memoryWide.get("streamsOpened"));
+            int ups = (int) num(memoryWide.get("upstreams"));
+            String fail = memoryFailure(memoryWide);
+            Map<String, Object> with = asMap(memoryWide.get("withSessionsAndStreams"));
+            String measured = open + " of " + asked + " streams open, " + ups + " upstreams, heap "
+                    + (with == null || with.get("heapUsedMiB") == null ? "-" : fmt(num(with.get("heapUsedMiB"))) + " MiB")
+                    + ", " + memoryWide.get("toolsListedMeanwhile") + " tools listed meanwhile" + (fail.isEmpty() ? "" : "; " + fail);
+            boolean ok = open == asked && fail.isEmpty() && num(memoryWide.get("toolsListedMeanwhile")) > 0;
+            t.add(target(wide, measured, asked < 10_000 || ups < 50
+                    ? (ok ? "" : "not met at this size; ") + notRun("this run asked for " + asked + " streams over " + ups + " upstreams")
+                    : met(ok)));
+        }
+        // upstream streams only where needed
+        String needed = "no upstream GET stream held for a client GET stream (Java fixture: tools only)";
+        List<Map<String, Object>> rows = Stream.of(memory, memoryWide).filter(Objects::nonNull).toList();
+        if (rows.isEmpty()) {
+            t.add(target(needed, "-", notRun("memory scenario not in this run")));
+        } else {
+            StringBuilder b = new StringBuilder();
+            boolean ok = true;
+            for (Map<String, Object> r : rows) {
+                Object n = r.get("upstreamStreamsForClientStreams");
+                b.append(b.isEmpty() ? "" : "; ").append(r.get("upstreams")).append(" upstream(s): ").append(n == null ? "-" : n)
+                        .append(" upstream streams for ").append(r.get("streamsOpened")).append(" client streams");
+                ok &= n != null && num(n) == 0;
+            }
+            t.add(target(needed, b.toString(), met(ok)));
+        }
+        // relay cost
+        Map<String, Object> c16 = callRow("java-fixture", 16);
+        Object cpu16 = c16 == null ? null : asMap(asMap(c16.get("cpuMicrosPerCall")).get("gateway")).get("middle");
+        t.add(target("gateway CPU per relayed tools/call ≤ 80 µs (16 sessions, Java fixture)",
+                cpu16 == null ? "-" : cpu16 + " µs", cpu16 == null ? notRun("no 16-session tools/call cell") : met(num(cpu16) <= 80)));
+        // list CPU at N vs 1 upstream
+        int maxN = listRows.stream().mapToInt(r -> (Integer) r.get("upstreams")).max().orElse(0);
+        String listWhat = "gateway CPU per cached tools/list at 50 upstreams ≤ 2 × at 1 upstream (1 and 16 sessions)";
+        if (maxN <= 1) {
+            t.add(target(listWhat, "-", notRun("no tools/list cells over more than 1 upstream")));
+        } else {
+            StringBuilder b = new StringBuilder();
+            boolean ok = true;
+            boolean any = false;
+            for (int c : List.of(1, 16)) {
+                Object one = listCpu(listRow(1, c));
+                Object many = listCpu(listRow(maxN, c));
+                if (one == null || many == null || num(one) == 0) {
+                    b.append(b.isEmpty() ? "" : "; ").append(c).append(" session(s): -");
+                    ok = false;
+                    continue;
+                }
+                any = true;
+                double q = num(many) / num(one);
+                ok &= q <= 2;
+                b.append(b.isEmpty() ? "" : "; ").append(c).append(" session(s): ").append(many).append(" µs at ").append(maxN)
+                        .append(" vs ").append(one).append(" µs at 1 = ").append(fmt2(q)).append("×");
+            }
+            t.add(target(listWhat, b.toString(), !any ? notRun("no pair of cells") : maxN != 50
+                    ? notRun("the run's largest N is " + maxN) : met(ok)));
+        }
+        // scale-out
+        String so = "2 replicas (Redis store) ≥ 1.7 × the calls/s of 1, CPU-bound, each on cores of its own";
+        if (!has("scale-out")) {
+            t.add(target(so, "-", notRun("scale-out scenario not in this run")));
+        } else if (!Boolean.TRUE.equals(scaleOut.get("ran"))) {
+            t.add(target(so, "-", notRun(String.valueOf(scaleOut.get("reason")))));
+        } else {
+            String measured = fmt(num(asMap(scaleOut.get("twoReplicas")).get("throughputPerSec"))) + " / "
+                    + fmt(num(asMap(scaleOut.get("oneReplica")).get("throughputPerSec"))) + " calls/s = "
+                    + scaleOut.get("twoToOneReplicaRatio") + "×";
+            t.add(target(so, measured, Boolean.TRUE.equals(scaleOut.get("forced"))
+                    ? notRun("forced on " + scaleOut.get("nproc") + " shared cores: says nothing")
+                    : met(num(scaleOut.get("twoToOneReplicaRatio")) >= 1.7)));
+        }
+        // soak
+        String soakWhat = "soak: 10,000 sessions, 10 min of tools/call, flat heap (growth < 5 %) and no error";
+        if (soak == null) {
+            t.add(target(soakWhat, "-", notRun("soak scenario not in this run")));
+        } else {
+            String measured = soak.get("sessionsOpened") + " sessions, " + soak.get("minutes") + " min, " + soak.get("calls")
+                    + " calls; " + soak.get("verdict");
+            boolean full = num(soak.get("sessionsRequested")) >= 10_000 && num(soak.get("minutes")) >= 10;
+            boolean flat = Boolean.TRUE.equals(soak.get("flat"));
+            t.add(target(soakWhat, measured, full ? met(flat)
+                    : (flat ? "" : "not met at this size; ") + notRun("this run: " + soak.get("sessionsRequested") + " sessions, "
+                    + soak.get("minutes") + " min")));
+        }
+        // kept: added latency at 1 session
+        Map<String, Object> c1 = callRow("java-fixture", 1);
+        if (c1 == null) {
+            t.add(target("added p50 ≤ 1 ms / p99 ≤ 3 ms at 1 session (Java fixture)", "-", notRun("no 1-session tools/call cell")));
+        } else {
+            double p50 = num(asMap(c1.get("gateway")).get("p50Ms")) - num(asMap(c1.get("direct")).get("p50Ms"));
+            double p99 = num(asMap(c1.get("gateway")).get("p99Ms")) - num(asMap(c1.get("direct")).get("p99Ms"));
+            t.add(target("added p50 ≤ 1 ms / p99 ≤ 3 ms at 1 session (Java fixture)",
+                    String.format(Locale.ROOT, "%+.2f ms / %+.2f ms", p50, p99), met(p50 <= 1 && p99 <= 3)));
+        }
+        // kept: cached list p50
+        List<Map<String, Object>> ones = listRows.stream().filter(r -> Integer.valueOf(1).equals(r.get("sessions"))).toList();
+        if (ones.isEmpty()) {
+            t.add(target("cached tools/list p50 ≤ 1 ms (1 / 10 / 50 upstreams, 1 session)", "-", notRun("no 1-session tools/list cells")));
+        } else {
+            StringBuilder b = new StringBuilder();
+            boolean ok = true;
+            for (Map<String, Object> r : ones) {
+                double p = num(asMap(r.get("gateway")).get("p50Ms"));
+                ok &= p <= 1;
+                b.append(b.isEmpty() ? "" : ", ").append(r.get("upstreams")).append(": ").append(fmt2(p)).append(" ms");
+            }
+            t.add(target("cached tools/list p50 ≤ 1 ms (1 / 10 / 50 upstreams, 1 session)", b.toString(), met(ok)));
+        }
+        // kept: cold fan-out
+        Map<String, Object> f1 = fanOutRows.stream().filter(r -> Integer.valueOf(1).equals(r.get("upstreams"))).findFirst().orElse(null);
+        Map<String, Object> fMax = fanOutRows.stream().max(Comparator.comparingInt(r -> (Integer) r.get("upstreams"))).orElse(null);
+        if (f1 == null || fMax == null || fMax == f1) {
+            t.add(target("cold fan-out tools/list, 50 remote upstreams ≤ 1.5 × 1", "-", notRun("no cold fan-out rows over 1 and more upstreams")));
+        } else {
+            double q = num(fMax.get("gatewayColdListMedianMs")) / num(f1.get("gatewayColdListMedianMs"));
+            String measured = fmt2(num(fMax.get("gatewayColdListMedianMs"))) + " ms at " + fMax.get("upstreams") + " vs "
+                    + fmt2(num(f1.get("gatewayColdListMedianMs"))) + " ms at 1 = " + fmt2(q) + "×";
+            t.add(target("cold fan-out tools/list, 50 remote upstreams ≤ 1.5 × 1", measured,
+                    Integer.valueOf(50).equals(fMax.get("upstreams")) ? met(q <= 1.5) : notRun("the run's largest N is " + fMax.get("upstreams"))));
+        }
+        // kept: ready time
+        List<Double> ready = startRows.stream().filter(r -> !String.valueOf(r.get("gateway")).contains("plain jar"))
+                .map(r -> num(r.get("readyMs"))).sorted().toList();
+        if (ready.isEmpty()) {
+            t.add(target("ready ≤ 3 s as the image starts it (JDK AOT cache + Spring AOT), median", "-", notRun("no gateway started")));
+        } else {
+            double median = ready.get(ready.size() / 2);
+            String measured = String.format(Locale.ROOT, "median %.2f s of %d gateways (%.2f–%.2f s)", median / 1000, ready.size(),
+                    ready.get(0) / 1000, ready.get(ready.size() - 1) / 1000);
+            t.add(target("ready ≤ 3 s as the image starts it (JDK AOT cache + Spring AOT), median", measured,
+                    opts.containsKey("gateway-aot") ? met(median <= 3000) : notRun("no JDK AOT cache in this run: --gateway-aot not given")));
+        }
+        return t;
+    }
+
+    /** What failed in the scenarios whose errors are not cells of their own (memory rows, soak, scale-out). */
+    private List<String> failures() {
+        List<String> f = new ArrayList<>();
+        for (Map<String, Object> r : Stream.of(memory, memoryWide).filter(Objects::nonNull).toList()) {
+            String why = memoryFailure(r);
+            if (!why.isEmpty() || !Objects.equals(r.get("streamsOpened"), r.get("streamsRequested"))) {
+                f.add("memory, " + r.get("upstreams") + " upstream(s): " + r.get("streamsOpened") + " of "
+                        + r.get("streamsRequested") + " streams " + why);
+            }
+        }
+        if (soak != null && (num(soak.get("errors")) > 0 || soak.containsKey("sessionFailure") || num(soak.get("calls")) == 0)) {
+            f.add("soak: " + soak.get("errors") + " errors, " + soak.get("calls") + " calls, first: "
+                    + soak.getOrDefault("firstError", soak.get("sessionFailure")));
+        }
+        if (Boolean.TRUE.equals(scaleOut.get("ran"))) {
+            for (String k : List.of("oneReplica", "twoReplicas")) {
+                Map<String, Object> c = asMap(scaleOut.get(k));
+                if (c == null || num(c.get("errors")) > 0 || num(c.get("operations")) == 0) {
+                    f.add("scale-out " + k + ": " + (c == null ? "missing" : c.get("errors") + " errors, first: " + c.get("firstError")));
+                }
+            }
+        }
+        return f;
+    }
+
+    // ------------------------------------------------------------------------------------------------ soak
+
+    /**
+     * A gateway with -Xmx512m in front of a Java fixture of its own; --soak-sessions sessions, then --soak-minutes of
+     * tools/call from --soak-clients clients over all of them, the heap after a full GC sampled every
+     * --soak-sample-seconds (see {@link Soak}).
+     */
+    private void soak() throws Exception {
+        int sessions = Integer.parseInt(opts.getOrDefault("soak-sessions", "10000"));
+        double seconds = Double.parseDouble(opts.getOrDefault("soak-minutes", "10")) * 60;
+        double every = Double.parseDouble(opts.getOrDefault("soak-sample-seconds", "30"));
+        int clients = Integer.parseInt(opts.getOrDefault("soak-clients", "16"));
+        log("starting fixture upstream for the soak (1 server)");
+        Process fx = start("soak-fixture", List.of(java, "-cp", System.getProperty("java.class.path"),
+                "io.camelmcp.bench.FixtureUpstream", "0", "1"), Map.of());
+        try {
+            int port = Integer.parseInt(waitForLog("soak-fixture", fx, Pattern.compile("READY port=(\\d+)"), 60).group(1));
+            Started g = startGateway("soak (-Xmx512m)", List.of(new Upstream("fixture", fixtureUrl(port, 0), "fx_")),
+                    List.of("-Xmx512m"), List.of(NO_SESSION_LIMIT));
+            try {
+                log("soak: " + sessions + " sessions, " + clients + " clients, " + LoadGen.round(seconds / 60) + " min");
+                soak = Soak.run(g.url(), g.process().pid(), Path.of(java).resolveSibling("jcmd").toString(),
+                        "http://127.0.0.1:" + g.port() + "/actuator", sessions, seconds, every, clients, "fx_add");
+                log("  soak: " + soak.get("calls") + " calls, " + soak.get("errors") + " errors; heap first / last / max "
+                        + soak.get("heapFirstMiB") + " / " + soak.get("heapLastMiB") + " / " + soak.get("heapMaxMiB")
+                        + " MiB; " + soak.get("verdict"));
+            } finally {
+                g.stop();
+            }
+        } finally {
+            stopProcess(fx);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ scale-out
+
+    /**
+     * Two replicas with the Redis store against one, on a machine with the cores for it (--scale-out-min-cores, 8):
+     * each replica, the fixture, Redis and the load generator (a JVM of its own here) pinned to cores of their own with
+     * taskset, --scale-out-sessions (64) sessions of tools/call of the fixture's add (CPU-bound: nothing waits but for
+     * CPU). On fewer cores the row says it did not run and why (--scale-out-force=true runs it anyway, on shared cores).
+     */
+    private void scaleOut() throws Exception {
+        int nproc = Runtime.getRuntime().availableProcessors();
+        int min = Integer.parseInt(opts.getOrDefault("scale-out-min-cores", "8"));
+        boolean force = Boolean.parseBoolean(opts.getOrDefault("scale-out-force", "false"));
+        int sessions = Integer.parseInt(opts.getOrDefault("scale-out-sessions", "64"));
+        String server = opts.getOrDefault("redis-server", "redis-server");
+        scaleOut.put("nproc", nproc);
+        scaleOut.put("minCores", min);
+        scaleOut.put("sessions", sessions);
+        String why = null;
+        if (!commandOutput(List.of(server, "--version")).startsWith("Redis server")) {
+            why = "redis-server not found (" + server + ")";
+        } else if (!commandOutput(List.of("taskset", "-c", "0", "true")).isEmpty()) {
+            why = "taskset not found: the processes cannot be given cores of their own";
+        } else if (nproc < min && !force) {
+            why = "nproc " + nproc + " < " + min + ": two replicas, the fixture, Redis and the load generator each need "
+                    + "cores of their own, or the second replica only takes CPU from the others (the Redis store's "
+                    + "two-replica row shows what spreading sessions over replicas costs instead)";
+        }
+        if (why != null) {
+            scaleOut.put("ran", false);
+            scaleOut.put("reason", why);
+            log("scale-out not run: " + why);
+            return;
+        }
+        // cores: each replica g, Redis 1, the rest split between the fixture and the load generator
+        int g = Math.max(1, nproc / 6);
+        int rest = Math.max(2, nproc - 2 * g - 1);
+        int fixtureCores = Math.max(1, rest / 2);
+        int[] next = {0};
+        java.util.function.IntFunction<String> take = n -> {
+            List<String> c = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                c.add(Integer.toString(next[0]++ % nproc));
+            }
+            return String.join(",", c);
+        };
+        Map<String, String> cores = new LinkedHashMap<>();
+        cores.put("replica1", take.apply(g));
+        cores.put("replica2", take.apply(g));
+        cores.put("redis", take.apply(1));
+        cores.put("fixture", take.apply(fixtureCores));
+        cores.put("loadgen", take.apply(Math.max(1, rest - fixtureCores)));
+        scaleOut.put("cores", cores);
+        scaleOut.put("forced", nproc < min);
+        int port = freePort();
+        Process redis = start("scale-out-redis", List.of("taskset", "-c", cores.get("redis"), server, "--port",
+                Integer.toString(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"), Map.of());
+        Process fx = start("scale-out-fixture", List.of("taskset", "-c", cores.get("fixture"), java, "-cp",
+                System.getProperty("java.class.path"), "io.camelmcp.bench.FixtureUpstream", "0", "1"), Map.of());
+        List<Started> replicas = new ArrayList<>();
+        try {
+            waitForLog("scale-out-redis", redis, Pattern.compile("Ready to accept connections"), 30);
+            int fxPort = Integer.parseInt(waitForLog("scale-out-fixture", fx, Pattern.compile("READY port=(\\d+)"), 60).group(1));
+            List<Upstream> ups = List.of(new Upstream("fixture", fixtureUrl(fxPort, 0), "fx_"));
+            List<String> store = List.of("--mcp.gateway.store=redis", "--spring.data.redis.url=redis://127.0.0.1:" + port);
+            Launched la = launchGateway("scale-out replica 1 (cores " + cores.get("replica1") + ")", ups, List.of(), store,
+                    List.of("taskset", "-c", cores.get("replica1")));
+            Launched lb = launchGateway("scale-out replica 2 (cores " + cores.get("replica2") + ")", ups, List.of(), store,
+                    List.of("taskset", "-c", cores.get("replica2")));
+            replicas.add(awaitGateway(la));
+            replicas.add(awaitGateway(lb));
+            double w = jitWarmupSeconds() + warmup;
+            Map<String, Object> one = pinnedLoad("scale-out 1 replica", cores.get("loadgen"), false,
+                    List.of(replicas.get(0).url()), sessions, w, duration);
+            Map<String, Object> two = pinnedLoad("scale-out 2 replicas round robin", cores.get("loadgen"), true,
+                    List.of(replicas.get(0).url(), replicas.get(1).url()), sessions, w, duration);
+            scaleOut.put("ran", true);
+            scaleOut.put("oneReplica", one);
+            scaleOut.put("twoReplicas", two);
+            scaleOut.put("twoToOneReplicaRatio", ratio(num(two.get("throughputPerSec")), num(one.get("throughputPerSec"))));
+            log("  scale-out: 2 replicas / 1 = " + scaleOut.get("twoToOneReplicaRatio"));
+        } finally {
+            for (Started r : replicas) {
+                r.stop();
+            }
+            stopProcess(fx);
+            stopProcess(redis);
+        }
+    }
+
+    /** A LoadGen in a JVM of its own, pinned to {@code cpus}; its result (LoadGen's JSON). */
+    private Map<String, Object> pinnedLoad(String label, String cpus, boolean roundRobin, List<String> urls, int c,
+                                           double warmupS, double durationS) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("taskset", "-c", cpus, java, "-cp", System.getProperty("java.class.path"),
+                "io.camelmcp.bench.LoadGen"));
+        if (roundRobin) {
+            cmd.add("--round-robin");
+        }
+        cmd.addAll(List.of(String.join(",", urls), "call", "fx_add", SUM_ARGS.toString(), Integer.toString(c),
+                Double.toString(warmupS), Double.toString(durationS)));
+        String name = "loadgen-" + label.replaceAll("\\W+", "-");
+        Process p = start(name, cmd, Map.of());
+        if (!p.waitFor((long) (warmupS + durationS) + 120, TimeUnit.SECONDS)) {
+            stopProcess(p);
+            throw new IOException(label + ": the load generator did not end, see " + logFile(name));
+        }
+        String text = Files.readString(logFile(name).toPath());
+        if (p.exitValue() != 0 || text.indexOf('{') < 0) {
+            throw new IOException(label + ": the load generator failed (" + p.exitValue() + "), see " + logFile(name));
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> r = McpSession.JSON.readValue(text.substring(text.indexOf('{')), Map.class);
+        log(String.format(Locale.ROOT, "  %-55s %9.0f/s  p50 %7.2f  p99 %7.2f ms  errors %s (cores %s)", label,
+                num(r.get("throughputPerSec")), num(r.get("p50Ms")), num(r.get("p99Ms")), r.get("errors"), cpus));
+        return r;
+    }
+
+    /** The upstreams of the memory scenario's second row (--memory-upstreams, 50). */
+    private int memoryUpstreams() {
+        return Integer.parseInt(opts.getOrDefault("memory-upstreams", "50"));
+    }
+
+    /** Every session the bench opens comes from 127.0.0.1: no per-client limit (mcp.gateway.max-sessions-per-client, 100). */
+    private static final String NO_SESSION_LIMIT = "--mcp.gateway.max-sessions-per-client=0";
 
     private static final JsonNode SUM_ARGS = McpSession.JSON.createObjectNode().put("a", 1).put("b", 2);
 
@@ -657,6 +1086,12 @@ public final class Bench {
 
     private Launched launchGateway(String label, List<Upstream> upstreams, List<String> extraJvmOpts, List<String> appArgs)
             throws Exception {
+        return launchGateway(label, upstreams, extraJvmOpts, appArgs, List.of());
+    }
+
+    /** The same, its command line after {@code prefix} (e.g. taskset -c 2,3). */
+    private Launched launchGateway(String label, List<Upstream> upstreams, List<String> extraJvmOpts, List<String> appArgs,
+                                   List<String> prefix) throws Exception {
         int seq = ++gatewaySeq;
         StringBuilder yaml = new StringBuilder("mcp:\n  gateway:\n    demo:\n      enabled: false\n    servers:\n");
         for (Upstream u : upstreams) {
@@ -667,7 +1102,8 @@ public final class Bench {
         Path config = work.resolve("gateway-" + seq + ".yaml");
         Files.writeString(config, yaml);
         int port = freePort();
-        List<String> cmd = new ArrayList<>(List.of(java));
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.add(java);
         String jvmOpts = opts.getOrDefault("gateway-jvm-opts", "");
         if (!jvmOpts.isBlank()) {
             cmd.addAll(List.of(jvmOpts.trim().split("\\s+")));
@@ -1084,10 +1520,21 @@ public final class Bench {
         if (memory != null) {
             json.put("memory", memory);
         }
+        if (memoryWide != null) {
+            json.put("memoryManyUpstreams", memoryWide);
+        }
+        if (has("scale-out")) {
+            json.put("scaleOut", scaleOut);
+        }
+        if (soak != null) {
+            json.put("soak", soak);
+        }
         if (has("redis")) {
             redisStore.put("rows", redisRows);
             json.put("redisStore", redisStore);
         }
+        List<Map<String, Object>> targets = targets();
+        json.put("targets", targets);
         McpSession.JSON.writer().with(SerializationFeature.INDENT_OUTPUT)
                 .writeValue(out.resolve(resultName() + ".json").toFile(), json);
 
@@ -1107,6 +1554,15 @@ public final class Bench {
                 .append(" s per cell; JIT warm-up ").append(fmt(jitWarmupSeconds()))
                 .append(" s per target before each scenario; whole run ").append(Math.round(totalSeconds)).append(" s; scenarios ")
                 .append(String.join(", ", scenarios)).append(" |\n\n");
+        md.append("## Targets (issue 23, and those met before it)\n\n");
+        md.append("Each measured value is this run's (see the tables below); not run = the scenario or the size the target ")
+                .append("names was not part of this run, with the reason.\n\n");
+        md.append("| target | measured in this run | verdict |\n|---|---|---|\n");
+        for (Map<String, Object> t : targets) {
+            md.append("| ").append(t.get("target")).append(" | ").append(String.valueOf(t.get("measured")).replace("|", "\\|"))
+                    .append(" | ").append(t.get("verdict")).append(" |\n");
+        }
+        md.append('\n');
         md.append("Load generator, upstreams and gateway share the same machine (closed loop: each session sends its next ")
                 .append("request when the previous answer is in). Latencies in ms. Ratio = gateway / direct ")
                 .append("(throughput: < 1 means the gateway is slower; p50: > 1 means it adds latency).\n\n");
@@ -1150,6 +1606,19 @@ public final class Bench {
                 md.append("| ").append(r.get("upstreams")).append(" (").append(r.get("tools")).append(") | ")
                         .append(r.get("sessions")).append(" | ");
                 appendPair(md, r);
+            }
+            md.append("\n### CPU per list\n\nCPU time (user + system, from /proc) each process spent per completed ")
+                    .append("operation during the measured window, in µs, as for the calls (direct: one operation is the N ")
+                    .append("lists of the client's own fan-out; the upstream is the fixture process serving all N servers).\n\n");
+            md.append("| upstreams | sessions | direct: load generator / upstream | gateway: load generator / **gateway** / upstream | mcp-hub: load generator / **mcp-hub** / upstream | gateway CPU per list / at 1 upstream |\n");
+            md.append("|---:|---:|---:|---:|---:|---:|\n");
+            for (Map<String, Object> r : listRows) {
+                Map<String, Object> cpu = asMap(r.get("cpuMicrosPerList"));
+                Double vsOne = listCpuVsOne(r);
+                md.append("| ").append(r.get("upstreams")).append(" | ").append(r.get("sessions")).append(" | ")
+                        .append(cpuCells(asMap(cpu.get("direct")))).append(" | ").append(cpuCells(asMap(cpu.get("gateway"))))
+                        .append(" | ").append(cpuCells(asMap(r.get("cpuMicrosPerListMcpHub")))).append(" | ")
+                        .append(vsOne == null ? "-" : fmt2(vsOne) + "×").append(" |\n");
             }
         }
 
@@ -1221,18 +1690,69 @@ public final class Bench {
         }
         if (memory != null) {
             md.append("\n## Memory (gateway with -Xmx512m)\n\n");
-            md.append("Heap used after a full GC (jcmd GC.run, then jvm.memory.used) and resident set size, with ")
-                    .append(memory.get("sessionsOpened")).append(" open sessions, then with ")
-                    .append(memory.get("streamsOpened")).append(" open GET streams on top; ")
-                    .append(memory.get("toolsListedMeanwhile")).append(" tools listed by another client meanwhile.\n\n");
-            md.append("| point | heap used (MiB) | RSS (MiB) |\n|---|---:|---:|\n");
-            for (String k : List.of("baseline", "withSessions", "withSessionsAndStreams")) {
-                @SuppressWarnings("unchecked")
-                Map<String, Object> f = (Map<String, Object>) memory.get(k);
-                if (f != null) {
-                    md.append("| ").append(k).append(" | ").append(fmt(num(f.get("heapUsedMiB")))).append(" | ")
-                            .append(fmt(num(f.get("rssMiB")))).append(" |\n");
+            md.append("Heap used after a full GC (jcmd GC.run, then jvm.memory.used), resident set size and the GET streams ")
+                    .append("the gateway holds to its upstreams (`").append(Extras.UPSTREAM_STREAMS).append("`, all servers) ")
+                    .append("at baseline, with the sessions open (32 opened at a time), then with the GET streams on top ")
+                    .append("(plain sockets on the client's side, one per session). Heap per session = (with sessions − ")
+                    .append("baseline) / sessions; per stream = (with streams − with sessions) / streams; upstream streams for ")
+                    .append("the client streams = the gauge with streams − with sessions. Another client lists tools meanwhile.\n\n");
+            md.append("| upstreams | sessions | streams open / asked | heap MiB: baseline / sessions / + streams | RSS MiB: baseline / sessions / + streams | heap per session (KiB) | heap per stream (KiB) | upstream GET streams: baseline / sessions / + streams | upstream streams for the client streams | tools listed meanwhile | failure |\n");
+            md.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+            for (Map<String, Object> r : Stream.of(memory, memoryWide).filter(Objects::nonNull).toList()) {
+                md.append("| ").append(r.get("upstreams")).append(" | ").append(r.get("sessionsOpened")).append(" | ")
+                        .append(r.get("streamsOpened")).append(" / ").append(r.get("streamsRequested")).append(" | ")
+                        .append(points(r, "heapUsedMiB")).append(" | ").append(points(r, "rssMiB")).append(" | ")
+                        .append(r.containsKey("heapPerSessionKiB") ? fmt2(num(r.get("heapPerSessionKiB"))) : "-").append(" | ")
+                        .append(r.containsKey("heapPerStreamKiB") ? fmt2(num(r.get("heapPerStreamKiB"))) : "-").append(" | ")
+                        .append(points(r, "upstreamStreams")).append(" | ")
+                        .append(r.getOrDefault("upstreamStreamsForClientStreams", "-")).append(" | ")
+                        .append(r.get("toolsListedMeanwhile")).append(" | ").append(memoryFailure(r)).append(" |\n");
+            }
+        }
+        if (has("scale-out")) {
+            md.append("\n## Scale-out: two replicas with the Redis store\n\n");
+            if (!Boolean.TRUE.equals(scaleOut.get("ran"))) {
+                md.append("Not run: ").append(scaleOut.get("reason")).append(".\n");
+            } else {
+                md.append("tools/call of the Java fixture's `add` (CPU-bound) at ").append(scaleOut.get("sessions"))
+                        .append(" sessions, one replica, then two round robin (the Redis store's load generator mode), ")
+                        .append("each process pinned with taskset to cores of its own: ").append(scaleOut.get("cores"))
+                        .append("; the load generator a JVM of its own, its warm-up --jit-warmup + --warmup s")
+                        .append(Boolean.TRUE.equals(scaleOut.get("forced")) ? ". **Forced on too few cores (--scale-out-force): "
+                                + "the cores are shared, the ratio says nothing.**" : "").append("\n\n");
+                md.append("| target | calls/s | p50 / p90 / p99 | errors |\n|---|---:|---:|---:|\n");
+                for (String k : List.of("oneReplica", "twoReplicas")) {
+                    Map<String, Object> c = asMap(scaleOut.get(k));
+                    md.append("| ").append(k.equals("oneReplica") ? "1 replica" : "2 replicas, round robin").append(" | ")
+                            .append(fmt(num(c.get("throughputPerSec")))).append(" | ").append(lat(c)).append(" | ")
+                            .append(c.get("errors")).append(" |\n");
                 }
+                md.append("\n2 replicas / 1: ").append(scaleOut.get("twoToOneReplicaRatio")).append("\n");
+            }
+        }
+        if (soak != null) {
+            md.append("\n## Soak (gateway with -Xmx512m, Java fixture)\n\n");
+            md.append(soak.get("sessionsOpened")).append(" sessions opened (32 at a time, ").append(soak.get("sessionsOpenSeconds"))
+                    .append(" s), then ").append(soak.get("minutes")).append(" min of tools/call `fx_add` from ")
+                    .append(soak.get("clients")).append(" closed-loop clients, each going round robin over its share of the ")
+                    .append("sessions (every session used). Every ").append(fmt(num(soak.get("sampleSeconds"))))
+                    .append(" s: heap used after a full GC (jcmd GC.run, then jvm.memory.used) and RSS. Flat = the ")
+                    .append("least-squares slope of the heap over ").append(soak.get("slopeOver")).append(", times the ")
+                    .append("duration, under 5 % of the heap at the first of those samples, and no error.\n\n");
+            md.append("| calls | calls/s | p50 / p99 (ms) | errors | heap first / last / max (MiB) | slope (MiB/min) | growth over the soak (MiB) | flat |\n");
+            md.append("|---:|---:|---:|---:|---:|---:|---:|---|\n");
+            md.append("| ").append(soak.get("calls")).append(" | ").append(fmt(num(soak.get("callsPerSec")))).append(" | ")
+                    .append(fmt2(num(soak.get("p50Ms")))).append(" / ").append(fmt2(num(soak.get("p99Ms")))).append(" | ")
+                    .append(soak.get("errors")).append(soak.containsKey("firstError") ? " (first: " + soak.get("firstError").toString().replace("|", "\\|") + ")" : "")
+                    .append(" | ").append(soak.get("heapFirstMiB")).append(" / ").append(soak.get("heapLastMiB")).append(" / ")
+                    .append(soak.get("heapMaxMiB")).append(" | ").append(soak.get("heapSlopeMiBPerMinute")).append(" | ")
+                    .append(soak.get("heapGrowthOverSoakMiB")).append(" | ")
+                    .append(Boolean.TRUE.equals(soak.get("flat")) ? "yes" : "no").append(": ").append(soak.get("verdict")).append(" |\n");
+            md.append("\n| t (s) | heap (MiB) | RSS (MiB) |\n|---:|---:|---:|\n");
+            for (Object o : (List<?>) soak.get("samples")) {
+                Map<String, Object> smp = asMap(o);
+                md.append("| ").append(fmt(num(smp.get("t")))).append(" | ").append(fmt2(num(smp.get("heapUsedMiB"))))
+                        .append(" | ").append(fmt(num(smp.get("rssMiB")))).append(smp.containsKey("error") ? " (" + smp.get("error") + ")" : "").append(" |\n");
             }
         }
         Files.writeString(out.resolve(resultName() + ".md"), md);
@@ -1319,6 +1839,53 @@ public final class Bench {
                     .append(redisCpu(asMap(cpu.get("redis")))).append(" | ")
                     .append(redisCpu(asMap(cpu.get("twoReplicas")))).append(" |\n");
         }
+    }
+
+    /** Gateway CPU per list of this row / that of the 1-upstream row at the same sessions (null without one). */
+    private Double listCpuVsOne(Map<String, Object> row) {
+        Object mine = asMap(asMap(row.get("cpuMicrosPerList")).get("gateway")).get("middle");
+        for (Map<String, Object> r : listRows) {
+            if (Integer.valueOf(1).equals(r.get("upstreams")) && r.get("sessions").equals(row.get("sessions"))) {
+                Object one = asMap(asMap(r.get("cpuMicrosPerList")).get("gateway")).get("middle");
+                return mine == null || one == null || num(one) == 0 ? null : LoadGen.round(num(mine) / num(one));
+            }
+        }
+        return null;
+    }
+
+    /** baseline / withSessions / withSessionsAndStreams of one footprint value. */
+    private static String points(Map<String, Object> row, String key) {
+        StringBuilder b = new StringBuilder();
+        for (String k : List.of("baseline", "withSessions", "withSessionsAndStreams")) {
+            Map<String, Object> f = asMap(row.get(k));
+            Object v = f == null ? null : f.get(key);
+            b.append(b.isEmpty() ? "" : " / ").append(v == null ? "-" : v instanceof Double d ? fmt(d) : v);
+        }
+        return b.toString();
+    }
+
+    /** What went wrong in a memory row: sessions or streams refused, the gateway dead, the list failing; "" if nothing. */
+    private static String memoryFailure(Map<String, Object> r) {
+        List<String> f = new ArrayList<>();
+        if (r.containsKey("sessionFailure")) {
+            f.add("sessions: " + r.get("sessionFailure"));
+        }
+        if (r.containsKey("streamFailure")) {
+            f.add(r.get("streamFailures") + " stream(s) failed, first: " + r.get("streamFailure"));
+        }
+        if (Boolean.FALSE.equals(r.get("gatewayAlive"))) {
+            f.add("the gateway exited");
+        }
+        if (r.containsKey("listError")) {
+            f.add("tools/list meanwhile: " + r.get("listError"));
+        }
+        for (String k : List.of("baseline", "withSessions", "withSessionsAndStreams")) {
+            Map<String, Object> p = asMap(r.get(k));
+            if (p != null && p.containsKey("error")) {
+                f.add(k + ": " + p.get("error"));
+            }
+        }
+        return String.join("; ", f).replace("|", "\\|");
     }
 
     private static String perCallCell(Map<String, Object> r, String key, String cell) {

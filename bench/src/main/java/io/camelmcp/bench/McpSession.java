@@ -44,6 +44,11 @@ final class McpSession implements McpClient {
         return new McpSession(http, url, ids, sessionId);
     }
 
+    /** A session opened elsewhere (its Mcp-Session-Id), used from here with this HttpClient. */
+    static McpSession resume(HttpClient http, String url, String sessionId) {
+        return new McpSession(http, url, new AtomicLong(1_000_000), sessionId);
+    }
+
     static HttpClient newHttpClient() {
         return HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
