@@ -446,6 +446,18 @@ public class GatewayConfiguration {
                 props.getUpstream().getRequestTimeout(), props.getUpstream().getMaxRequestDuration(), bus);
     }
 
+    /**
+     * The guard of forward.yaml's MRTR retry branch (RoundTrips#resumes): a plain Predicate (ref language), not a bean
+     * expression, which Camel evaluates on a copy of the exchange for every forwarded message.
+     */
+    @Bean
+    org.apache.camel.Predicate mcpResumesCall(RoundTrips roundTrips) {
+        return exchange -> roundTrips.resumes(
+                exchange.getProperty(io.camelmcp.gateway.exchange.McpExchange.MESSAGE,
+                        io.camelmcp.gateway.protocol.JsonRpcMessage.class),
+                exchange.getProperty(io.camelmcp.gateway.exchange.McpExchange.FAMILY, String.class));
+    }
+
     @Bean
     CallRouter mcpRouter(ServerRegistry registry, ServerMessages serverMessages) {
         return new CallRouter(registry, serverMessages);

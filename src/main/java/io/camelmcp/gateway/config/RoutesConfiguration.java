@@ -125,6 +125,28 @@ public class RoutesConfiguration {
         };
     }
 
+    /**
+     * The routes' bean steps on the gateway's own beans called with their method and parameters resolved once, not
+     * bound by Camel for every message (DirectBeanProcessors); any other bean step stays Camel's.
+     */
+    @Bean
+    org.apache.camel.spring.boot.CamelContextConfiguration directBeanSteps() {
+        return new org.apache.camel.spring.boot.CamelContextConfiguration() {
+            @Override
+            public void beforeApplicationStart(CamelContext camel) {
+                org.apache.camel.spi.BeanProcessorFactory own =
+                        org.apache.camel.support.PluginHelper.getBeanProcessorFactory(camel);
+                camel.getCamelContextExtension().addContextPlugin(org.apache.camel.spi.BeanProcessorFactory.class,
+                        new io.camelmcp.gateway.routes.DirectBeanProcessors(own));
+            }
+
+            @Override
+            public void afterApplicationStart(CamelContext camel) {
+                // nothing after start
+            }
+        };
+    }
+
     /** One line that says where the endpoint is, once the routes serve it. */
     @Bean
     ApplicationListener<ApplicationReadyEvent> mcpEndpointReadyLog(Environment env) {
