@@ -316,7 +316,7 @@ public class GatewayConfiguration {
                                    UpstreamClient client, ServerMessages serverMessages, JsonRpc json, Catalog catalog,
                                    GatewayProperties props, ReplicaBus bus) {
         ClientStreams streams = new ClientStreams(registry, store, upstreams, client, serverMessages, json,
-                props.getUpstream().getListTimeout(), bus, props.getMaxStreamsPerSession());
+                props.getUpstream().getListTimeout(), bus, props.getMaxStreamsPerSession(), props.effectiveMaxStreams());
         return streams;
     }
 

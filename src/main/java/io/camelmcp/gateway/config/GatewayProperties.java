@@ -54,6 +54,13 @@ public class GatewayProperties {
      * each stream holds a connection on the replica that serves it, so that is where it costs. 0: no limit.
      */
     private int maxStreamsPerSession = 10;
+    /**
+     * The most GET streams (SSE) this replica holds open, all sessions together; one more is refused with 503 and
+     * Retry-After. Each holds about 110 KiB of heap (mostly the web server's buffers of its request, see bench/README.md),
+     * so the default, -1, is the maximum heap / 192 KiB (2,730 in a 512 MB heap): past it the replica refuses a stream
+     * rather than run out of memory. 0: no limit.
+     */
+    private int maxStreams = -1;
 
     /**
      * An upstream's streamed (SSE) answer whose first message is the response, within this time of the upstream
@@ -515,6 +522,18 @@ public class GatewayProperties {
     public int getMaxSessionsPerClient() { return maxSessionsPerClient; }
     public void setMaxSessionsPerClient(int max) { this.maxSessionsPerClient = atLeastZero("max-sessions-per-client", max); }
     public int getMaxStreamsPerSession() { return maxStreamsPerSession; }
+    public int getMaxStreams() { return maxStreams; }
+    public void setMaxStreams(int max) {
+        if (max < -1) {
+            throw new IllegalArgumentException("mcp.gateway.max-streams must be -1 (from the heap), 0 (no limit) or more, not " + max);
+        }
+        this.maxStreams = max;
+    }
+
+    /** {@link #getMaxStreams()} with -1 worked out from this JVM's maximum heap. */
+    public int effectiveMaxStreams() {
+        return maxStreams >= 0 ? maxStreams : (int) Math.max(1, Math.min(Integer.MAX_VALUE, Runtime.getRuntime().maxMemory() / (192 << 10)));
+    }
     public void setMaxStreamsPerSession(int max) { this.maxStreamsPerSession = atLeastZero("max-streams-per-session", max); }
 
     private static int atLeastZero(String property, int value) {

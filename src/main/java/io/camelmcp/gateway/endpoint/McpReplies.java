@@ -104,10 +104,10 @@ public class McpReplies {
         ObjectNode body = json.error(clientId != null && mcp.requestId() != null ? clientId : mcp.requestId(), mcp.code(),
                 mcp.getMessage(), mcp.data());
         Replies.json(exchange, mcp.httpStatus(), json.write(body));
-        if (mcp.httpStatus() == 503) {
-            exchange.getMessage().setHeader("Retry-After", "1"); // a store outage: try again (another replica may serve)
-        } else if (mcp instanceof io.camelmcp.gateway.protocol.LimitExceeded limit && limit.retryAfterSeconds() > 0) {
+        if (mcp instanceof io.camelmcp.gateway.protocol.LimitExceeded limit && limit.retryAfterSeconds() > 0) {
             exchange.getMessage().setHeader("Retry-After", Long.toString(limit.retryAfterSeconds()));
+        } else if (mcp.httpStatus() == 503) {
+            exchange.getMessage().setHeader("Retry-After", "1"); // a store outage: try again (another replica may serve)
         }
     }
 }

@@ -50,6 +50,14 @@ public class LimitExceeded extends McpException {
         return new LimitExceeded(200, message, requestId, 0, data(limit, max, 0));
     }
 
+    /**
+     * A limit of what this replica can hold, whoever asks (its open GET streams): HTTP 503 with Retry-After, since
+     * another replica, or this one a little later, can serve the request.
+     */
+    public static LimitExceeded capacity(String limit, int max, String message, long retryAfterSeconds) {
+        return new LimitExceeded(503, message, null, retryAfterSeconds, data(limit, max, retryAfterSeconds));
+    }
+
     /** Seconds for the Retry-After header; 0: none. */
     public long retryAfterSeconds() { return retryAfterSeconds; }
 

@@ -75,6 +75,10 @@ public class ClientStreams {
     private final Map<String, java.util.Set<EventStream.Attachment>> attached = new ConcurrentHashMap<>();
     /** mcp.gateway.max-streams-per-session; 0: no limit. */
     private final int maxStreams;
+    /** mcp.gateway.max-streams (worked out from the heap by default); 0: no limit. */
+    private final int maxTotal;
+    /** The GET responses open on this replica, all sessions together (mcp.gateway.max-streams). */
+    private final java.util.concurrent.atomic.AtomicInteger openStreams = new java.util.concurrent.atomic.AtomicInteger();
     /** Upstream GET streams held for a gateway session: by session, then by server. */
     private final Map<String, Map<String, UpstreamReply>> upstreamStreams = new ConcurrentHashMap<>();
 
@@ -88,8 +92,9 @@ public class ClientStreams {
 
     public ClientStreams(ServerRegistry registry, SessionStore store, UpstreamSessions upstreams, UpstreamClient client,
                          ServerMessages serverMessages, JsonRpc json, Duration connectTimeout, ReplicaBus bus,
-                         int maxStreams) {
+                         int maxStreams, int maxTotal) {
         this.maxStreams = maxStreams;
+        this.maxTotal = maxTotal;
         this.bus = bus;
         bus.subscribe(this::onReplicaMessage);
         this.registry = registry;
@@ -137,9 +142,11 @@ public class ClientStreams {
                         + "session has " + open.size() + " open GET streams (on this replica), the most "
                         + "mcp.gateway.max-streams-per-session allows; close one before opening another", null, 0);
             }
+            // a stream resumed in place of one still read replaces a connection, adds none: counted, never refused
+            reserve(stream == null || !stream.attached());
             if (stream != null && stream.id().startsWith("p")) {
                 // resuming the stream of a request (the client lost it): what it missed, up to the response
-                body = stream.attach(lastSeen, RETRY_MILLIS, KEEP_ALIVE_MILLIS, prime);
+                body = stream.attach(lastSeen, RETRY_MILLIS, KEEP_ALIVE_MILLIS, prime, openStreams::decrementAndGet);
                 open.add(body);
                 return Answer.events(body);
             }
@@ -148,7 +155,7 @@ public class ClientStreams {
                 mine.put(stream.id(), stream);
             }
             current.put(gs.sessionId(), new Listener(stream, gs));
-            body = stream.attach(lastSeen, RETRY_MILLIS, KEEP_ALIVE_MILLIS, prime);
+            body = stream.attach(lastSeen, RETRY_MILLIS, KEEP_ALIVE_MILLIS, prime, openStreams::decrementAndGet);
             open.add(body);
         }
         // another replica that held the client's GET stream lets go of it and of its upstream streams
@@ -159,6 +166,17 @@ public class ClientStreams {
             openUpstreams(gs);
         }
         return Answer.events(body);
+    }
+
+    /** Takes a slot of mcp.gateway.max-streams, or refuses the stream (503) when this replica holds that many. */
+    private void reserve(boolean refusable) {
+        int now = openStreams.incrementAndGet();
+        if (refusable && maxTotal > 0 && now > maxTotal) {
+            openStreams.decrementAndGet();
+            throw LimitExceeded.capacity("mcp.gateway.max-streams", maxTotal, "Service Unavailable: this replica holds "
+                    + maxTotal + " open GET streams, the most mcp.gateway.max-streams allows; retry later (or on another "
+                    + "replica)", 5);
+        }
     }
 
     /** Priming events are a 2025-11-25 feature: older clients may not expect an event without data. */

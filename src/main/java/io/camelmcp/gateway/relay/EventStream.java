@@ -68,12 +68,14 @@ public final class EventStream {
      * A new HTTP response for this stream: it starts with a priming event (an id and no data) and the retry
      * hint, then the events after {@code lastSeen} still in the history (none when {@code lastSeen} is
      * negative: a new stream), then everything published from now on. A previous attachment is ended.
+     * {@code released} runs once, when the response ends or is closed (what counts the open streams counts it down).
      */
-    public synchronized Attachment attach(long lastSeen, long retryMillis, long keepAliveMillis, boolean prime) {
+    public synchronized Attachment attach(long lastSeen, long retryMillis, long keepAliveMillis, boolean prime,
+                                          Runnable released) {
         if (current != null) {
             current.end();
         }
-        Attachment a = new Attachment(this, keepAliveMillis);
+        Attachment a = new Attachment(this, keepAliveMillis, released);
         if (prime) {
             a.offer(priming(retryMillis));
         }
@@ -126,10 +128,19 @@ public final class EventStream {
         private final long keepAliveMillis;
         private final LinkedBlockingQueue<byte[]> queue = new LinkedBlockingQueue<>();
         private volatile boolean ended;
+        private final Runnable released;
+        private final java.util.concurrent.atomic.AtomicBoolean release = new java.util.concurrent.atomic.AtomicBoolean();
 
-        Attachment(EventStream stream, long keepAliveMillis) {
+        Attachment(EventStream stream, long keepAliveMillis, Runnable released) {
             this.stream = stream;
             this.keepAliveMillis = keepAliveMillis;
+            this.released = released;
+        }
+
+        private void released() {
+            if (release.compareAndSet(false, true)) {
+                released.run();
+            }
         }
 
         void offer(byte[] event) {
@@ -139,6 +150,7 @@ public final class EventStream {
         void end() {
             ended = true;
             queue.offer(END);
+            released();
         }
 
         /** Neither ended (its response finishes) nor closed (written to the end, or the client went away). */
@@ -164,6 +176,7 @@ public final class EventStream {
         public void close() {
             ended = true;
             stream.detach(this);
+            released();
         }
     }
 }

@@ -60,7 +60,7 @@ class McpSessionsTest {
                 new InMemoryExpiringStore<>(), new InMemoryExpiringStore<>());
         io.camelmcp.gateway.session.LocalReplicaBus bus = new io.camelmcp.gateway.session.LocalReplicaBus(new com.fasterxml.jackson.databind.ObjectMapper());
         ServerMessages messages = new ServerMessages(upstreams, registry, relay, json, TIMEOUT, bus);
-        ClientStreams streams = new ClientStreams(registry, store, upstreams, client, messages, json, TIMEOUT, bus, 0);
+        ClientStreams streams = new ClientStreams(registry, store, upstreams, client, messages, json, TIMEOUT, bus, 0, 0);
         sessions = new McpSessions(store, upstreams, registry, json, json.object(), IDLE, streams, 0,
                 new io.camelmcp.gateway.federation.VirtualServers(java.util.List.of()));
     }

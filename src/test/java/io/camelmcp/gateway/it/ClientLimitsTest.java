@@ -29,7 +29,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.camelmcp.gateway.support.RawMcpClient;
 
 /**
- * mcp.gateway.max-sessions-per-client (3 here) and max-streams-per-session (2 here): what is beyond them is a 429
+ * mcp.gateway.max-sessions-per-client (3 here), max-streams-per-session (2 here) and max-streams (4 here, the replica's
+ * GET streams together, answered 503): what is beyond the first two is a 429
  * with a JSON-RPC error naming the limit, what frees a slot frees it, and nothing else is affected. The tests'
  * client is 127.0.0.1; a second client connects from 127.0.0.2 (Linux routes all of 127/8 to loopback).
  */
@@ -49,6 +50,7 @@ class ClientLimitsTest {
         registry.add("mcp.gateway.demo.enabled", () -> "false");
         registry.add("mcp.gateway.max-sessions-per-client", () -> "3");
         registry.add("mcp.gateway.max-streams-per-session", () -> "2");
+        registry.add("mcp.gateway.max-streams", () -> "4");
         registry.add("mcp.gateway.session-idle-timeout", () -> "10m");
     }
 
@@ -154,6 +156,41 @@ class ClientLimitsTest {
             return g.statusCode() == 200;
         });
         resumed.body().close();
+    }
+
+    @Test
+    void aGetStreamBeyondTheReplicasStreamsIs503WithRetryAfterAndAnEndedSessionFreesItsSlots() throws Exception {
+        RawMcpClient a = session();
+        RawMcpClient b = session();
+        RawMcpClient c = session();
+        List<HttpResponse<InputStream>> held = new ArrayList<>();
+        for (RawMcpClient s : List.of(a, a, b, b)) {
+            HttpResponse<InputStream> g = s.openGet(Map.of("Accept", EVENTS));
+            assertThat(g.statusCode()).isEqualTo(200);
+            held.add(g);
+        }
+        HttpResponse<String> r = c.send("GET", Map.of("Accept", EVENTS));
+        assertThat(r.statusCode()).isEqualTo(503);
+        assertThat(r.headers().firstValue("retry-after")).contains("5");
+        JsonNode error = RawMcpClient.JSON.readTree(r.body()).path("error");
+        assertThat(error.path("code").asInt()).isEqualTo(-32000);
+        assertThat(error.path("message").asText()).isEqualTo("Service Unavailable: this replica holds 4 open GET streams, "
+                + "the most mcp.gateway.max-streams allows; retry later (or on another replica)");
+        assertThat(error.path("data").path("limit").asText()).isEqualTo("mcp.gateway.max-streams");
+        assertThat(error.path("data").path("max").asInt()).isEqualTo(4);
+        // requests go on: only streams are refused
+        assertThat(c.request(2, "ping", null).path("result").isObject()).isTrue();
+
+        // a's session ends: its two streams end with it, and their slots are free at once
+        assertThat(a.send("DELETE", Map.of()).statusCode()).isEqualTo(200);
+        held.get(0).body().readAllBytes();
+        held.get(1).body().readAllBytes();
+        HttpResponse<InputStream> now = c.openGet(Map.of("Accept", EVENTS));
+        assertThat(now.statusCode()).isEqualTo(200);
+        now.body().close();
+        held.get(2).body().close();
+        held.get(3).body().close();
+        assertThat(b.send("DELETE", Map.of()).statusCode()).isEqualTo(200);
     }
 
     @Test
