@@ -522,6 +522,7 @@ public class GatewayProperties {
     public int getMaxSessionsPerClient() { return maxSessionsPerClient; }
     public void setMaxSessionsPerClient(int max) { this.maxSessionsPerClient = atLeastZero("max-sessions-per-client", max); }
     public int getMaxStreamsPerSession() { return maxStreamsPerSession; }
+    public void setMaxStreamsPerSession(int max) { this.maxStreamsPerSession = atLeastZero("max-streams-per-session", max); }
     public int getMaxStreams() { return maxStreams; }
     public void setMaxStreams(int max) {
         if (max < -1) {
@@ -534,7 +535,6 @@ public class GatewayProperties {
     public int effectiveMaxStreams() {
         return maxStreams >= 0 ? maxStreams : (int) Math.max(1, Math.min(Integer.MAX_VALUE, Runtime.getRuntime().maxMemory() / (192 << 10)));
     }
-    public void setMaxStreamsPerSession(int max) { this.maxStreamsPerSession = atLeastZero("max-streams-per-session", max); }
 
     private static int atLeastZero(String property, int value) {
         if (value < 0) {

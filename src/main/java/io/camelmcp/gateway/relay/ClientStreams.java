@@ -253,7 +253,7 @@ public class ClientStreams {
                 continue;
             }
             if (here) {
-                Thread.ofVirtual().name("mcp-listen-" + us.server()).start(() -> listenQuietly(gs, server, 0));
+                listenInBackground(gs, server, us);
             } else {
                 bus.publish(new ReplicaMessage(ReplicaMessage.OPENED, bus.replica(), gs.sessionId(), us.server(), null));
             }
@@ -291,7 +291,7 @@ public class ClientStreams {
             UpstreamSession us = existing.get(e.name());
             if (us != null) {
                 if (needsStream(gs, us, levelSet)) {
-                    Thread.ofVirtual().name("mcp-listen-" + e.name()).start(() -> listenQuietly(gs, e.registration(), 0));
+                    listenInBackground(gs, e.registration(), us);
                 }
                 continue;
             }
@@ -327,24 +327,34 @@ public class ClientStreams {
             bus.publish(new ReplicaMessage(ReplicaMessage.OPENED, bus.replica(), gs.sessionId(), server.name(), null));
             return;
         }
-        listen(gs, server, 0);
+        listen(gs, server, session, 0);
     }
 
-    /** As {@link #listen}, in a thread of its own: a store outage there is logged by the store, not as a stack trace. */
-    private void listenQuietly(ClientContext gs, ServerRegistration server, int attempt) {
+    /** {@link #listenQuietly} in a thread of its own. */
+    private void listenInBackground(ClientContext gs, ServerRegistration server, UpstreamSession known) {
+        Thread.ofVirtual().name("mcp-listen-" + server.name()).start(() -> listenQuietly(gs, server, known, 0));
+    }
+
+    /**
+     * As {@link #listen}, for {@code known} (a session found to need a stream), or, when null, for the session the store
+     * holds now if it needs one; a store outage is logged by the store, not as a stack trace.
+     */
+    private void listenQuietly(ClientContext gs, ServerRegistration server, UpstreamSession known, int attempt) {
         try {
-            listen(gs, server, attempt);
+            UpstreamSession us = known != null ? known : store.upstream(gs.sessionId(), server.name());
+            if (known != null || needsStream(gs, us)) {
+                listen(gs, server, us, attempt);
+            }
         } catch (McpException e) {
             LOG.debug("No GET stream of '{}' for a client: {}", server.name(), e.getMessage());
         }
     }
 
-    /** Opens the upstream's GET stream for a listening client; retried while the upstream still has the old one. */
-    private void listen(ClientContext gs, ServerRegistration server, int attempt) {
-        UpstreamSession us = store.upstream(gs.sessionId(), server.name());
-        if (!needsStream(gs, us)) {
-            return; // nothing it sends outside a request is for this client alone (or it has no sessions)
-        }
+    /**
+     * Opens the GET stream of {@code us}, an upstream session that needs one ({@link #needsStream}), for a listening
+     * client; retried while the upstream still has the old one.
+     */
+    private void listen(ClientContext gs, ServerRegistration server, UpstreamSession us, int attempt) {
         Map<String, UpstreamReply> held = upstreamStreams.computeIfAbsent(gs.sessionId(), k -> new ConcurrentHashMap<>());
         String key = server.name();
         if (held.containsKey(key)) {
@@ -363,7 +373,7 @@ public class ClientStreams {
                 try {
                     Thread.sleep(CONFLICT_RETRY_MILLIS);
                     if (current.containsKey(gs.sessionId())) {
-                        listenQuietly(gs, server, attempt + 1);
+                        listenQuietly(gs, server, null, attempt + 1);
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -467,7 +477,7 @@ public class ClientStreams {
                 if (listener != null && server != null) {
                     ClientContext gs = listener.client();
                     store.forget(m.sessionId()); // the other replica's new upstream session, not a cached view
-                    Thread.ofVirtual().name("mcp-listen-" + m.server()).start(() -> listenQuietly(gs, server, 0));
+                    listenInBackground(gs, server, null);
                 }
             }
             default -> { }

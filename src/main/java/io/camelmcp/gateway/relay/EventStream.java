@@ -128,18 +128,19 @@ public final class EventStream {
         private final long keepAliveMillis;
         private final LinkedBlockingQueue<byte[]> queue = new LinkedBlockingQueue<>();
         private volatile boolean ended;
-        private final Runnable released;
-        private final java.util.concurrent.atomic.AtomicBoolean release = new java.util.concurrent.atomic.AtomicBoolean();
+        /** Run once, at the first of end() and close(). */
+        private final Runnable onRelease;
+        private final java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
 
         Attachment(EventStream stream, long keepAliveMillis, Runnable released) {
             this.stream = stream;
             this.keepAliveMillis = keepAliveMillis;
-            this.released = released;
+            this.onRelease = released;
         }
 
-        private void released() {
-            if (release.compareAndSet(false, true)) {
-                released.run();
+        private void release() {
+            if (released.compareAndSet(false, true)) {
+                onRelease.run();
             }
         }
 
@@ -150,7 +151,7 @@ public final class EventStream {
         void end() {
             ended = true;
             queue.offer(END);
-            released();
+            release();
         }
 
         /** Neither ended (its response finishes) nor closed (written to the end, or the client went away). */
@@ -176,7 +177,7 @@ public final class EventStream {
         public void close() {
             ended = true;
             stream.detach(this);
-            released();
+            release();
         }
     }
 }
