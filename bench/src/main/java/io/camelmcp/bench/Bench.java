@@ -263,7 +263,7 @@ public final class Bench {
             log("  " + memory);
             mg.stop();
             // the same in front of many upstreams, with as many streams as sessions: 10,000 TCP connections into the
-            // gateway, more than Tomcat's default max-connections (8192)
+            // gateway (Jetty sets no limit on connections)
             int wideStreams = Integer.parseInt(opts.getOrDefault("memory-streams-50", "10000"));
             int wideUpstreams = memoryUpstreams();
             if (wideStreams > 0) {
@@ -272,7 +272,7 @@ public final class Bench {
                     ups.add(new Upstream(String.format("fixture%02d", i), fixtureUrl(fixturePort, i), "fx" + i + "_"));
                 }
                 Started wg = startGateway("memory, " + wideUpstreams + " fixture upstreams (-Xmx512m)", ups,
-                        List.of("-Xmx512m"), List.of(NO_SESSION_LIMIT, "--server.tomcat.max-connections=20000"));
+                        List.of("-Xmx512m"), List.of(NO_SESSION_LIMIT));
                 log("opening " + sessions + " sessions and " + wideStreams + " GET streams (" + wideUpstreams + " upstreams)");
                 memoryWide = Extras.memory(wg.url(), wg.process().pid(), jcmd, sessions, wideStreams,
                         "http://127.0.0.1:" + wg.port() + "/actuator", i -> "fx" + (i % wideUpstreams) + "_add");

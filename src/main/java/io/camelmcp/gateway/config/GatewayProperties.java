@@ -56,9 +56,9 @@ public class GatewayProperties {
     private int maxStreamsPerSession = 10;
     /**
      * The most GET streams (SSE) this replica holds open, all sessions together; one more is refused with 503 and
-     * Retry-After. Each holds about 110 KiB of heap (mostly the web server's buffers of its request, see bench/README.md),
-     * so the default, -1, is the maximum heap / 192 KiB (2,730 in a 512 MB heap): past it the replica refuses a stream
-     * rather than run out of memory. 0: no limit.
+     * Retry-After. Each holds about 18 KiB of heap on Jetty (bench/README.md), so the default, -1, is the maximum heap /
+     * 40 KiB (13,107 in a 512 MB heap), which leaves more than half the heap to everything else: past it the replica
+     * refuses a stream rather than run out of memory. 0: no limit.
      */
     private int maxStreams = -1;
 
@@ -533,7 +533,7 @@ public class GatewayProperties {
 
     /** {@link #getMaxStreams()} with -1 worked out from this JVM's maximum heap. */
     public int effectiveMaxStreams() {
-        return maxStreams >= 0 ? maxStreams : (int) Math.max(1, Math.min(Integer.MAX_VALUE, Runtime.getRuntime().maxMemory() / (192 << 10)));
+        return maxStreams >= 0 ? maxStreams : (int) Math.max(1, Math.min(Integer.MAX_VALUE, Runtime.getRuntime().maxMemory() / (40 << 10)));
     }
 
     private static int atLeastZero(String property, int value) {

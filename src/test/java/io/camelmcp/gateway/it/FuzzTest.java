@@ -200,7 +200,7 @@ class FuzzTest {
     }
 
     /**
-     * Raw socket: a Content-Length 64 bytes beyond the body, the body, then the output half-closed. Tomcat's read
+     * Raw socket: a Content-Length 64 bytes beyond the body, the body, then the output half-closed. The server's read
      * timeout is long, so the end of input is what tells it the body will not come; a closed connection without an
      * answer is accepted for this transport only.
      */

@@ -97,7 +97,7 @@ class HealthProbeTest {
         assertThat(text(c.request(1, "tools/call", "{\"name\":\"mortal_hello\",\"arguments\":{}}"))).isEqualTo("hello from mortal");
 
         long killing = System.nanoTime();
-        mortal.kill(); // Tomcat takes a few seconds to stop, its port closed early on
+        mortal.kill(); // the web server takes a few seconds to stop, its port closed early on
         long killed = System.nanoTime();
         JsonNode down = awaitServer("mortal", s -> !s.path("ready").asBoolean());
         System.out.printf("health: a killed server was reported not ready %d ms after the kill began (it took %d ms)%n",
