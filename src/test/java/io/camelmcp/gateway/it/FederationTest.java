@@ -46,6 +46,20 @@ class FederationTest extends EverythingGatewayTest {
     }
 
     @Test
+    void aCachedListAnswersEachRequestUnderItsOwnIdWhateverItsType() throws Exception {
+        RawMcpClient c = client();
+        c.initialize("2025-11-25");
+        JsonNode numbered = c.request(3, "tools/list", null);
+        for (String id : new String[] {"\"list-\\\"one\\\"\"", "-7", "9007199254740993"}) {
+            HttpResponse<String> r = c.post("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/list\"}", Map.of());
+            JsonNode answer = RawMcpClient.messages(r).get(0);
+            assertThat(answer.path("jsonrpc").asText()).isEqualTo("2.0");
+            assertThat(answer.get("id")).isEqualTo(RawMcpClient.JSON.readTree(id));
+            assertThat(answer.path("result")).isEqualTo(numbered.path("result"));
+        }
+    }
+
+    @Test
     void prefixedGetSumReachesItsServerAndReturnsTheSum() throws Exception {
         RawMcpClient c = client();
         c.initialize("2025-11-25");
