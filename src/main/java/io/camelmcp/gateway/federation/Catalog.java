@@ -140,6 +140,12 @@ public class Catalog {
      */
     private final Map<String, JsonNode> views = new ConcurrentHashMap<>(Map.of(BASE, JsonNodeFactory.instance.objectNode()));
     private final Map<String, ServerCatalog> catalogs = new ConcurrentHashMap<>();
+    /**
+     * Per view, the registry snapshot for which no server was cold: the steady state's list answers without looking
+     * at every server again (with 50 servers that walk was a few per cent of a cached list's CPU). A new snapshot
+     * (any registration or status change) or a forgotten list makes it ask again.
+     */
+    private final Map<String, RegistrySnapshot> warm = new ConcurrentHashMap<>();
     private final Map<String, UpstreamSession> management = new ConcurrentHashMap<>();
     private final Map<String, Thread> listeners = new ConcurrentHashMap<>();
     private final Map<String, UpstreamReply> streams = new ConcurrentHashMap<>();
@@ -457,6 +463,9 @@ public class Catalog {
             if (e == null || c == null || !e.registration().equals(c.registration())) {
                 forgot |= catalogs.remove(key) != null;
             }
+        }
+        if (forgot) {
+            warm.clear();
         }
         for (String key : List.copyOf(management.keySet())) {
             RegistrySnapshot.Entry e = snapshot.server(serverOf(key));
@@ -783,13 +792,20 @@ public class Catalog {
      */
     public List<Cold> coldServers(@ExchangeProperty(McpExchange.CLIENT) ClientContext gs) {
         String view = viewOf(gs);
+        RegistrySnapshot snapshot = registry.snapshot();
+        if (warm.get(view) == snapshot) {
+            return List.of();
+        }
         views.computeIfAbsent(view, v -> sessions.upstreamCapabilities(gs));
         List<Cold> cold = new ArrayList<>();
-        for (RegistrySnapshot.Entry e : registry.snapshot().servers()) {
+        for (RegistrySnapshot.Entry e : snapshot.servers()) {
             String reason = e.status().reason();
             if ((e.ready() || ServerStatus.REASON_PENDING.equals(reason)) && !has(e.registration(), view)) {
                 cold.add(new Cold(e, view));
             }
+        }
+        if (cold.isEmpty()) {
+            warm.put(view, snapshot);
         }
         return cold;
     }
