@@ -10,6 +10,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.ZonedDateTime;
@@ -1467,6 +1469,7 @@ public final class Bench {
         m.put("node", commandOutput(List.of(opts.getOrDefault("node", "node"), "--version")));
         m.put("gatewayVersion", gatewayVersion);
         m.put("loadAverage", loadAtStart + " at the start, " + loadAverage() + " at the end");
+        m.put("calibrationMs", speedAtStart + " at the start, " + calibration() + " at the end");
         m.put("date", ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
         return m;
     }
@@ -1482,6 +1485,31 @@ public final class Bench {
     }
 
     private final String loadAtStart = loadAverage();
+    private final double speedAtStart = calibration();
+
+    /**
+     * A fixed single-threaded CPU task (SHA-256 over 64 MiB, best of 3, in ms): the same machine type is not always
+     * equally fast (shared hosts), so runs are compared by this before their absolute figures are.
+     */
+    static double calibration() {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            byte[] block = new byte[1 << 20];
+            double best = Double.MAX_VALUE;
+            for (int round = 0; round < 3; round++) {
+                long t0 = System.nanoTime();
+                for (int i = 0; i < 64; i++) {
+                    block[0] = (byte) i;
+                    sha.update(block);
+                }
+                sha.digest();
+                best = Math.min(best, (System.nanoTime() - t0) / 1e6);
+            }
+            return LoadGen.round(best);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     private String javaVersion() {
         String v = commandOutput(List.of(java, "-version"));
@@ -1550,6 +1578,8 @@ public final class Bench {
         md.append("| gateway version | ").append(machine.get("gatewayVersion")).append(" |\n");
         md.append("| date | ").append(machine.get("date")).append(" |\n");
         md.append("| load average (1 / 5 / 15 min) | ").append(machine.get("loadAverage")).append(" |\n");
+        md.append("| machine speed: SHA-256 over 64 MiB, one thread (ms, lower is faster) | ")
+                .append(machine.get("calibrationMs")).append(" |\n");
         md.append("| settings | warm-up ").append(fmt(warmup)).append(" s, measured ").append(fmt(duration))
                 .append(" s per cell; JIT warm-up ").append(fmt(jitWarmupSeconds()))
                 .append(" s per target before each scenario; whole run ").append(Math.round(totalSeconds)).append(" s; scenarios ")
