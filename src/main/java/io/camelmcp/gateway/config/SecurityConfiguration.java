@@ -68,12 +68,14 @@ public class SecurityConfiguration {
         return new BeanPostProcessor() {
             @Override
             public Object postProcessBeforeInitialization(Object bean, String name) {
-                boolean on = SecurityProperties.enabled(env);
-                if (bean instanceof DelegatingFilterProxyRegistrationBean filter && !on) {
+                // every bean passes here: the properties are bound only for the two this is about (binding them for
+                // each bean was 8 % of the start-up's main thread)
+                if (bean instanceof DelegatingFilterProxyRegistrationBean filter && !SecurityProperties.enabled(env)) {
                     filter.setEnabled(false);
                 }
                 if (bean instanceof HealthEndpointProperties health
                         && env.getProperty("management.endpoint.health.show-details") == null) {
+                    boolean on = SecurityProperties.enabled(env);
                     health.setShowDetails(on ? Show.WHEN_AUTHORIZED : Show.ALWAYS);
                     if (on && health.getRoles().isEmpty()) {
                         health.setRoles(java.util.Set.of("SCOPE_" + env.getProperty("mcp.gateway.security.admin-scope",
