@@ -73,6 +73,11 @@ public class Catalog {
             return new Item(server, key, new RawValue(new SerializedString(
                     new String(codec.write(node), StandardCharsets.UTF_8))));
         }
+
+        /** The item's JSON text, as {@link #of} wrote it. */
+        String text() {
+            return ((SerializedString) json.rawValue()).getValue();
+        }
     }
 
     /** What the merge made of one server's lists. */
@@ -688,7 +693,7 @@ public class Catalog {
             }
             StringBuilder b = new StringBuilder(items.size() * 256).append("{\"").append(kind.field).append("\":[");
             for (int i = 0; i < items.size(); i++) {
-                b.append(i == 0 ? "" : ",").append(((SerializedString) items.get(i).json().rawValue()).getValue());
+                b.append(i == 0 ? "" : ",").append(items.get(i).text());
             }
             out.put(kind, b.append("]}").toString().getBytes(StandardCharsets.UTF_8));
         });
@@ -823,7 +828,6 @@ public class Catalog {
                      @ExchangeProperty(McpExchange.VIRTUAL_SERVER) VirtualServer virtualServer) {
         ListKind kind = ListKind.of(msg.method());
         Merged m = merged.get().getOrDefault(viewOf(gs), Merged.EMPTY);
-        // a virtual server's page is cut from its own resolved lists: cursors and page sizes count only its items
         JsonNode cursor = msg.paramsObject().get("cursor");
         if (filter == null && virtualServer == null && (cursor == null || cursor.isNull())) {
             byte[] whole = m.wholeResults().get(kind);
@@ -831,6 +835,7 @@ public class Catalog {
                 return Answer.json(response(msg.id(), whole));
             }
         }
+        // a virtual server's page is cut from its own resolved lists: cursors and page sizes count only its items
         List<Item> items = (virtualServer == null ? m.lists() : listsOf(m, virtualServer)).getOrDefault(kind, List.of());
         int from = 0;
         if (cursor != null && !cursor.isNull()) {
